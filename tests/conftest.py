@@ -6,7 +6,30 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import keyring
+import pytest
+
+from tests.memory_keyring import MemoryKeyring
+
+
+@pytest.fixture(autouse=True)
+def app_home(tmp_path_factory, monkeypatch):
+    """Every test writes config, data and cache under a fresh folder, never the real home."""
+    home = tmp_path_factory.mktemp("shipexplorer-home")
+    monkeypatch.setenv("SHIPEXPLORER_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    """Most tests use an in-memory keyring; the Secret Service suite swaps in the real one."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,122 @@
+"""The composition root: parse arguments, build services and the window, run.
+
+``--version`` and ``--diagnose`` print and exit without touching the display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from shipexplorer import __version__
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="shipexplorer", description="A desktop explorer for the Steamship API."
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--diagnose",
+        action="store_true",
+        help="print versions, Qt platform, keyring verdict and folders, then exit",
+    )
+    parser.add_argument(
+        "--local",
+        action="store_true",
+        help="start the embedded Steamship emulator with demo packages and connect to it",
+    )
+    parser.add_argument(
+        "--emulator-port",
+        type=int,
+        default=0,
+        metavar="N",
+        help="port for the --local emulator (default: a free port)",
+    )
+    return parser.parse_args(argv)
+
+
+@dataclass
+class AppContext:
+    """What the window runs against; owns what must be stopped on quit."""
+
+    emulator: object | None = None
+    _stopped: bool = field(default=False, repr=False)
+
+    @property
+    def emulator_base(self) -> str | None:
+        return getattr(self.emulator, "base_url", None)
+
+    def shutdown(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        if self.emulator is not None:
+            self.emulator.stop()
+
+
+def build_context(args: argparse.Namespace) -> AppContext:
+    """Start what the arguments ask for (the emulator binds to 127.0.0.1 only)."""
+    if not args.local:
+        return AppContext()
+    from shipexplorer.emulator import Emulator
+
+    return AppContext(emulator=Emulator(port=args.emulator_port).start())
+
+
+def _display_missing() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    if _display_missing():
+        print(
+            "shipexplorer: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+            "Run it in a desktop session, or set QT_QPA_PLATFORM=offscreen for a headless run.",
+            file=sys.stderr,
+        )
+        return 2
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from shipexplorer.ui.placeholder_window import PlaceholderWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("shipexplorer")
+    app.setApplicationVersion(__version__)
+    context = build_context(args)
+    app.aboutToQuit.connect(context.shutdown)
+    window = PlaceholderWindow(emulator_base=context.emulator_base)
+    window.show()
+    # Let Ctrl-C in the terminal quit: Python only sees signals when the interpreter runs.
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    heartbeat = QTimer(app)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(250)
+    try:
+        return app.exec()
+    finally:
+        context.shutdown()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.version:
+        print(f"shipexplorer {__version__}")
+        return 0
+    if args.diagnose:
+        from shipexplorer.diagnostics import report
+
+        print(report())
+        return 0
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,47 @@
+"""Where shipexplorer keeps its configuration, data and cache.
+
+The platform's folders come from QStandardPaths; ``SHIPEXPLORER_HOME`` overrides all three (tests
+use it so nothing touches the real home directory).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+from shipexplorer import APP_NAME
+
+HOME_OVERRIDE_ENV = "SHIPEXPLORER_HOME"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """The three folders the app writes to. Nothing is created until asked."""
+
+    config: Path
+    data: Path
+    cache: Path
+
+    def ensure(self) -> AppPaths:
+        for folder in (self.config, self.data, self.cache):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def app_paths() -> AppPaths:
+    """The folders in force: the override when set, else the platform's."""
+    override = os.environ.get(HOME_OVERRIDE_ENV)
+    if override:
+        root = Path(override)
+        return AppPaths(root / "config", root / "data", root / "cache")
+    if not QCoreApplication.applicationName() or QCoreApplication.instance() is None:
+        QCoreApplication.setApplicationName(APP_NAME)
+    sp = QStandardPaths.StandardLocation
+    return AppPaths(
+        Path(QStandardPaths.writableLocation(sp.AppConfigLocation)),
+        Path(QStandardPaths.writableLocation(sp.AppDataLocation)),
+        Path(QStandardPaths.writableLocation(sp.CacheLocation)),
+    )

@@ -1,0 +1,20 @@
+"""A local, Steamship-compatible HTTP server with demo packages (no Qt).
+
+Used by ``shipexplorer --local``, by the tests and benchmarks, and runnable alone as
+``shipexplorer-emulator``::
+
+    from shipexplorer.emulator import Emulator, DEMO_API_KEY
+
+    with Emulator(port=0) as emu:
+        print(emu.api_base, emu.app_base)
+
+Modules: :mod:`.emulator` (the Emulator class), :mod:`.server` (HTTP, routing, faults on the
+wire), :mod:`.operations` (the ``/api/v1/`` operations), :mod:`.apps` (package method calls),
+:mod:`.store` (state), :mod:`.tasks` (clock-driven tasks), :mod:`.envelopes` (bodies per
+dialect), :mod:`.packages` (the demo packages), :mod:`.cli` (the console entry point).
+"""
+
+from shipexplorer.emulator.emulator import DEFAULT_PORT, DEMO_API_KEY, Emulator
+from shipexplorer.emulator.server import RecordedRequest
+
+__all__ = ["DEFAULT_PORT", "DEMO_API_KEY", "Emulator", "RecordedRequest"]

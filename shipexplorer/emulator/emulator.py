@@ -1,0 +1,155 @@
+"""The :class:`Emulator`: a local Steamship-compatible server, started and stopped in-process."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable
+from types import TracebackType
+
+from shipexplorer.emulator.server import EmulatorHTTPServer, RecordedRequest
+from shipexplorer.emulator.store import Store
+from shipexplorer.emulator.tasks import DIALECTS
+
+DEMO_API_KEY = "demo-key"
+DEFAULT_PORT = 8765
+
+
+class Emulator:
+    """A Steamship-compatible HTTP server on 127.0.0.1 with the demo packages.
+
+    ``Emulator(port=0).start()`` binds a free port; ``stop()`` is fast and idempotent; the
+    emulator is also a context manager. ``dialect="seed"`` answers tasks in the public page's
+    spelling. ``requests`` is a bounded record of what was received (newest last).
+    """
+
+    def __init__(
+        self,
+        port: int = 0,
+        api_keys: Iterable[str] = (DEMO_API_KEY,),
+        user_handle: str = "demo-user",
+        dialect: str = "real",
+        *,
+        verbose: bool = False,
+        max_recorded: int = 1000,
+    ) -> None:
+        if dialect not in DIALECTS:
+            raise ValueError(f"dialect must be one of {DIALECTS}, got {dialect!r}")
+        keys = frozenset(api_keys)
+        if not keys:
+            raise ValueError("at least one API key is needed")
+        self.api_keys = keys
+        self.user_handle = user_handle
+        self.dialect = dialect
+        self.verbose = verbose
+        self.store = Store(user_handle)
+        self._requested_port = port
+        self._records: deque[RecordedRequest] = deque(maxlen=max_recorded)
+        self._records_lock = threading.Lock()
+        self._server: EmulatorHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+
+    # Life cycle
+    def start(self) -> Emulator:
+        """Bind 127.0.0.1 and serve on a background thread; returns ``self``."""
+        if self._server is not None or self._stopped:
+            raise RuntimeError("an Emulator can be started once")
+        server = EmulatorHTTPServer(
+            self._requested_port,
+            store=self.store,
+            dialect=self.dialect,
+            api_keys=self.api_keys,
+            record=self._record,
+            verbose=self.verbose,
+        )
+        self._server = server
+        server.app_base = self.base_url
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"emulator-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, cut open connections, wake sleeping handlers. Fast and idempotent."""
+        server, self._server = self._server, None
+        self._stopped = True
+        if server is None:
+            return
+        server.stop_event.set()
+        if self._thread is not None and self._thread.is_alive():
+            # serve_forever resets its shutdown flag on entry: only ask once it is looping.
+            server.loop_running.wait(1.0)
+            server.shutdown()
+        server.close_connections()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(1.0)
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # Addresses
+    @property
+    def port(self) -> int:
+        if self._server is not None:
+            return int(self._server.server_address[1])
+        return self._requested_port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.base_url}api/v1/"
+
+    @property
+    def app_base(self) -> str:
+        return f"{self.base_url}_apps/"
+
+    # The request record
+    def _record(self, request: RecordedRequest) -> None:
+        with self._records_lock:
+            self._records.append(request)
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """A snapshot of the recorded requests, oldest first."""
+        with self._records_lock:
+            return list(self._records)
+
+    def clear_requests(self) -> None:
+        with self._records_lock:
+            self._records.clear()
+
+    def wait_for_requests(self, count: int, timeout: float = 5.0) -> list[RecordedRequest]:
+        """Wait until at least ``count`` requests are recorded (a helper for tests)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            records = self.requests
+            if len(records) >= count:
+                return records
+            time.sleep(0.01)
+        return self.requests
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<Emulator {self.base_url} {self.dialect} {state}>"

@@ -1,0 +1,305 @@
+"""The emulator's state, in memory and thread-safe: the user, workspaces, instances, tasks.
+
+One lock guards everything; every operation is short. Lookups that fail raise
+:class:`~shipexplorer.emulator.envelopes.ApiError` with Steamship's failed-status form.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from shipexplorer.emulator.envelopes import ApiError
+from shipexplorer.emulator.packages import CATALOGUE
+from shipexplorer.emulator.packages.base import Package, validate_config
+from shipexplorer.emulator.tasks import Failure, Schedule, Task, iso_utc
+
+DEFAULT_WORKSPACE = "default"
+DEFAULT_PAGE_SIZE = 100
+MAX_TASKS = 100_000
+_NAMESPACE = uuid.UUID("6f7c2d4e-5b1a-4c3e-9a8f-0d2e1b3c4a5f")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4()).upper()
+
+
+def stable_id(name: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, name)).upper()
+
+
+def package_id(handle: str) -> str:
+    return stable_id(f"package:{handle}")
+
+
+def package_version_id(handle: str) -> str:
+    return stable_id(f"package-version:{handle}:1.0.0")
+
+
+@dataclass
+class Workspace:
+    id: str
+    handle: str
+    created_at: str = field(default_factory=lambda: iso_utc(time.time()))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "handle": self.handle, "createdAt": self.created_at}
+
+
+@dataclass
+class Instance:
+    id: str
+    handle: str
+    package: type[Package]
+    config: dict[str, Any]
+    workspace: Workspace
+    user_id: str
+    user_handle: str
+    created_at: str = field(default_factory=lambda: iso_utc(time.time()))
+
+    def to_json(self, app_base: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "handle": self.handle,
+            "packageId": package_id(self.package.handle),
+            "packageHandle": self.package.handle,
+            "packageVersionId": package_version_id(self.package.handle),
+            "packageVersionHandle": "1.0.0",
+            "userHandle": self.user_handle,
+            "userId": self.user_id,
+            "invocationURL": f"{app_base}{self.workspace.handle}/{self.handle}/",
+            "config": self.config,
+            "workspaceId": self.workspace.id,
+            "workspaceHandle": self.workspace.handle,
+            "initStatus": "notNeeded",
+            "createdAt": self.created_at,
+        }
+
+
+def not_found(what: str, key: Any) -> ApiError:
+    return ApiError(
+        404,
+        f"{what} {key!r} was not found.",
+        code="ObjectNotFound",
+        suggestion="Check the spelling.",
+    )
+
+
+def paginate(items: list[Any], page_size: Any, page_token: Any) -> tuple[list[Any], str | None]:
+    """One page of ``items`` and the token of the next page (None at the end)."""
+    if page_size is None:
+        page_size = DEFAULT_PAGE_SIZE
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+        raise ApiError(
+            400,
+            f"pageSize must be a positive integer, got {page_size!r}.",
+            code="BadRequest",
+            suggestion="Send a pageSize of 1 or more, or none.",
+        )
+    start = 0
+    if page_token:
+        try:
+            start = int(base64.urlsafe_b64decode(str(page_token).encode()).decode().split(":")[1])
+        except (ValueError, IndexError, UnicodeDecodeError) as exc:
+            raise ApiError(400, f"Invalid pageToken {page_token!r}.", code="BadRequest") from exc
+    end = start + page_size
+    token = (
+        base64.urlsafe_b64encode(f"offset:{end}".encode()).decode() if end < len(items) else None
+    )
+    return items[start:end], token
+
+
+class Store:
+    """Users, workspaces, package instances and tasks, guarded by one lock."""
+
+    def __init__(self, user_handle: str) -> None:
+        self.lock = threading.RLock()
+        self.user_id = stable_id(f"user:{user_handle}")
+        self.user_handle = user_handle
+        self.workspaces: dict[str, Workspace] = {}
+        self.instances: dict[str, Instance] = {}
+        self.tasks: OrderedDict[str, Task] = OrderedDict()
+        self.create_workspace(DEFAULT_WORKSPACE)
+
+    def user_json(self) -> dict[str, Any]:
+        return {"id": self.user_id, "handle": self.user_handle}
+
+    # Workspaces
+    def create_workspace(self, handle: str | None, fetch_if_exists: bool = True) -> Workspace:
+        with self.lock:
+            if handle is None:
+                handle = f"workspace-{uuid.uuid4().hex[:8]}"
+            existing = self.find_workspace(handle=handle)
+            if existing is not None:
+                if fetch_if_exists:
+                    return existing
+                raise ApiError(
+                    409,
+                    f"A workspace with handle {handle!r} already exists.",
+                    code="ObjectExists",
+                    suggestion="Pass fetchIfExists: true.",
+                )
+            ws = Workspace(new_id(), handle)
+            self.workspaces[ws.id] = ws
+            return ws
+
+    def find_workspace(self, id: str | None = None, handle: str | None = None) -> Workspace | None:
+        with self.lock:
+            if id is not None:
+                ws = self.workspaces.get(id)
+                if ws is None or (handle is not None and ws.handle != handle):
+                    return None
+                return ws
+            for ws in self.workspaces.values():
+                if ws.handle == handle:
+                    return ws
+            return None
+
+    def get_workspace(self, id: str | None = None, handle: str | None = None) -> Workspace:
+        ws = self.find_workspace(id, handle)
+        if ws is None:
+            raise not_found("Workspace", id if id is not None else handle)
+        return ws
+
+    def list_workspaces(self, descending: bool) -> list[Workspace]:
+        with self.lock:
+            items = list(self.workspaces.values())
+        return items[::-1] if descending else items
+
+    def delete_workspace(self, id: str | None, handle: str | None = None) -> Workspace:
+        with self.lock:
+            ws = self.get_workspace(id, handle)
+            if ws.handle == DEFAULT_WORKSPACE:
+                raise ApiError(400, "The default workspace cannot be deleted.", code="BadRequest")
+            del self.workspaces[ws.id]
+            for inst in [i for i in self.instances.values() if i.workspace is ws]:
+                del self.instances[inst.id]
+            return ws
+
+    # Package instances
+    def create_instance(
+        self,
+        workspace: Workspace,
+        package: type[Package],
+        handle: str | None,
+        config: Any,
+        fetch_if_exists: bool,
+    ) -> Instance:
+        validate_config(package.config_template, config)
+        with self.lock:
+            if handle is None:
+                handle = f"{package.handle}-{uuid.uuid4().hex[:8]}"
+            existing = self.find_instance(workspace, handle=handle)
+            if existing is not None:
+                if fetch_if_exists and existing.package is package:
+                    return existing
+                raise ApiError(
+                    409,
+                    f"A package instance with handle {handle!r} already exists "
+                    f"in workspace {workspace.handle!r}.",
+                    code="ObjectExists",
+                )
+            inst = Instance(
+                new_id(),
+                handle,
+                package,
+                dict(config or {}),
+                workspace,
+                self.user_id,
+                self.user_handle,
+            )
+            self.instances[inst.id] = inst
+            return inst
+
+    def find_instance(
+        self, workspace: Workspace | None, id: str | None = None, handle: str | None = None
+    ) -> Instance | None:
+        with self.lock:
+            if id is not None:
+                inst = self.instances.get(id)
+                if inst is None or (workspace is not None and inst.workspace is not workspace):
+                    return None
+                return inst
+            for inst in self.instances.values():
+                if inst.handle == handle and (workspace is None or inst.workspace is workspace):
+                    return inst
+            return None
+
+    def get_instance(
+        self, workspace: Workspace | None, id: str | None, handle: str | None
+    ) -> Instance:
+        inst = self.find_instance(workspace, id, handle)
+        if inst is None:
+            raise not_found("Package instance", id if id is not None else handle)
+        return inst
+
+    def list_instances(self, workspace: Workspace | None, descending: bool) -> list[Instance]:
+        with self.lock:
+            items = [
+                i for i in self.instances.values() if workspace is None or i.workspace is workspace
+            ]
+        return items[::-1] if descending else items
+
+    def delete_instance(
+        self, workspace: Workspace | None, id: str | None, handle: str | None
+    ) -> Instance:
+        with self.lock:
+            inst = self.get_instance(workspace, id, handle)
+            del self.instances[inst.id]
+            return inst
+
+    # Packages
+    @staticmethod
+    def get_package(id: str | None = None, handle: str | None = None) -> type[Package]:
+        for package in CATALOGUE.values():
+            if package.handle == handle or (id is not None and package_id(package.handle) == id):
+                return package
+        raise not_found("Package", id if id is not None else handle)
+
+    def package_json(self, package: type[Package]) -> dict[str, Any]:
+        return {
+            "id": package_id(package.handle),
+            "handle": package.handle,
+            "userId": self.user_id,
+            "description": package.description,
+            "readme": package.readme,
+            "isPublic": True,
+            "profile": package.manifest(),
+            "createdAt": "2023-01-01T00:00:00.000Z",
+        }
+
+    # Tasks
+    def create_task(
+        self,
+        workspace_id: str,
+        schedule: Schedule,
+        output: Any = None,
+        failure: Failure | None = None,
+        input: str | None = None,
+        task_type: str = "internalApi",
+    ) -> Task:
+        task = Task(
+            new_id(), self.user_id, workspace_id, schedule, output, failure, input, task_type
+        )
+        with self.lock:
+            self.tasks[task.task_id] = task
+            while len(self.tasks) > MAX_TASKS:
+                self.tasks.popitem(last=False)
+        return task
+
+    def get_task(self, task_id: Any) -> Task:
+        with self.lock:
+            task = self.tasks.get(task_id) if isinstance(task_id, str) else None
+        if task is None:
+            raise ApiError(
+                404,
+                f"Task {task_id!r} was not found.",
+                code="ObjectNotFound",
+                suggestion="Check the task id; tasks live as long as the emulator.",
+            )
+        return task

@@ -1,0 +1,140 @@
+"""Tasks whose state is a pure function of the clock.
+
+No thread runs per task and nothing polls: a task stores when it was created and its schedule
+(waiting for a while, then running ``steps`` equal steps, then succeeded or failed), and its state,
+``statusMessage``, ``startedAt`` and ``taskLastModifiedOn`` are computed when somebody asks. A
+thousand concurrent tasks cost a thousand small objects.
+
+Schedule math uses :func:`time.monotonic`; timestamps are wall-clock ISO-8601 UTC strings.
+The JSON comes in two dialects: ``real`` (``state``/``statusMessage``, what the service and the
+official client use) and ``seed`` (the public page's ``taskState``/``taskMessage``, with a
+``creating`` state during the first half of the waiting time).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+WAITING = "waiting"
+RUNNING = "running"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+CREATING = "creating"
+
+DIALECTS = ("real", "seed")
+
+
+def iso_utc(epoch_seconds: float) -> str:
+    """``2026-11-28T09:10:40.123Z``."""
+    moment = datetime.fromtimestamp(epoch_seconds, timezone.utc)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """How a task fails at the end of its schedule."""
+
+    message: str
+    suggestion: str | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """``wait`` seconds waiting, then ``run`` seconds split into ``steps`` running steps."""
+
+    wait: float
+    run: float
+    steps: int = 1
+
+    @property
+    def total(self) -> float:
+        return self.wait + self.run
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A task's state at one moment: state, message, and the offset its state began at."""
+
+    state: str
+    message: str | None
+    since: float
+    started: bool
+
+
+@dataclass
+class Task:
+    """One task; everything that changes is derived from ``created_mono`` and the schedule."""
+
+    task_id: str
+    user_id: str
+    workspace_id: str
+    schedule: Schedule
+    output: Any = None
+    failure: Failure | None = None
+    input: str | None = None
+    task_type: str = "internalApi"
+    task_executor: str = "emulator"
+    created_mono: float = field(default_factory=time.monotonic)
+    created_wall: float = field(default_factory=time.time)
+
+    def snapshot(self, dialect: str = "real", now: float | None = None) -> Snapshot:
+        elapsed = (time.monotonic() if now is None else now) - self.created_mono
+        sched = self.schedule
+        if elapsed < sched.wait:
+            if dialect == "seed" and elapsed < sched.wait / 2:
+                return Snapshot(CREATING, "creating the task", 0.0, False)
+            since = sched.wait / 2 if dialect == "seed" else 0.0
+            return Snapshot(WAITING, "waiting to start", since, False)
+        if elapsed < sched.total:
+            steps = max(1, sched.steps)
+            step_length = sched.run / steps
+            step = min(steps, int((elapsed - sched.wait) / step_length) + 1)
+            since = sched.wait + (step - 1) * step_length
+            return Snapshot(RUNNING, f"step {step} of {steps}", since, True)
+        if self.failure is not None:
+            return Snapshot(FAILED, self.failure.message, sched.total, True)
+        return Snapshot(SUCCEEDED, None, sched.total, True)
+
+    def state(self, dialect: str = "real") -> str:
+        return self.snapshot(dialect).state
+
+    def to_json(self, dialect: str = "real", now: float | None = None) -> dict[str, Any]:
+        """The task object in the given dialect (camelCase keys, every field present)."""
+        snap = self.snapshot(dialect, now)
+        failed = snap.state == FAILED
+        modified = iso_utc(self.created_wall + snap.since)
+        body: dict[str, Any] = {
+            "taskId": self.task_id,
+            "userId": self.user_id,
+            "workspaceId": self.workspace_id,
+            "requestId": None,
+            "input": self.input,
+            "output": json.dumps(self.output) if snap.state == SUCCEEDED else None,
+            "state": snap.state,
+            "statusMessage": snap.message,
+            "statusSuggestion": self.failure.suggestion if failed and self.failure else None,
+            "statusCode": self.failure.code if failed and self.failure else None,
+            "statusCreatedOn": modified,
+            "taskType": self.task_type,
+            "taskExecutor": self.task_executor,
+            "taskCreatedOn": iso_utc(self.created_wall),
+            "taskLastModifiedOn": modified,
+            "remoteStatusInput": None,
+            "remoteStatusOutput": None,
+            "remoteStatusMessage": None,
+            "assignedWorker": "emulator" if snap.started else None,
+            "startedAt": iso_utc(self.created_wall + self.schedule.wait) if snap.started else None,
+            "maxRetries": 0,
+            "retries": 0,
+        }
+        if dialect == "seed":
+            body = {_SEED_KEYS.get(key, key): value for key, value in body.items()}
+        return body
+
+
+_SEED_KEYS = {"state": "taskState", "statusMessage": "taskMessage"}

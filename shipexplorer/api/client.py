@@ -1,0 +1,665 @@
+"""SteamshipClient: every Steamship operation over one ``httpx.Client``, each call one
+:class:`Exchange`.
+
+Requests are built as the official client builds them (URLs, headers, bodies with their nulls);
+answers
+are decoded by :func:`~shipexplorer.api.decode.decode`. Typed methods return a :class:`Result` (the
+parsed value, the task if the answer was one, and the exchange) and raise the exchange's typed
+error;
+:meth:`SteamshipClient.send` returns the exchange without raising, for consoles and history.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+
+from .. import __version__
+from .decode import Data, decode
+from .errors import ApiError, Cancelled, InsecureTransportError
+from .exchange import Exchange
+from .methods import PackageSpec, parse_methods
+from .models import Package, PackageInstance, Page, User, Workspace, page_of
+from .redact import redact
+from .request import NO_BODY, ApiRequest, InstanceRef
+from .retry import RetryPolicy, is_idempotent
+from .settings import ConnectionSettings, is_local, is_loopback_url
+from .tasks import Task
+from .transport import CallScope, CancellableTransport, CancelToken, call_scope
+from .transport_errors import map_transport_error
+
+log = logging.getLogger("shipexplorer.api")
+T = TypeVar("T")
+USER_AGENT = f"shipexplorer/{__version__}"
+_CHUNK = 256 * 1024
+
+
+class Result(Generic[T]):
+    """A typed answer: ``value`` (``None`` when the answer was only a task), ``task``,
+    ``exchange``."""
+
+    __slots__ = ("exchange", "value")
+
+    def __init__(self, value: T | None, exchange: Exchange) -> None:
+        self.value = value
+        self.exchange = exchange
+
+    @property
+    def task(self) -> Task | None:
+        return self.exchange.task
+
+    @property
+    def is_task(self) -> bool:
+        return self.exchange.task is not None
+
+    def __repr__(self) -> str:
+        return f"Result(value={self.value!r}, task={self.task!r}, exchange={self.exchange!r})"
+
+
+class SteamshipClient:
+    """Steamship over HTTP. Thread-safe; share one per connection profile.
+
+    ``transport`` replaces the cancellable transport (tests use ``httpx.MockTransport``); ``retry``
+    is
+    the policy for idempotent reads; ``on_exchange`` is called with every finished exchange
+    (history).
+    """
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        on_exchange: Callable[[Exchange], None] | None = None,
+    ) -> None:
+        self._settings = settings
+        self._lock = threading.Lock()
+        self.retry = retry or RetryPolicy(max_attempts=max(1, settings.max_retries + 1))
+        self.on_exchange = on_exchange
+        self._http = httpx.Client(
+            transport=transport or CancellableTransport(ca_file=settings.ca_file),
+            follow_redirects=False,
+            trust_env=False,  # no proxy variables: NO_PROXY CIDRs are not honoured (ci-notes)
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept-Encoding": "gzip, deflate",
+                "Accept": "*/*",
+                "Connection": "keep-alive",
+            },
+        )
+
+    # -- settings ---------------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> ConnectionSettings:
+        return self._settings
+
+    def set_workspace(self, *, handle: str | None = None, id: str | None = None) -> None:
+        """Scope later calls to a workspace (the id wins in headers when both are known)."""
+        with self._lock:
+            self._settings = self._settings.replace(workspace_handle=handle, workspace_id=id)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SteamshipClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- building requests ------------------------------------------------------------------------
+
+    def api_request(
+        self, operation: str, body: Any = None, *, verb: str = "POST", background: bool = False
+    ) -> ApiRequest:
+        """An API operation: ``POST {api_base}{operation}`` with ``body`` (``{}`` when None), or
+        GET."""
+        operation = operation.lstrip("/")
+        url = self._settings.api_base + operation
+        verb = verb.upper()
+        payload = {} if body is None else body
+        if verb == "GET":
+            query = _query(payload)
+            return ApiRequest(
+                "GET",
+                url + ("?" + query if query else ""),
+                operation=operation,
+                background=background,
+                idempotent=is_idempotent(operation),
+                args=payload,
+            )
+        return ApiRequest(
+            verb,
+            url,
+            json_body=payload,
+            operation=operation,
+            background=background,
+            idempotent=is_idempotent(operation) and not background,
+        )
+
+    def invoke_request(
+        self,
+        target: PackageInstance | InstanceRef | str,
+        method: str,
+        args: Any = None,
+        *,
+        verb: str = "POST",
+    ) -> ApiRequest:
+        """A package-method call at the URL the official client builds."""
+        ref = self._ref(target)
+        path = method[1:] if method.startswith("/") else method
+        owner = ref.user_handle
+        base = self._settings.app_base
+        if not is_local(base):
+            if not owner:
+                raise ValueError(
+                    "Cannot invoke a package method on a non-local app base without the "
+                    "owner's user handle (PackageInstance.user_handle)."
+                )
+            scheme, _, rest = base.partition("//")
+            base = f"{scheme}//{owner}.{rest}"
+        base = base[:-1] if base.endswith("/") else base
+        url = f"{base}/{ref.workspace_handle or '_'}/{ref.instance_handle or '_'}/{path}"
+        verb = verb.upper()
+        payload = {} if args is None else args
+        if verb == "GET":
+            query = _query(payload)
+            url += "?" + query if query else ""
+        return ApiRequest(
+            verb,
+            url,
+            json_body=NO_BODY if verb == "GET" else payload,
+            package_call=True,
+            package_owner=owner,
+            package_id=ref.package_id,
+            package_instance_id=ref.instance_id,
+            instance=ref,
+            method_path=path,
+            args=payload,
+        )
+
+    def _ref(self, target: PackageInstance | InstanceRef | str) -> InstanceRef:
+        if isinstance(target, InstanceRef):
+            ref = target
+        elif isinstance(target, PackageInstance):
+            ref = InstanceRef.from_instance(target)
+        else:
+            ref = InstanceRef(instance_handle=str(target))
+        if ref.workspace_handle is None and self._settings.workspace_handle:
+            ref = ref.replace(workspace_handle=self._settings.workspace_handle)
+        return ref
+
+    def headers_for(
+        self, request: ApiRequest, *, api_key: str | None = ...
+    ) -> list[tuple[str, str]]:  # type: ignore[assignment]
+        """The headers the official client sends for ``request`` (``api_key`` overrides the key)."""
+        settings = self._settings
+        key = settings.api_key if api_key is ... else api_key
+        headers: list[tuple[str, str]] = []
+        if key:
+            headers.append(("Authorization", f"Bearer {key}"))
+        if settings.workspace_id:
+            headers.append(("X-Workspace-Id", settings.workspace_id))
+        elif settings.workspace_handle:
+            headers.append(("X-Workspace-Handle", settings.workspace_handle))
+        if request.package_call:
+            if request.package_owner:
+                headers.append(("X-Package-Owner-Handle", request.package_owner))
+            if request.package_id:
+                headers.append(("X-Package-Id", request.package_id))
+            if request.package_instance_id:
+                headers.append(("X-Package-Instance-Id", request.package_instance_id))
+        if request.background:
+            headers.append(("X-Task-Background", "true"))
+        if request.json_body is not NO_BODY:
+            headers.append(("Content-Type", "application/json"))
+        return headers
+
+    # -- sending ----------------------------------------------------------------------------------
+
+    def send(
+        self,
+        request: ApiRequest,
+        *,
+        cancel: CancelToken | None = None,
+        deadline: float | None = None,
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ) -> Exchange:
+        """Send ``request`` (retrying it when idempotent) and return its exchange. Never raises
+        ApiError.
+
+        ``deadline`` (seconds) overrides the settings' overall deadline for this call.
+        """
+        settings = self._settings
+        limit = settings.deadline if deadline is None else deadline
+        scope = CallScope(
+            token=cancel, deadline=None if limit is None else time.monotonic() + limit
+        )
+        attempts: list[Exchange] = []
+        while True:
+            exchange = self._attempt(request, settings, scope, on_progress)
+            attempts.append(exchange)
+            wait = None
+            if request.idempotent and exchange.error is not None:
+                wait = self.retry.delay(len(attempts), exchange.error)
+            left = scope.remaining()
+            if wait is None or (left is not None and wait >= left):
+                break
+            log.debug("retrying %s in %.2f s (%s)", exchange, wait, exchange.error)
+            if cancel is not None and cancel.wait(wait):
+                exchange.transport_error = Cancelled("Cancelled.", exchange=exchange)
+                break
+            if cancel is None:
+                time.sleep(wait)
+        exchange.attempts = len(attempts)
+        exchange.previous = attempts[:-1]
+        if self.on_exchange is not None:
+            self.on_exchange(exchange)
+        return exchange
+
+    def _attempt(
+        self,
+        request: ApiRequest,
+        settings: ConnectionSettings,
+        scope: CallScope,
+        on_progress: Callable[[int, int | None], None] | None,
+    ) -> Exchange:
+        secrets = (settings.api_key,) if settings.api_key else ()
+        headers = self.headers_for(request)
+        body = request.body_bytes()
+        exchange = Exchange(
+            method=request.method,
+            url=request.url,
+            request_headers=redact([("User-Agent", USER_AGENT), *headers], secrets),
+            request_body=body,
+            started_at=time.time(),
+            package_call=request.package_call,
+            secrets=secrets,
+            request=request,
+        )
+        refusal = _insecure(request.url, settings)
+        if refusal:
+            exchange.transport_error = InsecureTransportError(refusal, exchange=exchange)
+            return exchange
+        if scope.cancelled:
+            exchange.transport_error = Cancelled("Cancelled before sending.", exchange=exchange)
+            return exchange
+        started = time.perf_counter()
+        timeout = httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.write_timeout,
+            pool=settings.pool_timeout,
+        )
+        try:
+            with call_scope(scope):
+                http_request = self._http.build_request(
+                    request.method, request.url, headers=headers, content=body, timeout=timeout
+                )
+                exchange.request_headers = redact(
+                    [
+                        (k.decode("latin-1"), v.decode("latin-1"))
+                        for k, v in http_request.headers.raw
+                    ],
+                    secrets,
+                )
+                response = self._http.send(http_request, stream=True)
+                try:
+                    exchange.status = response.status_code
+                    exchange.response_headers = [
+                        (k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw
+                    ]
+                    exchange.response_body = _read_body(response, on_progress)
+                finally:
+                    response.close()
+        except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
+            exchange.elapsed = time.perf_counter() - started
+            exchange.transport_error = map_transport_error(
+                exc, scope, request.url, settings, exchange
+            )
+            log.debug("%r failed: %s", exchange, exchange.transport_error)
+            return exchange
+        exchange.elapsed = time.perf_counter() - started
+        exchange.outcome = decode(
+            exchange.status or 0,
+            exchange.response_headers,
+            exchange.response_body,
+            package_call=request.package_call,
+            secrets=secrets,
+        )
+        if exchange.outcome.error is not None:
+            exchange.outcome.error.exchange = exchange
+        log.debug("%r", exchange)
+        return exchange
+
+    # -- typed operations -------------------------------------------------------------------------
+
+    def _run(
+        self,
+        request: ApiRequest,
+        parse: Callable[[Any], T],
+        cancel: CancelToken | None,
+        deadline: float | None = None,
+    ) -> Result[T]:
+        exchange = self.send(request, cancel=cancel, deadline=deadline)
+        if exchange.error is not None:
+            raise exchange.error
+        data = exchange.data
+        if exchange.task is not None and data is None:
+            return Result(None, exchange)
+        return Result(parse(data), exchange)
+
+    def call(
+        self,
+        operation: str,
+        body: Any = None,
+        *,
+        verb: str = "POST",
+        background: bool = False,
+        cancel: CancelToken | None = None,
+    ) -> Result[Any]:
+        """Any API operation; the value is the answer's ``data`` (or the body) as decoded JSON."""
+        return self._run(
+            self.api_request(operation, body, verb=verb, background=background), lambda d: d, cancel
+        )
+
+    def account_current(self, *, cancel: CancelToken | None = None) -> Result[User]:
+        return self._run(self.api_request("account/current", verb="GET"), User.from_data, cancel)
+
+    def workspace_create(
+        self,
+        handle: str | None,
+        *,
+        fetch_if_exists: bool = True,
+        background: bool = False,
+        cancel: CancelToken | None = None,
+    ) -> Result[Workspace]:
+        body = {
+            "id": None,
+            "handle": handle,
+            "fetchIfExists": fetch_if_exists,
+            "externalId": None,
+            "externalType": None,
+            "metadata": None,
+        }
+        return self._run(
+            self.api_request("workspace/create", body, background=background),
+            Workspace.from_data,
+            cancel,
+        )
+
+    def workspace_get(
+        self, id: str | None = None, handle: str | None = None, *, cancel: CancelToken | None = None
+    ) -> Result[Workspace]:
+        return self._run(
+            self.api_request("workspace/get", {"id": id, "handle": handle}),
+            Workspace.from_data,
+            cancel,
+        )
+
+    def workspace_list(
+        self,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        *,
+        sort_order: str = "DESC",
+        cancel: CancelToken | None = None,
+    ) -> Result[Page[Workspace]]:
+        body = {"pageSize": page_size, "pageToken": page_token, "sortOrder": sort_order}
+        return self._run(
+            self.api_request("workspace/list", body),
+            lambda d: page_of(d, "workspaces", Workspace.from_data),
+            cancel,
+        )
+
+    def workspace_delete(self, id: str, *, cancel: CancelToken | None = None) -> Result[Workspace]:
+        return self._run(
+            self.api_request("workspace/delete", {"id": id}), Workspace.from_data, cancel
+        )
+
+    def package_get(self, handle: str, *, cancel: CancelToken | None = None) -> Result[Package]:
+        return self._run(
+            self.api_request("package/get", {"id": None, "handle": handle}),
+            Package.from_data,
+            cancel,
+        )
+
+    def package_list(
+        self,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        *,
+        cancel: CancelToken | None = None,
+    ) -> Result[Page[Package]]:
+        """The emulator's catalogue (the real service has no ``package/list``)."""
+        body = {"pageSize": page_size, "pageToken": page_token, "sortOrder": "DESC"}
+        return self._run(
+            self.api_request("package/list", body),
+            lambda d: page_of(d, "packages", Package.from_data),
+            cancel,
+        )
+
+    def instance_create(
+        self,
+        package_handle: str,
+        instance_handle: str | None = None,
+        *,
+        version: str | None = None,
+        fetch_if_exists: bool = True,
+        config: dict[str, Any] | None = None,
+        package_id: str | None = None,
+        background: bool = False,
+        cancel: CancelToken | None = None,
+    ) -> Result[PackageInstance]:
+        body = {
+            "id": None,
+            "packageId": package_id,
+            "packageHandle": package_handle,
+            "packageVersionId": None,
+            "packageVersionHandle": version,
+            "handle": instance_handle,
+            "fetchIfExists": fetch_if_exists,
+            "config": config,
+            "workspaceId": None,
+            "localDevelopmentURL": None,
+        }
+        return self._run(
+            self.api_request("package/instance/create", body, background=background),
+            PackageInstance.from_data,
+            cancel,
+        )
+
+    def instance_get(
+        self, handle: str | None = None, id: str | None = None, *, cancel: CancelToken | None = None
+    ) -> Result[PackageInstance]:
+        return self._run(
+            self.api_request("package/instance/get", {"id": id, "handle": handle}),
+            PackageInstance.from_data,
+            cancel,
+        )
+
+    def instance_list(
+        self,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        *,
+        package_id: str | None = None,
+        package_version_id: str | None = None,
+        include_workspace: bool | None = None,
+        across_workspaces: bool | None = None,
+        sort_order: str = "DESC",
+        cancel: CancelToken | None = None,
+    ) -> Result[Page[PackageInstance]]:
+        body = {
+            "pageSize": page_size,
+            "pageToken": page_token,
+            "sortOrder": sort_order,
+            "packageId": package_id,
+            "packageVersionId": package_version_id,
+            "includeWorkspace": include_workspace,
+            "acrossWorkspaces": across_workspaces,
+        }
+        return self._run(
+            self.api_request("package/instance/list", body),
+            lambda d: page_of(d, "packageInstances", PackageInstance.from_data),
+            cancel,
+        )
+
+    def instance_delete(
+        self, id: str, *, cancel: CancelToken | None = None
+    ) -> Result[PackageInstance]:
+        return self._run(
+            self.api_request("package/instance/delete", {"id": id}),
+            PackageInstance.from_data,
+            cancel,
+        )
+
+    def invoke(
+        self,
+        target: PackageInstance | InstanceRef | str,
+        method: str,
+        args: Any = None,
+        *,
+        verb: str = "POST",
+        cancel: CancelToken | None = None,
+        deadline: float | None = None,
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ) -> Result[Data]:
+        """Call a package method. ``result.value`` is a :class:`Data`; when the method answered a
+        task
+        (plain or wrapped, even succeeded) ``result.task`` is set. Error answers raise. Never
+        retried."""
+        exchange = self.send(
+            self.invoke_request(target, method, args, verb=verb),
+            cancel=cancel,
+            deadline=deadline,
+            on_progress=on_progress,
+        )
+        if exchange.error is not None:
+            raise exchange.error
+        return Result(exchange.outcome.data if exchange.outcome else None, exchange)
+
+    def describe(
+        self,
+        target: PackageInstance | InstanceRef | str,
+        *,
+        verb: str = "GET",
+        cancel: CancelToken | None = None,
+    ) -> Result[PackageSpec]:
+        """``__dir__`` of an instance, parsed into method specs."""
+        result = self.invoke(target, "__dir__", verb=verb, cancel=cancel)
+        return Result(parse_methods(result.value.value if result.value else None), result.exchange)
+
+    def task_status(self, task_id: str, *, cancel: CancelToken | None = None) -> Result[Task]:
+        """Poll a task. A failed task is returned (``value.failed``), not raised; other errors
+        raise."""
+        exchange = self.send(self.api_request("task/status", {"taskId": task_id}), cancel=cancel)
+        return self._task_result(exchange)
+
+    def task_get(self, task_id: str, *, cancel: CancelToken | None = None) -> Result[Task]:
+        exchange = self.send(
+            self.api_request("task/get", {"id": task_id, "handle": None}), cancel=cancel
+        )
+        return self._task_result(exchange)
+
+    @staticmethod
+    def _task_result(exchange: Exchange) -> Result[Task]:
+        task = exchange.task
+        if task is None and exchange.error is None:
+            data = exchange.data
+            if isinstance(data, dict) and isinstance(data.get("task"), dict):
+                task = Task.from_dict(data["task"])
+            elif isinstance(data, dict):
+                task = Task.from_dict(data)
+        if exchange.error is not None and (task is None or task.task_id is None):
+            raise exchange.error
+        if task is not None and task.output is None and exchange.data is not None:
+            task = _with_output(task, exchange.data)
+        return Result(task, exchange)
+
+    def wait_task(
+        self,
+        task_id: str,
+        *,
+        interval: float = 1.0,
+        timeout: float | None = 180.0,
+        cancel: CancelToken | None = None,
+        on_update: Callable[[Task], None] | None = None,
+    ) -> Task:
+        """Poll ``task/status`` until the task finishes (as the official client: sleep, then poll).
+
+        Raises :class:`Cancelled` when ``cancel`` fires, :class:`TimeoutError` after ``timeout``.
+        """
+        token = cancel or CancelToken()
+        end = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if token.wait(interval):
+                raise Cancelled("Stopped waiting for the task (it goes on running on the server).")
+            task = self.task_status(task_id, cancel=token).value
+            assert task is not None
+            if on_update is not None:
+                on_update(task)
+            if task.is_finished:
+                return task
+            if end is not None and time.monotonic() >= end:
+                raise TimeoutError(f"Task {task_id} is still {task.state} after {timeout} s.")
+
+
+def _insecure(url: str, settings: ConnectionSettings) -> str | None:
+    """Why ``url`` must not carry the key (plain http to a non-loopback host), or None."""
+    if not settings.api_key:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme == "https" or is_loopback_url(url):
+        return None
+    return (
+        f"Refusing to send the API key over plain {parts.scheme or '?'}:// to "
+        f"{parts.hostname or url}: use https:// (plain http is only allowed to this machine). "
+        "Nothing was sent."
+    )
+
+
+def _with_output(task: Task, data: Any) -> Task:
+    from dataclasses import replace
+
+    return replace(task, output=data)
+
+
+def _query(args: Any) -> str:
+    """Query string as ``requests`` encodes ``params``: None skipped, lists repeated, str() the
+    rest."""
+    if isinstance(args, (str, bytes)):
+        return args if isinstance(args, str) else args.decode()
+    pairs: list[tuple[str, str]] = []
+    items = args.items() if isinstance(args, dict) else args
+    for key, values in items:
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            values = [values]
+        for value in values:
+            if value is not None:
+                pairs.append((str(key), value if isinstance(value, (str, bytes)) else str(value)))
+    return urlencode(pairs, doseq=True)
+
+
+def _read_body(
+    response: httpx.Response, on_progress: Callable[[int, int | None], None] | None
+) -> bytes:
+    total = response.headers.get("content-length")
+    expected = int(total) if total and total.isdigit() else None
+    chunks = bytearray()
+    for chunk in response.iter_bytes(_CHUNK):
+        chunks += chunk
+        if on_progress is not None:
+            on_progress(len(chunks), expected)
+    return bytes(chunks)
+
+
+__all__ = ["USER_AGENT", "ApiError", "Result", "SteamshipClient"]

@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from shipexplorer.emulator import apps, operations
 from shipexplorer.emulator.envelopes import ApiError
+from shipexplorer.emulator.packages.base import PackageError
 from shipexplorer.emulator.replies import Reply
 from shipexplorer.emulator.store import Store
 
@@ -156,9 +157,13 @@ class Handler(BaseHTTPRequestHandler):
     """One connection: reads requests, routes them, writes the answers exactly."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, the second waits for the
+    # client's delayed ACK (about 40 ms a call on Linux).
+    disable_nagle_algorithm = True
     server_version = "shipexplorer-emulator"
     sys_version = ""
     timeout = IDLE_TIMEOUT
+    disable_nagle_algorithm = True  # headers and body go in separate writes
     server: EmulatorHTTPServer
 
     def do_GET(self) -> None:
@@ -182,6 +187,10 @@ class Handler(BaseHTTPRequestHandler):
             reply = self._route(body)
         except ApiError as exc:
             reply = exc.reply()
+        except PackageError as exc:
+            reply = ApiError(
+                exc.http_status, exc.message, code=exc.code, suggestion=exc.suggestion
+            ).reply()
         except Exception as exc:  # a bug in the emulator: answer it, keep serving
             import traceback
 

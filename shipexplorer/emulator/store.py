@@ -16,7 +16,7 @@ from typing import Any
 
 from shipexplorer.emulator.envelopes import ApiError
 from shipexplorer.emulator.packages import CATALOGUE
-from shipexplorer.emulator.packages.base import Package, validate_config
+from shipexplorer.emulator.packages.base import ArgumentError, Package, validate_config
 from shipexplorer.emulator.tasks import Failure, Schedule, Task, iso_utc
 
 DEFAULT_WORKSPACE = "default"
@@ -190,7 +190,15 @@ class Store:
         config: Any,
         fetch_if_exists: bool,
     ) -> Instance:
-        validate_config(package.config_template, config)
+        try:
+            validate_config(package.config_template, config)
+        except ArgumentError as exc:
+            raise ApiError(
+                400,
+                f"Invalid config for package {package.handle!r}: {exc.message}",
+                code="InvalidConfig",
+                suggestion="Match the package's configTemplate (see package/get).",
+            ) from exc
         with self.lock:
             if handle is None:
                 handle = f"{package.handle}-{uuid.uuid4().hex[:8]}"

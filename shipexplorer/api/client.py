@@ -37,7 +37,6 @@ from .transport_errors import map_transport_error
 log = logging.getLogger("shipexplorer.api")
 T = TypeVar("T")
 USER_AGENT = f"shipexplorer/{__version__}"
-_CHUNK = 256 * 1024
 
 
 class Result(Generic[T]):
@@ -581,7 +580,7 @@ class SteamshipClient:
                 task = Task.from_dict(data)
         if exchange.error is not None and (task is None or task.task_id is None):
             raise exchange.error
-        if task is not None and task.output is None and exchange.data is not None:
+        if exchange.task is not None and task is not None and exchange.data is not None:
             task = _with_output(task, exchange.data)
         return Result(task, exchange)
 
@@ -655,7 +654,7 @@ def _read_body(
     total = response.headers.get("content-length")
     expected = int(total) if total and total.isdigit() else None
     chunks = bytearray()
-    for chunk in response.iter_bytes(_CHUNK):
+    for chunk in response.iter_bytes():
         chunks += chunk
         if on_progress is not None:
             on_progress(len(chunks), expected)

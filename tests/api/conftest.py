@@ -1,4 +1,4 @@
-"""Fixtures for the API-layer tests: clients on the emulator, demo instances, raw loopback servers."""
+"""Fixtures for the API-layer tests: clients on the emulator, demo instances, raw servers."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Cancellation in every phase (connecting, TLS, waiting for headers, mid-body), and deadlines.
 
-Each test cancels from another thread once the call is in the phase under test, asserts that the call
-returns quickly with :class:`Cancelled`, and that the same client works afterwards. Measured
+Each test cancels from another thread once the call is in the phase under test, asserts that the
+call returns quickly with :class:`Cancelled`, and that the same client works afterwards. Measured
 latencies are printed at the end of the run.
 """
 

@@ -17,7 +17,8 @@ AUTH = {"Authorization": f"Bearer {DEMO_API_KEY}"}
 
 def make_client(emu: Emulator, **kwargs: Any) -> httpx.Client:
     headers = {**AUTH, **kwargs.pop("headers", {})}
-    return httpx.Client(base_url=emu.base_url, headers=headers, timeout=10.0, **kwargs)
+    kwargs.setdefault("timeout", 10.0)
+    return httpx.Client(base_url=emu.base_url, headers=headers, **kwargs)
 
 
 def unique(prefix: str) -> str:
@@ -52,3 +53,26 @@ def poll_until(check: Callable[[], Any], timeout: float = 10.0, interval: float 
         if time.monotonic() > deadline:
             pytest.fail(f"condition not met within {timeout} s (last value {value!r})")
         time.sleep(interval)
+
+
+def read_response(sock: Any) -> tuple[bytes, dict[bytes, bytes], bytes]:
+    """Read one whole HTTP/1.1 answer with a Content-Length from a raw socket."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError(f"closed before the headers end: {data!r}")
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status, *lines = head.split(b"\r\n")
+    headers = {}
+    for line in lines:
+        name, _, value = line.partition(b":")
+        headers[name.strip().lower()] = value.strip()
+    length = int(headers[b"content-length"])
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return status, headers, body

@@ -171,9 +171,7 @@ def handle(
     spec = package.find(verb, method_path)
     if spec is None:
         raise ApiError(404, f"No handler for {verb} {method_path} available.", code="NotFound")
-    ctx = InvocationContext(
-        store, dialect, inst, package(None).effective_config(inst.config), stop_event
-    )
+    ctx = InvocationContext(store, dialect, inst, package.effective_config(inst.config), stop_event)
     try:
         if verb == "GET":
             kwargs = convert_arguments(spec, _query_arguments(query), from_query=True)

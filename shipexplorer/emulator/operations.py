@@ -16,7 +16,14 @@ from typing import Any
 from shipexplorer.emulator import envelopes
 from shipexplorer.emulator.envelopes import ApiError, json_reply
 from shipexplorer.emulator.replies import Reply
-from shipexplorer.emulator.store import DEFAULT_WORKSPACE, Store, Workspace, paginate
+from shipexplorer.emulator.store import (
+    DEFAULT_WORKSPACE,
+    Store,
+    Workspace,
+    package_version_id,
+    paginate,
+)
+from shipexplorer.emulator.store import package_id as store_package_id
 from shipexplorer.emulator.tasks import Failure, Schedule
 
 BACKGROUND_SCHEDULE = Schedule(wait=0.1, run=0.2, steps=1)
@@ -152,9 +159,9 @@ def instance_list(ctx: ApiContext, body: dict[str, Any]) -> Any:
     items = ctx.store.list_instances(workspace, _descending(body))
     package_id, version_id = _str(body, "packageId"), _str(body, "packageVersionId")
     if package_id:
-        items = [i for i in items if i.to_json("")["packageId"] == package_id]
+        items = [i for i in items if store_package_id(i.package.handle) == package_id]
     if version_id:
-        items = [i for i in items if i.to_json("")["packageVersionId"] == version_id]
+        items = [i for i in items if package_version_id(i.package.handle) == version_id]
     return _page(body, items, "packageInstances", lambda inst: inst.to_json(ctx.app_base))
 
 
@@ -248,7 +255,7 @@ def _in_background(ctx: ApiContext, name: str, func: Operation, body: dict[str, 
     output, failure = None, None
     try:
         result = func(ctx, body)
-        output = json.loads(bytes(result.body)) if isinstance(result, Reply) else result
+        output = result
     except ApiError as exc:
         failure = Failure(exc.message, exc.suggestion, exc.code)
     task = ctx.store.create_task(

@@ -242,9 +242,10 @@ class Package:
             "configTemplate": cls.config_template,
         }
 
-    def effective_config(self, config: dict[str, Any] | None) -> dict[str, Any]:
+    @classmethod
+    def effective_config(cls, config: dict[str, Any] | None) -> dict[str, Any]:
         """The instance config with the template's defaults filled in."""
-        merged = {key: spec.get("default") for key, spec in self.config_template.items()}
+        merged = {key: spec.get("default") for key, spec in cls.config_template.items()}
         merged.update({k: v for k, v in (config or {}).items() if v is not None})
         return merged
 

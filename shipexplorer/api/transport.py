@@ -37,6 +37,31 @@ import httpx
 _SLICE = 0.02  # seconds between checks of the token while connecting or resolving
 
 
+class ConnectFailure(httpcore.ConnectError):
+    """A connect error that says why (httpcore's pool drops exception causes with ``from None``).
+
+    ``reason`` is ``"dns"``, ``"refused"``, ``"tls"``, ``"cancelled"`` or ``"other"``.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def _reason(exc: BaseException | None) -> str:
+    if isinstance(exc, socket.gaierror):
+        return "dns"
+    if isinstance(exc, ConnectionRefusedError):
+        return "refused"
+    if isinstance(exc, ssl.SSLError):
+        return "tls"
+    return "other"
+
+
+def _connect_failure(exc: BaseException | None, message: str | None = None) -> ConnectFailure:
+    return ConnectFailure(message or str(exc) or type(exc).__name__, _reason(exc))
+
+
 def _shutdown(sock: socket.socket) -> None:
     # socket.socket.shutdown, not SSLSocket.shutdown: the latter drops the SSL object under the
     # feet of the thread that is reading; the plain one just wakes it up.
@@ -152,6 +177,8 @@ class CancellableStream(httpcore.NetworkStream):
         except OSError as exc:
             if scope.cancelled:
                 raise error_exc("cancelled") from exc
+            if error_exc is httpcore.ConnectError:
+                raise _connect_failure(exc) from exc
             raise error_exc(str(exc) or type(exc).__name__) from exc
         finally:
             if token is not None:
@@ -189,7 +216,7 @@ class CancellableStream(httpcore.NetworkStream):
             )
         except (OSError, ValueError) as exc:
             self.close()
-            raise httpcore.ConnectError(str(exc)) from exc
+            raise _connect_failure(exc) from exc
         stream = CancellableStream(tls)
         try:
             with stream._op(timeout, httpcore.ConnectTimeout, httpcore.ConnectError) as effective:
@@ -304,7 +331,7 @@ class CancellableBackend(httpcore.NetworkBackend):
         try:
             infos = _resolve(host, port, scope, until, bound)
         except OSError as exc:
-            raise httpcore.ConnectError(f"could not resolve {host}: {exc}") from exc
+            raise _connect_failure(exc, f"could not resolve {host}: {exc}") from exc
         for family, kind, proto, _name, address in infos:
             sock = socket.socket(family, kind, proto)
             registered = scope.token is not None and scope.token._register(sock)
@@ -328,7 +355,7 @@ class CancellableBackend(httpcore.NetworkBackend):
             return CancellableStream(sock)
         if scope.cancelled:
             raise httpcore.ConnectError("cancelled")
-        raise httpcore.ConnectError(str(last) if last else f"no address for {host}") from last
+        raise _connect_failure(last, None if last else f"no address for {host}") from last
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None

@@ -24,6 +24,7 @@ from .errors import (
     WriteTimeout,
 )
 from .redact import redact
+from .transport import ConnectFailure
 
 if TYPE_CHECKING:
     from .exchange import Exchange
@@ -85,11 +86,12 @@ def map_transport_error(
     if isinstance(exc, httpx.PoolTimeout):
         return make(PoolTimeout, "No free connection in time.", phase="pool")
     if isinstance(exc, httpx.ConnectError):
-        if any(isinstance(e, socket.gaierror) for e in chain):
+        reasons = {getattr(e, "reason", None) for e in chain if isinstance(e, ConnectFailure)}
+        if "dns" in reasons or any(isinstance(e, socket.gaierror) for e in chain):
             return make(DnsError, f"Host name not found: {host} ({detail}).")
-        if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        if "refused" in reasons or any(isinstance(e, ConnectionRefusedError) for e in chain):
             return make(ConnectionRefused, f"Connection refused by {host}: is the server running?")
-        if any(isinstance(e, ssl.SSLError) for e in chain):
+        if "tls" in reasons or any(isinstance(e, ssl.SSLError) for e in chain):
             return make(TlsError, f"TLS handshake with {host} failed: {detail}")
         return make(ConnectFailed, f"Could not connect to {host}: {detail}")
     if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)):

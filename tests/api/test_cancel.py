@@ -58,9 +58,12 @@ def test_cancel_mid_body(client, demo):
     canceller = Canceller(token, lambda: received)
     with pytest.raises(Cancelled):
         client.invoke(
-            demo["faults"], "drip", {"seconds": 30, "chunks": 30}, cancel=token,
+            demo["faults"],
+            "drip",
+            {"seconds": 30, "chunks": 30},
+            cancel=token,
             on_progress=lambda n, total: received.append(n),
-        )  # fmt: skip
+        )
     latency = canceller.latency()
     FIGURES["cancel latency, mid-body (http)"] = latency
     assert latency < BOUND
@@ -77,8 +80,10 @@ def test_cancel_reused_connection_waiting_for_headers(raw_server):
                 return
             state["requests"] += 1
             if state["requests"] != 2:
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                             b"Content-Length: 11\r\n\r\n{\"data\": 1}")  # fmt: skip
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b'Content-Length: 11\r\n\r\n{"data": 1}'
+                )
 
     server = raw_server(handler)
     settings = ConnectionSettings(api_base=f"http://127.0.0.1:{server.port}/api/v1/", api_key="k")
@@ -153,8 +158,10 @@ def _tls_context(tls_files) -> ssl.SSLContext:  # type: ignore[no-untyped-def]
 def test_tls_answers_with_configured_ca_and_refuses_unknown_ca(raw_server, tls_files):
     def handler(conn: socket.socket) -> None:
         read_request(conn)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 15\r\n\r\n{\"data\": \"tls\"}")  # fmt: skip
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 15\r\n\r\n{"data": "tls"}'
+        )
 
     server = raw_server(handler, tls=_tls_context(tls_files))
     base = f"https://127.0.0.1:{server.port}/api/v1/"

@@ -36,7 +36,7 @@ from shipexplorer.emulator.store import Store
 API_PREFIX = "/api/v1/"
 APPS_PREFIX = "/_apps/"
 MAX_REQUEST_BODY = 64 * 1024 * 1024
-MAX_RECORDED_BODY = 1024 * 1024
+MAX_RECORDED_BODY = 64 * 1024  # per recorded request; the record keeps 1,000 requests
 IDLE_TIMEOUT = 300.0
 
 
@@ -202,7 +202,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes | None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
+            try:
+                return self._read_chunked()
+            except ValueError:
+                self.close_connection = True
+                self._write(
+                    ApiError(400, "Invalid chunked request body.", code="BadRequest").reply()
+                )
+                return None
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:

@@ -204,3 +204,29 @@ def test_emulator_imports_no_qt() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) >= 15
+
+
+def test_chunked_request_bodies_are_read(client: httpx.Client) -> None:
+    echo = create_instance(client, "echo")
+
+    def parts():
+        yield b'{"chunked": '
+        yield b"true}"
+
+    response = client.post(
+        app_path(echo, "echo"), content=parts(), headers={"Content-Type": "application/json"}
+    )
+    assert response.json() == {"chunked": True}
+    # The connection stays usable after a chunked request.
+    assert client.get("api/v1/account/current").status_code == 200
+
+
+def test_broken_chunked_body_is_400(emulator: Emulator) -> None:
+    with socket.create_connection(("127.0.0.1", emulator.port), timeout=5) as sock:
+        sock.sendall(
+            f"POST /api/v1/workspace/list HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            f"{DEMO_API_KEY}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".encode()
+        )
+        status, _, body = read_response(sock)
+    assert status == b"HTTP/1.1 400 Bad Request"
+    assert b"chunked" in body

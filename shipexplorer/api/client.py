@@ -58,7 +58,8 @@ class Result(Generic[T]):
         return self.exchange.task is not None
 
     def __repr__(self) -> str:
-        return f"Result(value={self.value!r}, task={self.task!r}, exchange={self.exchange!r})"
+        text = f"Result(value={self.value!r}, task={self.task!r}, exchange={self.exchange!r})"
+        return redact(text, self.exchange.secrets)
 
 
 class SteamshipClient:

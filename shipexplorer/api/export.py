@@ -89,7 +89,7 @@ def to_python(source: ApiRequest | Exchange, settings: ConnectionSettings) -> st
     lines = ["import os", "", "from steamship import Steamship"]
     if ref is not None and ref.package_handle is None:
         lines.append("from steamship.data.package.package_instance import PackageInstance")
-    lines += ["", f"client = Steamship({', '.join(kwargs)})"]
+    lines += ["", "client = Steamship(", *[f"    {kw}," for kw in kwargs], ")"]
     if request.package_call and ref is not None:
         if ref.package_handle:
             use = [_py(ref.package_handle), _py(ref.instance_handle)]

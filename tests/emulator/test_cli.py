@@ -114,3 +114,14 @@ def test_cli_reports_a_busy_port() -> None:
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+def test_python_dash_m_package_runs_the_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "shipexplorer.emulator", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0
+    assert "--dialect" in result.stdout and "--api-key" in result.stdout

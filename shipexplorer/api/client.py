@@ -2,11 +2,10 @@
 :class:`Exchange`.
 
 Requests are built as the official client builds them (URLs, headers, bodies with their nulls);
-answers
-are decoded by :func:`~shipexplorer.api.decode.decode`. Typed methods return a :class:`Result` (the
-parsed value, the task if the answer was one, and the exchange) and raise the exchange's typed
-error;
-:meth:`SteamshipClient.send` returns the exchange without raising, for consoles and history.
+answers are decoded by :func:`~shipexplorer.api.decode.decode`. Typed methods return a
+:class:`Result` (the parsed value, the task if the answer was one, and the exchange) and raise the
+exchange's typed error; :meth:`SteamshipClient.send` returns the exchange without raising, for
+consoles and history.
 """
 
 from __future__ import annotations
@@ -39,9 +38,15 @@ T = TypeVar("T")
 USER_AGENT = f"shipexplorer/{__version__}"
 
 
+class _Unset:
+    pass
+
+
+_UNSET = _Unset()
+
+
 class Result(Generic[T]):
-    """A typed answer: ``value`` (``None`` when the answer was only a task), ``task``,
-    ``exchange``."""
+    """A typed answer: ``value`` (``None`` when only a task came), ``task`` and ``exchange``."""
 
     __slots__ = ("exchange", "value")
 
@@ -66,8 +71,7 @@ class SteamshipClient:
     """Steamship over HTTP. Thread-safe; share one per connection profile.
 
     ``transport`` replaces the cancellable transport (tests use ``httpx.MockTransport``); ``retry``
-    is
-    the policy for idempotent reads; ``on_exchange`` is called with every finished exchange
+    is the policy for idempotent reads; ``on_exchange`` is called with every finished exchange
     (history).
     """
 
@@ -121,7 +125,8 @@ class SteamshipClient:
         self, operation: str, body: Any = None, *, verb: str = "POST", background: bool = False
     ) -> ApiRequest:
         """An API operation: ``POST {api_base}{operation}`` with ``body`` (``{}`` when None), or
-        GET."""
+        GET.
+        """
         operation = operation.lstrip("/")
         url = self._settings.api_base + operation
         verb = verb.upper()
@@ -198,11 +203,11 @@ class SteamshipClient:
         return ref
 
     def headers_for(
-        self, request: ApiRequest, *, api_key: str | None = ...
-    ) -> list[tuple[str, str]]:  # type: ignore[assignment]
+        self, request: ApiRequest, *, api_key: str | _Unset | None = _UNSET
+    ) -> list[tuple[str, str]]:
         """The headers the official client sends for ``request`` (``api_key`` overrides the key)."""
         settings = self._settings
-        key = settings.api_key if api_key is ... else api_key
+        key = settings.api_key if isinstance(api_key, _Unset) else api_key
         headers: list[tuple[str, str]] = []
         if key:
             headers.append(("Authorization", f"Bearer {key}"))
@@ -534,9 +539,9 @@ class SteamshipClient:
         on_progress: Callable[[int, int | None], None] | None = None,
     ) -> Result[Data]:
         """Call a package method. ``result.value`` is a :class:`Data`; when the method answered a
-        task
-        (plain or wrapped, even succeeded) ``result.task`` is set. Error answers raise. Never
-        retried."""
+        task (plain or wrapped, even succeeded) ``result.task`` is set. Error answers raise. Never
+        retried.
+        """
         exchange = self.send(
             self.invoke_request(target, method, args, verb=verb),
             cancel=cancel,
@@ -560,7 +565,8 @@ class SteamshipClient:
 
     def task_status(self, task_id: str, *, cancel: CancelToken | None = None) -> Result[Task]:
         """Poll a task. A failed task is returned (``value.failed``), not raised; other errors
-        raise."""
+        raise.
+        """
         exchange = self.send(self.api_request("task/status", {"taskId": task_id}), cancel=cancel)
         return self._task_result(exchange)
 
@@ -635,7 +641,8 @@ def _with_output(task: Task, data: Any) -> Task:
 
 def _query(args: Any) -> str:
     """Query string as ``requests`` encodes ``params``: None skipped, lists repeated, str() the
-    rest."""
+    rest.
+    """
     if isinstance(args, (str, bytes)):
         return args if isinstance(args, str) else args.decode()
     pairs: list[tuple[str, str]] = []

@@ -37,7 +37,8 @@ class ApiError(Exception):
 
 class InsecureTransportError(ApiError):
     """Refused to send a key over plain ``http://`` to a host that is not loopback; nothing was
-    sent."""
+    sent.
+    """
 
     title = "insecure connection refused"
 
@@ -79,7 +80,8 @@ class TlsError(ConnectFailed):
 
 class RequestTimeout(NetworkError):
     """Base of the timeouts; ``phase`` is ``"connect"``, ``"read"``, ``"write"``, ``"pool"`` or
-    ``"deadline"``."""
+    ``"deadline"``.
+    """
 
     title = "timeout"
 
@@ -122,9 +124,8 @@ class ConnectionDropped(NetworkError):
 class RemoteError(ApiError):
     """An answer that Steamship (or a package) gave as an error.
 
-    ``steamship_message``, ``suggestion``, ``code`` and ``internal_message`` come from the body
-    when it
-    had them; ``status`` is the HTTP status; ``task`` the failed task when the body carried one.
+    ``steamship_message``, ``suggestion``, ``code`` and ``internal_message`` come from the body when
+    it had them; ``status`` is the HTTP status; ``task`` the failed task when the body carried one.
     """
 
     title = "server error"

@@ -8,8 +8,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class ArgSpec:
-    """One argument: ``kind`` as the package wrote it (``"<class 'str'>"``), ``values`` for
-    enums."""
+    """One argument: ``kind`` as written (``"<class 'str'>"``); ``values`` lists enum choices."""
 
     name: str
     kind: str | None = None

@@ -9,8 +9,7 @@ T = TypeVar("T")
 
 
 def _unwrap(obj: Any, key: str) -> dict[str, Any]:
-    """``{"workspace": {...}}`` -> ``{...}``; a flat object stays as it is; non-dicts give
-    ``{}``."""
+    """``{"workspace": {...}}`` -> ``{...}``; a flat object stays; a non-dict gives ``{}``."""
     if isinstance(obj, dict) and isinstance(obj.get(key), dict):
         return obj[key]
     return obj if isinstance(obj, dict) else {}

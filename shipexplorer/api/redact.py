@@ -62,8 +62,8 @@ def redact(value: Any, secrets: Iterable[str | None] = ()) -> Any:
     """Mask credentials in ``value`` (str, bytes, a header mapping or a list of header pairs).
 
     Header names in :data:`SENSITIVE_HEADERS` are always masked (``Bearer ***``), whatever the
-    secrets; any other text has each secret replaced (raw, base64 and URL-encoded) by ``***``.
-    Also masks ``Bearer <token>`` spelled inside free text.
+    secrets; any other text has each secret replaced (raw, base64 and URL-encoded) by ``***``. Also
+    masks ``Bearer <token>`` spelled inside free text.
     """
     keys = [s for s in secrets if s]
     if isinstance(value, str):

@@ -2,8 +2,7 @@
 
 Only reads that change nothing on the server are retried (task status/get, ``*/get``, ``*/list``,
 ``account/current``), on connection failures and HTTP 429/502/503/504, with jittered exponential
-backoff
-that honours ``Retry-After``. Method invocations and creations are never retried.
+backoff that honours ``Retry-After``. Method invocations and creations are never retried.
 """
 
 from __future__ import annotations
@@ -46,8 +45,7 @@ def is_idempotent(operation: str) -> bool:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """``max_attempts`` counts the first try; delays grow ``base_delay * 2**n`` up to
-    ``max_delay``."""
+    """``max_attempts`` counts the first try; delays double from ``base_delay`` to ``max_delay``."""
 
     max_attempts: int = 4
     base_delay: float = 0.25

@@ -59,8 +59,8 @@ class ConnectionSettings:
     """Where and how to talk to Steamship.
 
     Timeouts are in seconds, per phase (``connect``, ``read``, ``write``, ``pool``); ``deadline``
-    bounds a
-    whole call (all phases, and all retries of an idempotent read). ``None`` disables a limit.
+    bounds a whole call (all phases, and all retries of an idempotent read). ``None`` disables a
+    limit.
     """
 
     api_base: str = DEFAULT_API_BASE

@@ -1,11 +1,9 @@
 """Steamship tasks: the :class:`Task` record, parsed from every spelling the protocol file lists.
 
 Real service: ``state`` / ``statusMessage``; public page ("seed"): ``taskState`` / ``taskMessage``
-and a
-``creating`` state. A task may come plain (``{"taskId", "state", ...}``) or wrapped
+and a ``creating`` state. A task may come plain (``{"taskId", "state", ...}``) or wrapped
 (``{"status": {...}}``, ``{"task": {...}}``, ``{"status": {"task": {...}}}``). Unknown states are
-kept as
-they are and count as not finished.
+kept as they are and count as not finished.
 """
 
 from __future__ import annotations

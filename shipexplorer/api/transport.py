@@ -4,13 +4,10 @@ Closing an httpx client or response does not wake a thread blocked on a socket; 
 down does, at once, in every phase. So every network stream made here registers its socket with the
 :class:`CancelToken` of the call running on the calling thread (a context variable set by
 :func:`call_scope`) for the duration of each read, write and TLS handshake, keep-alive reuse
-included;
-:meth:`CancelToken.cancel` shuts those sockets down. Connecting is done non-blocking, in short
-select
-slices that watch the token, and name resolution runs on a helper thread, so both phases can be
-cancelled too. Each read/write/connect timeout is shrunk to what is left of the call's deadline;
-when
-that was the binding limit the call is reported as
+included; :meth:`CancelToken.cancel` shuts those sockets down. Connecting is done non-blocking, in
+short select slices that watch the token, and name resolution runs on a helper thread, so both
+phases can be cancelled too. Each read/write/connect timeout is shrunk to what is left of the call's
+deadline; when that was the binding limit the call is reported as
 :class:`~shipexplorer.api.errors.DeadlineExceeded`.
 """
 
@@ -82,8 +79,7 @@ class CancelToken:
         return self._event.is_set()
 
     def cancel(self) -> None:
-        """Abort the calls using this token now (shuts their sockets down). Thread-safe,
-        idempotent."""
+        """Abort the calls using this token now (shuts their sockets down); thread-safe."""
         with self._lock:
             self._event.set()
             for sock in self._sockets:
@@ -258,8 +254,7 @@ def _is_ip(host: str) -> bool:
 
 
 def _resolve(host: str, port: int, scope: CallScope, until: float | None, bound: bool) -> list:
-    """getaddrinfo, on a helper thread unless ``host`` is an address, watching token and
-    deadline."""
+    """getaddrinfo on a helper thread (unless ``host`` is an IP), minding token and deadline."""
     if _is_ip(host):
         return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
     box: dict[str, Any] = {}

@@ -248,3 +248,50 @@ def test_per_call_deadline_overrides_settings(make_client, demo):
     with pytest.raises(DeadlineExceeded):
         client.invoke(demo["faults"], "slow", {"seconds": 10}, deadline=0.3)
     assert time.perf_counter() - started < 5
+
+
+def test_cancel_while_resolving_the_host_name(monkeypatch):
+    release = threading.Event()
+    asked = threading.Event()
+    real = socket.getaddrinfo
+
+    def slow_getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if host == "slow-dns.example.test":
+            asked.set()
+            release.wait(30)  # a resolver that hangs
+            raise socket.gaierror(socket.EAI_NONAME, "no such host")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_getaddrinfo)
+    settings = ConnectionSettings(api_base="https://slow-dns.example.test/api/v1/", api_key="k")
+    try:
+        with SteamshipClient(settings) as client:
+            token = CancelToken()
+            canceller = Canceller(token, asked.is_set)
+            with pytest.raises(Cancelled):
+                client.call("workspace/get", cancel=token)
+            latency = canceller.latency()
+            FIGURES["cancel latency, resolving the host name"] = latency
+            assert latency < BOUND
+    finally:
+        release.set()
+
+
+def test_cancel_while_sending_a_large_body(raw_server):
+    got_head = threading.Event()
+
+    def handler(conn: socket.socket) -> None:
+        conn.recv(1024)
+        got_head.set()
+        conn.recv(1)  # reads nothing more: the client's send buffer fills and it blocks
+
+    server = raw_server(handler)
+    settings = ConnectionSettings(api_base=f"http://127.0.0.1:{server.port}/", api_key="k")
+    with SteamshipClient(settings) as client:
+        token = CancelToken()
+        canceller = Canceller(token, got_head.is_set)
+        with pytest.raises(Cancelled):
+            client.call("workspace/create", {"blob": "x" * 50_000_000}, cancel=token)
+        latency = canceller.latency()
+        FIGURES["cancel latency, sending the body"] = latency
+        assert latency < BOUND

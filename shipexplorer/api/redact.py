@@ -8,6 +8,7 @@ and every secret is replaced wherever it appears raw, base64-encoded or URL-enco
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar, overload
@@ -20,7 +21,8 @@ _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[^\s,;\"']+")
 T = TypeVar("T")
 
 
-def _forms(secret: str) -> list[str]:
+@functools.lru_cache(maxsize=64)
+def _forms(secret: str) -> tuple[str, ...]:
     """The raw, base64 and URL-encoded spellings of a secret (longest first)."""
     raw = secret.encode("utf-8", "surrogatepass")
     forms = {
@@ -32,7 +34,7 @@ def _forms(secret: str) -> list[str]:
         base64.b64encode(raw).decode("ascii").rstrip("="),
         base64.urlsafe_b64encode(raw).decode("ascii").rstrip("="),
     }
-    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
+    return tuple(sorted((f for f in forms if len(f) >= 4), key=len, reverse=True))
 
 
 def _redact_text(text: str, secrets: Iterable[str]) -> str:

@@ -18,6 +18,7 @@ import contextvars
 import errno
 import ipaddress
 import os
+import select
 import selectors
 import socket
 import ssl
@@ -238,11 +239,14 @@ class CancellableStream(httpcore.NetworkStream):
 
 
 def _is_readable(sock: socket.socket) -> bool:
+    """True when an idle connection has data or EOF waiting (so it must not be reused)."""
     if sock.fileno() < 0:
         return True
-    with selectors.DefaultSelector() as sel:
-        sel.register(sock, selectors.EVENT_READ)
-        return bool(sel.select(0))
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([sock], [], [], 0)[0])
 
 
 def _is_ip(host: str) -> bool:

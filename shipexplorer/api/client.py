@@ -647,6 +647,10 @@ def _query(args: Any) -> str:
         return args if isinstance(args, str) else args.decode()
     pairs: list[tuple[str, str]] = []
     items = args.items() if isinstance(args, dict) else args
+    if not isinstance(args, dict) and not all(
+        isinstance(p, (tuple, list)) and len(p) == 2 for p in items
+    ):
+        raise TypeError("GET arguments must be a dict or a list of (name, value) pairs")
     for key, values in items:
         if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
             values = [values]

@@ -63,11 +63,28 @@ def test_instances(client: SteamshipClient, demo):
     assert client.invoke(inst, "greet", {"name": "Ada"}).value.value == "Hey, Ada!"
 
 
-def test_instance_config_validation_is_an_error(client: SteamshipClient):
+@pytest.mark.parametrize(
+    ("config", "word"),
+    [({"punctuation": ";"}, "punctuation"), ({"shout": "yes"}, "shout"), ({"nope": 1}, "nope")],
+)
+def test_instance_config_validation_is_a_400(client: SteamshipClient, config, word):
     with pytest.raises(HttpError) as info:
-        client.instance_create("greeter", "bad-greeter", config={"punctuation": ";"})
-    assert info.value.status in (400, 500)  # the protocol wants 400 (see the report)
-    assert "punctuation" in str(info.value)
+        client.instance_create("greeter", "bad-greeter", config=config)
+    assert info.value.status == 400 and info.value.code == "InvalidConfig"
+    assert word in str(info.value) and info.value.suggestion
+
+
+def test_operation_errors(client: SteamshipClient, make_client):
+    with pytest.raises(HttpError) as info:
+        client.workspace_list(page_size=-1)
+    assert info.value.status == 400 and "pageSize" in str(info.value)
+    client.workspace_create("dup-ws")
+    with pytest.raises(HttpError) as info:
+        client.workspace_create("dup-ws", fetch_if_exists=False)
+    assert info.value.status == 409
+    with pytest.raises(HttpError) as info:
+        make_client(api_key="not-the-key").account_current()
+    assert info.value.status == 401 and "not valid" in str(info.value)
 
 
 def test_invoke_kinds(client: SteamshipClient, demo):

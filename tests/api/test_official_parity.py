@@ -65,3 +65,30 @@ def test_requests_equal_the_official_clients(emulator):
     assert len(ours) == len(theirs) == 15
     for mine, official in zip(ours, theirs, strict=True):
         assert _shape(mine, task.task_id) == _shape(official, theirs_task)
+
+
+@pytest.mark.skipif(not PYTHON, reason="SHIPEXPLORER_STEAMSHIP_PYTHON is not set (see .ci/run)")
+def test_python_export_runs_with_the_official_client(emulator, demo):
+    import ast
+
+    from shipexplorer.api import to_python
+
+    settings = settings_for(emulator, app_base=emulator.base_url, workspace_handle="api-tests")
+    env = {**os.environ, "STEAMSHIP_API_KEY": "demo-key"}
+    with SteamshipClient(settings) as client:
+        cases = [
+            (client.invoke_request(demo["echo"], "echo", {"a": [1, None], "b": "x'y"}), None),
+            (client.invoke_request(demo["greeter"], "greet", {"name": "Ada"}, verb="GET"), None),
+            (client.api_request("account/current", verb="GET"), None),
+        ]
+        for request, _ in cases:
+            code = to_python(request, settings)
+            assert "demo-key" not in code
+            out = subprocess.run(
+                [PYTHON, "-c", code], env=env, capture_output=True, text=True, timeout=120
+            )
+            assert out.returncode == 0, out.stderr[-3000:]
+            expected = client.send(request).data
+            printed = out.stdout.strip()
+            value = printed if isinstance(expected, str) else ast.literal_eval(printed)
+            assert value == expected

@@ -260,3 +260,11 @@ def test_exchange_record():
     d = ex.to_dict()
     assert d["status"] == 200 and d["outcome"]["kind"] == "data"
     assert KEY not in json.dumps(d) and KEY not in repr(ex)
+
+
+def test_get_arguments_must_be_name_value_pairs():
+    client = make(Capture())
+    with pytest.raises(TypeError):
+        client.invoke(INSTANCE, "m", [1, 2, 3], verb="GET")
+    with pytest.raises(ValueError):
+        client.invoke(INSTANCE, "m", {"x": float("nan")})  # JSON cannot carry NaN

@@ -1,11 +1,10 @@
-"""SteamshipClient: every Steamship operation over one ``httpx.Client``, each call one
-:class:`Exchange`.
+"""SteamshipClient: Steamship over one ``httpx.Client``; each call makes one :class:`Exchange`.
 
-Requests are built as the official client builds them (URLs, headers, bodies with their nulls);
-answers are decoded by :func:`~shipexplorer.api.decode.decode`. Typed methods return a
-:class:`Result` (the parsed value, the task if the answer was one, and the exchange) and raise the
-exchange's typed error; :meth:`SteamshipClient.send` returns the exchange without raising, for
-consoles and history.
+Requests are built as the official client builds them (URLs, headers, bodies with their nulls) and
+sent with retries for idempotent reads; answers are decoded by
+:func:`~shipexplorer.api.decode.decode`. :meth:`SteamshipClient.send` returns the exchange without
+raising, for consoles and history; the typed methods (from
+:class:`~shipexplorer.api.operations.Operations`) return a :class:`Result` or raise.
 """
 
 from __future__ import annotations
@@ -14,27 +13,25 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 
 from .. import __version__
-from .decode import Data, decode
-from .errors import ApiError, Cancelled, InsecureTransportError
+from .decode import decode
+from .errors import Cancelled, InsecureTransportError
 from .exchange import Exchange
-from .methods import PackageSpec, parse_methods
-from .models import Package, PackageInstance, Page, User, Workspace, page_of
+from .models import PackageInstance
+from .operations import Operations, Result
 from .redact import redact
 from .request import NO_BODY, ApiRequest, InstanceRef
 from .retry import RetryPolicy, is_idempotent
 from .settings import ConnectionSettings, is_local, is_loopback_url
-from .tasks import Task
 from .transport import CallScope, CancellableTransport, CancelToken, call_scope
 from .transport_errors import map_transport_error
 
 log = logging.getLogger("shipexplorer.api")
-T = TypeVar("T")
 USER_AGENT = f"shipexplorer/{__version__}"
 
 
@@ -45,29 +42,7 @@ class _Unset:
 _UNSET = _Unset()
 
 
-class Result(Generic[T]):
-    """A typed answer: ``value`` (``None`` when only a task came), ``task`` and ``exchange``."""
-
-    __slots__ = ("exchange", "value")
-
-    def __init__(self, value: T | None, exchange: Exchange) -> None:
-        self.value = value
-        self.exchange = exchange
-
-    @property
-    def task(self) -> Task | None:
-        return self.exchange.task
-
-    @property
-    def is_task(self) -> bool:
-        return self.exchange.task is not None
-
-    def __repr__(self) -> str:
-        text = f"Result(value={self.value!r}, task={self.task!r}, exchange={self.exchange!r})"
-        return redact(text, self.exchange.secrets)
-
-
-class SteamshipClient:
+class SteamshipClient(Operations):
     """Steamship over HTTP. Thread-safe; share one per connection profile.
 
     ``transport`` replaces the cancellable transport (tests use ``httpx.MockTransport``); ``retry``
@@ -345,279 +320,6 @@ class SteamshipClient:
         log.debug("%r", exchange)
         return exchange
 
-    # -- typed operations -------------------------------------------------------------------------
-
-    def _run(
-        self,
-        request: ApiRequest,
-        parse: Callable[[Any], T],
-        cancel: CancelToken | None,
-        deadline: float | None = None,
-    ) -> Result[T]:
-        exchange = self.send(request, cancel=cancel, deadline=deadline)
-        if exchange.error is not None:
-            raise exchange.error
-        data = exchange.data
-        if exchange.task is not None and data is None:
-            return Result(None, exchange)
-        return Result(parse(data), exchange)
-
-    def call(
-        self,
-        operation: str,
-        body: Any = None,
-        *,
-        verb: str = "POST",
-        background: bool = False,
-        cancel: CancelToken | None = None,
-    ) -> Result[Any]:
-        """Any API operation; the value is the answer's ``data`` (or the body) as decoded JSON."""
-        return self._run(
-            self.api_request(operation, body, verb=verb, background=background), lambda d: d, cancel
-        )
-
-    def account_current(self, *, cancel: CancelToken | None = None) -> Result[User]:
-        return self._run(self.api_request("account/current", verb="GET"), User.from_data, cancel)
-
-    def workspace_create(
-        self,
-        handle: str | None,
-        *,
-        fetch_if_exists: bool = True,
-        background: bool = False,
-        cancel: CancelToken | None = None,
-    ) -> Result[Workspace]:
-        body = {
-            "id": None,
-            "handle": handle,
-            "fetchIfExists": fetch_if_exists,
-            "externalId": None,
-            "externalType": None,
-            "metadata": None,
-        }
-        return self._run(
-            self.api_request("workspace/create", body, background=background),
-            Workspace.from_data,
-            cancel,
-        )
-
-    def workspace_get(
-        self, id: str | None = None, handle: str | None = None, *, cancel: CancelToken | None = None
-    ) -> Result[Workspace]:
-        return self._run(
-            self.api_request("workspace/get", {"id": id, "handle": handle}),
-            Workspace.from_data,
-            cancel,
-        )
-
-    def workspace_list(
-        self,
-        page_size: int | None = None,
-        page_token: str | None = None,
-        *,
-        sort_order: str = "DESC",
-        cancel: CancelToken | None = None,
-    ) -> Result[Page[Workspace]]:
-        body = {"pageSize": page_size, "pageToken": page_token, "sortOrder": sort_order}
-        return self._run(
-            self.api_request("workspace/list", body),
-            lambda d: page_of(d, "workspaces", Workspace.from_data),
-            cancel,
-        )
-
-    def workspace_delete(self, id: str, *, cancel: CancelToken | None = None) -> Result[Workspace]:
-        return self._run(
-            self.api_request("workspace/delete", {"id": id}), Workspace.from_data, cancel
-        )
-
-    def package_get(self, handle: str, *, cancel: CancelToken | None = None) -> Result[Package]:
-        return self._run(
-            self.api_request("package/get", {"id": None, "handle": handle}),
-            Package.from_data,
-            cancel,
-        )
-
-    def package_list(
-        self,
-        page_size: int | None = None,
-        page_token: str | None = None,
-        *,
-        cancel: CancelToken | None = None,
-    ) -> Result[Page[Package]]:
-        """The emulator's catalogue (the real service has no ``package/list``)."""
-        body = {"pageSize": page_size, "pageToken": page_token, "sortOrder": "DESC"}
-        return self._run(
-            self.api_request("package/list", body),
-            lambda d: page_of(d, "packages", Package.from_data),
-            cancel,
-        )
-
-    def instance_create(
-        self,
-        package_handle: str,
-        instance_handle: str | None = None,
-        *,
-        version: str | None = None,
-        fetch_if_exists: bool = True,
-        config: dict[str, Any] | None = None,
-        package_id: str | None = None,
-        background: bool = False,
-        cancel: CancelToken | None = None,
-    ) -> Result[PackageInstance]:
-        body = {
-            "id": None,
-            "packageId": package_id,
-            "packageHandle": package_handle,
-            "packageVersionId": None,
-            "packageVersionHandle": version,
-            "handle": instance_handle,
-            "fetchIfExists": fetch_if_exists,
-            "config": config,
-            "workspaceId": None,
-            "localDevelopmentURL": None,
-        }
-        return self._run(
-            self.api_request("package/instance/create", body, background=background),
-            PackageInstance.from_data,
-            cancel,
-        )
-
-    def instance_get(
-        self, handle: str | None = None, id: str | None = None, *, cancel: CancelToken | None = None
-    ) -> Result[PackageInstance]:
-        return self._run(
-            self.api_request("package/instance/get", {"id": id, "handle": handle}),
-            PackageInstance.from_data,
-            cancel,
-        )
-
-    def instance_list(
-        self,
-        page_size: int | None = None,
-        page_token: str | None = None,
-        *,
-        package_id: str | None = None,
-        package_version_id: str | None = None,
-        include_workspace: bool | None = None,
-        across_workspaces: bool | None = None,
-        sort_order: str = "DESC",
-        cancel: CancelToken | None = None,
-    ) -> Result[Page[PackageInstance]]:
-        body = {
-            "pageSize": page_size,
-            "pageToken": page_token,
-            "sortOrder": sort_order,
-            "packageId": package_id,
-            "packageVersionId": package_version_id,
-            "includeWorkspace": include_workspace,
-            "acrossWorkspaces": across_workspaces,
-        }
-        return self._run(
-            self.api_request("package/instance/list", body),
-            lambda d: page_of(d, "packageInstances", PackageInstance.from_data),
-            cancel,
-        )
-
-    def instance_delete(
-        self, id: str, *, cancel: CancelToken | None = None
-    ) -> Result[PackageInstance]:
-        return self._run(
-            self.api_request("package/instance/delete", {"id": id}),
-            PackageInstance.from_data,
-            cancel,
-        )
-
-    def invoke(
-        self,
-        target: PackageInstance | InstanceRef | str,
-        method: str,
-        args: Any = None,
-        *,
-        verb: str = "POST",
-        cancel: CancelToken | None = None,
-        deadline: float | None = None,
-        on_progress: Callable[[int, int | None], None] | None = None,
-    ) -> Result[Data]:
-        """Call a package method. ``result.value`` is a :class:`Data`; when the method answered a
-        task (plain or wrapped, even succeeded) ``result.task`` is set. Error answers raise. Never
-        retried.
-        """
-        exchange = self.send(
-            self.invoke_request(target, method, args, verb=verb),
-            cancel=cancel,
-            deadline=deadline,
-            on_progress=on_progress,
-        )
-        if exchange.error is not None:
-            raise exchange.error
-        return Result(exchange.outcome.data if exchange.outcome else None, exchange)
-
-    def describe(
-        self,
-        target: PackageInstance | InstanceRef | str,
-        *,
-        verb: str = "GET",
-        cancel: CancelToken | None = None,
-    ) -> Result[PackageSpec]:
-        """``__dir__`` of an instance, parsed into method specs."""
-        result = self.invoke(target, "__dir__", verb=verb, cancel=cancel)
-        return Result(parse_methods(result.value.value if result.value else None), result.exchange)
-
-    def task_status(self, task_id: str, *, cancel: CancelToken | None = None) -> Result[Task]:
-        """Poll a task. A failed task is returned (``value.failed``), not raised; other errors
-        raise.
-        """
-        exchange = self.send(self.api_request("task/status", {"taskId": task_id}), cancel=cancel)
-        return self._task_result(exchange)
-
-    def task_get(self, task_id: str, *, cancel: CancelToken | None = None) -> Result[Task]:
-        exchange = self.send(
-            self.api_request("task/get", {"id": task_id, "handle": None}), cancel=cancel
-        )
-        return self._task_result(exchange)
-
-    @staticmethod
-    def _task_result(exchange: Exchange) -> Result[Task]:
-        task = exchange.task
-        if task is None and exchange.error is None:
-            data = exchange.data
-            if isinstance(data, dict) and isinstance(data.get("task"), dict):
-                task = Task.from_dict(data["task"])
-            elif isinstance(data, dict):
-                task = Task.from_dict(data)
-        if exchange.error is not None and (task is None or task.task_id is None):
-            raise exchange.error
-        if exchange.task is not None and task is not None and exchange.data is not None:
-            task = _with_output(task, exchange.data)
-        return Result(task, exchange)
-
-    def wait_task(
-        self,
-        task_id: str,
-        *,
-        interval: float = 1.0,
-        timeout: float | None = 180.0,
-        cancel: CancelToken | None = None,
-        on_update: Callable[[Task], None] | None = None,
-    ) -> Task:
-        """Poll ``task/status`` until the task finishes (as the official client: sleep, then poll).
-
-        Raises :class:`Cancelled` when ``cancel`` fires, :class:`TimeoutError` after ``timeout``.
-        """
-        token = cancel or CancelToken()
-        end = None if timeout is None else time.monotonic() + timeout
-        while True:
-            if token.wait(interval):
-                raise Cancelled("Stopped waiting for the task (it goes on running on the server).")
-            task = self.task_status(task_id, cancel=token).value
-            assert task is not None
-            if on_update is not None:
-                on_update(task)
-            if task.is_finished:
-                return task
-            if end is not None and time.monotonic() >= end:
-                raise TimeoutError(f"Task {task_id} is still {task.state} after {timeout} s.")
-
 
 def _insecure(url: str, settings: ConnectionSettings) -> str | None:
     """Why ``url`` must not carry the key (plain http to a non-loopback host), or None."""
@@ -631,12 +333,6 @@ def _insecure(url: str, settings: ConnectionSettings) -> str | None:
         f"{parts.hostname or url}: use https:// (plain http is only allowed to this machine). "
         "Nothing was sent."
     )
-
-
-def _with_output(task: Task, data: Any) -> Task:
-    from dataclasses import replace
-
-    return replace(task, output=data)
 
 
 def _query(args: Any) -> str:
@@ -673,4 +369,4 @@ def _read_body(
     return bytes(chunks)
 
 
-__all__ = ["USER_AGENT", "ApiError", "Result", "SteamshipClient"]
+__all__ = ["USER_AGENT", "Result", "SteamshipClient"]

@@ -33,7 +33,7 @@ def settings_for(emu, **changes) -> ConnectionSettings:  # type: ignore[no-untyp
 
 
 @pytest.fixture
-def make_client(emulator) -> Iterator[Callable[..., SteamshipClient]]:  # type: ignore[no-untyped-def]
+def make_client(emulator, demo) -> Iterator[Callable[..., SteamshipClient]]:  # type: ignore[no-untyped-def]
     """Build clients on the session emulator (workspace ``api-tests``); closed after the test."""
     made: list[SteamshipClient] = []
 

@@ -219,3 +219,16 @@ def test_seed_dialect_operations(seed: SteamshipClient):
     echo = seed.instance_create("echo", "seed-echo").value
     assert seed.invoke(echo, "echo", {"x": 1}).value.value == {"x": 1}
     assert seed.describe(echo).value.method("echo") is not None
+
+
+def test_deletes(client: SteamshipClient):
+    ws = client.workspace_create("to-delete").value
+    inst = client.instance_create("echo", "to-delete-echo").value
+    client.instance_delete(inst.id)
+    with pytest.raises(HttpError) as info:
+        client.instance_get("to-delete-echo")
+    assert info.value.status == 404
+    client.workspace_delete(ws.id)
+    with pytest.raises(HttpError) as info:
+        client.workspace_get(id=ws.id)
+    assert info.value.status == 404

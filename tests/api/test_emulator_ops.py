@@ -232,3 +232,24 @@ def test_deletes(client: SteamshipClient):
     with pytest.raises(HttpError) as info:
         client.workspace_get(id=ws.id)
     assert info.value.status == 404
+
+
+def test_wait_task_timeout_and_cancel(client: SteamshipClient, demo):
+    from shipexplorer.api import Cancelled, CancelToken
+
+    task = client.invoke(demo["slow-job"], "start", {"seconds": 60, "steps": 2}).task
+    with pytest.raises(TimeoutError, match="still"):
+        client.wait_task(task.task_id, interval=0.05, timeout=0.2)
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled, match="goes on running"):
+        client.wait_task(task.task_id, interval=0.05, cancel=token)
+
+
+def test_exchange_serialises_binary_and_big_bodies(client: SteamshipClient, demo):
+    png = client.invoke(demo["media"], "image").exchange.to_dict()
+    assert png["responseBody"]["base64"] and png["outcome"]["dataKind"] == "bytes"
+    big = client.invoke(demo["faults"], "big", {"megabytes": 2}).exchange
+    d = big.to_dict(body_limit=1000)
+    assert d["responseBody"]["truncated"] and d["responseBody"]["size"] == len(big.response_body)
+    assert len(d["responseBody"]["text"]) == 1000

@@ -178,10 +178,14 @@ class SteamshipClient(Operations):
         return ref
 
     def headers_for(
-        self, request: ApiRequest, *, api_key: str | _Unset | None = _UNSET
+        self,
+        request: ApiRequest,
+        *,
+        api_key: str | _Unset | None = _UNSET,
+        settings: ConnectionSettings | None = None,
     ) -> list[tuple[str, str]]:
         """The headers the official client sends for ``request`` (``api_key`` overrides the key)."""
-        settings = self._settings
+        settings = settings or self._settings
         key = settings.api_key if isinstance(api_key, _Unset) else api_key
         headers: list[tuple[str, str]] = []
         if key:
@@ -253,7 +257,7 @@ class SteamshipClient(Operations):
         on_progress: Callable[[int, int | None], None] | None,
     ) -> Exchange:
         secrets = (settings.api_key,) if settings.api_key else ()
-        headers = self.headers_for(request)
+        headers = self.headers_for(request, settings=settings)
         body = request.body_bytes()
         exchange = Exchange(
             method=request.method,

@@ -295,3 +295,42 @@ def test_cancel_while_sending_a_large_body(raw_server):
         latency = canceller.latency()
         FIGURES["cancel latency, sending the body"] = latency
         assert latency < BOUND
+
+
+def test_cancel_at_random_moments_never_breaks_the_client(client, demo):
+    """Cancel at random points of many calls (any phase, any outcome); the client must go on."""
+    import random
+
+    rng = random.Random(7)
+    outcomes: set[str] = set()
+    for i in range(40):
+        token = CancelToken()
+        timer = threading.Timer(rng.uniform(0, 0.004), token.cancel)
+        timer.start()
+        try:
+            client.invoke(demo["echo"], "echo", {"i": i}, cancel=token)
+            outcomes.add("done")
+        except Cancelled:
+            outcomes.add("cancelled")
+        timer.join()
+        assert client.invoke(demo["echo"], "echo", {"check": i}).value.value == {"check": i}
+    assert "cancelled" in outcomes
+
+
+def test_cancel_hits_only_its_own_call(client, demo, emulator):
+    """Two calls in flight on one client: cancelling one leaves the other to finish."""
+    emulator.clear_requests()
+    token = CancelToken()
+    other: dict[str, object] = {}
+
+    def slow_but_wanted() -> None:
+        other["value"] = client.invoke(demo["faults"], "slow", {"seconds": 0.5}).value.value
+
+    thread = threading.Thread(target=slow_but_wanted)
+    thread.start()
+    canceller = Canceller(token, lambda: _requests_to(emulator, "/slow") >= 2)
+    with pytest.raises(Cancelled):
+        client.invoke(demo["faults"], "slow", {"seconds": 30}, cancel=token)
+    assert canceller.latency() < BOUND
+    thread.join(10)
+    assert other["value"] == {"slept": 0.5}

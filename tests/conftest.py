@@ -45,12 +45,32 @@ def emulator():
 
 
 @pytest.fixture
-def seed_emulator():
-    """An emulator that speaks the public page's spelling (task/taskState/creating)."""
+def start_emulator():
+    """Start emulators of the test's own (any Emulator arguments); all stopped after the test."""
     from shipexplorer.emulator import Emulator
 
-    emu = Emulator(port=0, dialect="seed").start()
-    try:
-        yield emu
-    finally:
+    started = []
+
+    def start(**kwargs):
+        emu = Emulator(port=0, **kwargs).start()
+        started.append(emu)
+        return emu
+
+    yield start
+    for emu in started:
         emu.stop()
+
+
+@pytest.fixture
+def seed_emulator(start_emulator):
+    """An emulator that speaks the public page's spelling (task/taskState/creating)."""
+    return start_emulator(dialect="seed")
+
+
+@pytest.fixture(scope="session")
+def steamship_python() -> str:
+    """A Python with the official client: $SHIPEXPLORER_STEAMSHIP_PYTHON, else a cached venv
+    (made on first use); skips with the reason only when it cannot be made."""
+    from tests.official_client import steamship_python as find
+
+    return find()

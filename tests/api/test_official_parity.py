@@ -1,7 +1,6 @@
 """Our requests equal the official client's, byte for byte, as the emulator received them.
 
-Needs the official client's own environment: ``SHIPEXPLORER_STEAMSHIP_PYTHON`` names its Python
-(``.ci/run`` builds it); the test is skipped with a reason otherwise.
+Needs the official client's own environment (the ``steamship_python`` fixture finds or makes it).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from shipexplorer.api import SteamshipClient
 
 from .conftest import settings_for
 
-PYTHON = os.environ.get("SHIPEXPLORER_STEAMSHIP_PYTHON")
 SCENARIO = pathlib.Path(__file__).with_name("official_parity_scenario.py")
 IGNORED = {"user-agent", "host"}
 
@@ -31,11 +29,10 @@ def _shape(record, task_id: str) -> tuple:  # type: ignore[no-untyped-def]
     return record.method, path, headers, body
 
 
-@pytest.mark.skipif(not PYTHON, reason="SHIPEXPLORER_STEAMSHIP_PYTHON is not set (see .ci/run)")
-def test_requests_equal_the_official_clients(emulator):
+def test_requests_equal_the_official_clients(emulator, steamship_python):
     emulator.clear_requests()
     out = subprocess.run(
-        [PYTHON, str(SCENARIO), emulator.api_base, emulator.base_url, "demo-key"],
+        [steamship_python, str(SCENARIO), emulator.api_base, emulator.base_url, "demo-key"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-3000:]
@@ -67,8 +64,7 @@ def test_requests_equal_the_official_clients(emulator):
         assert _shape(mine, task.task_id) == _shape(official, theirs_task)
 
 
-@pytest.mark.skipif(not PYTHON, reason="SHIPEXPLORER_STEAMSHIP_PYTHON is not set (see .ci/run)")
-def test_python_export_runs_with_the_official_client(emulator, demo):
+def test_python_export_runs_with_the_official_client(emulator, demo, steamship_python):
     import ast
 
     from shipexplorer.api import to_python
@@ -85,7 +81,7 @@ def test_python_export_runs_with_the_official_client(emulator, demo):
             code = to_python(request, settings)
             assert "demo-key" not in code
             out = subprocess.run(
-                [PYTHON, "-c", code], env=env, capture_output=True, text=True, timeout=120
+                [steamship_python, "-c", code], env=env, capture_output=True, text=True, timeout=120
             )
             assert out.returncode == 0, out.stderr[-3000:]
             expected = client.send(request).data

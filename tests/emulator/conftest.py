@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,13 +14,9 @@ STEAMSHIP_VERSION = "2.17.34"
 
 
 @pytest.fixture
-def fresh_emulator() -> Iterator[Emulator]:
+def fresh_emulator(start_emulator) -> Emulator:
     """An emulator of its own, for tests that need a known, empty state."""
-    emu = Emulator(port=0).start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
+    return start_emulator()
 
 
 @pytest.fixture
@@ -38,65 +30,3 @@ def client(emulator: Emulator) -> Iterator[httpx.Client]:
 def fresh_client(fresh_emulator: Emulator) -> Iterator[httpx.Client]:
     with make_client(fresh_emulator) as http:
         yield http
-
-
-# The official client's Python
-
-
-def _has_steamship(python: str) -> bool:
-    try:
-        probe = subprocess.run(
-            [python, "-c", "import steamship; print(steamship.__version__)"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return probe.returncode == 0 and probe.stdout.strip() == STEAMSHIP_VERSION
-
-
-def _venv_python(venv: Path) -> Path:
-    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-
-
-@pytest.fixture(scope="session")
-def steamship_python() -> str:
-    """A Python with ``steamship==2.17.34``: $SHIPEXPLORER_STEAMSHIP_PYTHON, else a cached venv."""
-    configured = os.environ.get("SHIPEXPLORER_STEAMSHIP_PYTHON")
-    if configured:
-        if not _has_steamship(configured):
-            pytest.fail(
-                f"SHIPEXPLORER_STEAMSHIP_PYTHON={configured} has no steamship=={STEAMSHIP_VERSION}"
-            )
-        return configured
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    venv = cache / "shipexplorer-tests" / f"steamship-{STEAMSHIP_VERSION}"
-    python = _venv_python(venv)
-    if python.exists() and _has_steamship(str(python)):
-        return str(python)
-    try:
-        venv.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, "-m", "venv", "--clear", str(venv)],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", f"steamship=={STEAMSHIP_VERSION}"],
-            check=True,
-            capture_output=True,
-            timeout=900,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        detail = getattr(exc, "stderr", b"") or b""
-        if isinstance(detail, bytes):
-            detail = detail.decode(errors="replace")
-        pytest.skip(
-            f"cannot make a virtual environment with steamship=={STEAMSHIP_VERSION} at {venv}: "
-            f"{exc} {detail[-500:]}".strip()
-        )
-    if not _has_steamship(str(python)):
-        pytest.skip(f"steamship=={STEAMSHIP_VERSION} did not import in {venv}")
-    return str(python)

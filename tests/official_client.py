@@ -1,0 +1,71 @@
+"""The official Steamship client as a test peer: a Python with ``steamship==2.17.34`` in a virtual
+environment of its own (it pins pydantic 1, so it never shares ours)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+STEAMSHIP_VERSION = "2.17.34"
+
+
+def _has_steamship(python: str) -> bool:
+    try:
+        probe = subprocess.run(
+            [python, "-c", "import steamship; print(steamship.__version__)"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return probe.returncode == 0 and probe.stdout.strip() == STEAMSHIP_VERSION
+
+
+def _venv_python(venv: Path) -> Path:
+    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def steamship_python() -> str:
+    """A Python with ``steamship==2.17.34``: $SHIPEXPLORER_STEAMSHIP_PYTHON, else a cached venv."""
+    configured = os.environ.get("SHIPEXPLORER_STEAMSHIP_PYTHON")
+    if configured:
+        if not _has_steamship(configured):
+            pytest.fail(
+                f"SHIPEXPLORER_STEAMSHIP_PYTHON={configured} has no steamship=={STEAMSHIP_VERSION}"
+            )
+        return configured
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    venv = cache / "shipexplorer-tests" / f"steamship-{STEAMSHIP_VERSION}"
+    python = _venv_python(venv)
+    if python.exists() and _has_steamship(str(python)):
+        return str(python)
+    try:
+        venv.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "venv", "--clear", str(venv)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", f"steamship=={STEAMSHIP_VERSION}"],
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        if isinstance(detail, bytes):
+            detail = detail.decode(errors="replace")
+        pytest.skip(
+            f"cannot make a virtual environment with steamship=={STEAMSHIP_VERSION} at {venv}: "
+            f"{exc} {detail[-500:]}".strip()
+        )
+    if not _has_steamship(str(python)):
+        pytest.skip(f"steamship=={STEAMSHIP_VERSION} did not import in {venv}")
+    return str(python)

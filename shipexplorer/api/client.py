@@ -262,7 +262,7 @@ class SteamshipClient(Operations):
         exchange = Exchange(
             method=request.method,
             url=request.url,
-            request_headers=redact([("User-Agent", USER_AGENT), *headers], secrets),
+            request_headers=[],
             request_body=body,
             started_at=time.time(),
             package_call=request.package_call,
@@ -270,11 +270,13 @@ class SteamshipClient(Operations):
             request=request,
         )
         refusal = _insecure(request.url, settings)
-        if refusal:
-            exchange.transport_error = InsecureTransportError(refusal, exchange=exchange)
-            return exchange
-        if scope.cancelled:
-            exchange.transport_error = Cancelled("Cancelled before sending.", exchange=exchange)
+        if refusal or scope.cancelled:
+            exchange.request_headers = redact([("User-Agent", USER_AGENT), *headers], secrets)
+            exchange.transport_error = (
+                InsecureTransportError(refusal, exchange=exchange)
+                if refusal
+                else Cancelled("Cancelled before sending.", exchange=exchange)
+            )
             return exchange
         started = time.perf_counter()
         timeout = httpx.Timeout(

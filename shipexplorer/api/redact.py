@@ -37,12 +37,16 @@ def _forms(secret: str) -> tuple[str, ...]:
     return tuple(sorted((f for f in forms if len(f) >= 4), key=len, reverse=True))
 
 
+@functools.lru_cache(maxsize=64)
+def _pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation of every form of every secret, longest first."""
+    forms = sorted({f for s in secrets if s for f in _forms(s)}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, forms))) if forms else None
+
+
 def _redact_text(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret:
-            for form in _forms(secret):
-                text = text.replace(form, MASK)
-    return text
+    pattern = _pattern(tuple(secrets))
+    return pattern.sub(MASK, text) if pattern is not None else text
 
 
 def _redact_header(name: str, value: str, secrets: Iterable[str]) -> str:
@@ -67,7 +71,7 @@ def redact(value: Any, secrets: Iterable[str | None] = ()) -> Any:
     secrets; any other text has each secret replaced (raw, base64 and URL-encoded) by ``***``. Also
     masks ``Bearer <token>`` spelled inside free text.
     """
-    keys = [s for s in secrets if s]
+    keys = tuple(s for s in secrets if s)
     if isinstance(value, str):
         return _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", _redact_text(value, keys))
     if isinstance(value, (bytes, bytearray)):

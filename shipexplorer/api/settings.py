@@ -6,6 +6,7 @@ The API key is kept out of ``repr`` and out of :meth:`ConnectionSettings.to_dict
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ def is_local(url: str) -> bool:
     return any(marker in url for marker in _LOCAL_MARKERS)
 
 
+@functools.lru_cache(maxsize=256)
 def is_loopback_host(host: str) -> bool:
     """True for a host name or address that can only mean this machine."""
     host = host.strip("[]").lower().rstrip(".")

@@ -8,6 +8,7 @@ Typical use::
 """
 
 from .client import USER_AGENT, Result, SteamshipClient
+from .connection_check import ConnectionReport, check_connection
 from .decode import Data, Decoded, decode, parse_retry_after
 from .errors import (
     ApiError,
@@ -31,6 +32,7 @@ from .errors import (
     TaskFailed,
     TlsError,
     WriteTimeout,
+    describe,
 )
 from .exchange import Exchange
 from .export import to_curl, to_python
@@ -57,6 +59,7 @@ __all__ = [
     "ConnectTimeout",
     "ConnectionDropped",
     "ConnectionRefused",
+    "ConnectionReport",
     "ConnectionSettings",
     "Data",
     "DeadlineExceeded",
@@ -88,7 +91,9 @@ __all__ = [
     "User",
     "Workspace",
     "WriteTimeout",
+    "check_connection",
     "decode",
+    "describe",
     "find_task",
     "is_idempotent",
     "is_local",

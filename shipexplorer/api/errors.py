@@ -189,3 +189,19 @@ class ProtocolError(ApiError):
     """An answer the protocol does not allow: bad JSON, no Content-Type, a JSON ``null``, ..."""
 
     title = "inconsistent response"
+
+
+def describe(error: BaseException) -> str:
+    """The text a window shows for an error: what happened, then the server's suggestion and code.
+
+    Anything that is not an :class:`ApiError` is named by its type, so a bug still reads as one.
+    """
+    if not isinstance(error, ApiError):
+        return f"Unexpected error ({type(error).__name__}): {error}"
+    lines = [error.message]
+    if isinstance(error, RemoteError):
+        if error.suggestion:
+            lines.append(f"Suggestion: {error.suggestion}")
+        if error.code:
+            lines.append(f"Code: {error.code}")
+    return "\n".join(lines)

@@ -130,6 +130,7 @@ class CredentialService(QObject):
             refuse = _Pending(profile, "checking a key", lambda v, t: _refuse(reason), _ignore)
             self._enqueue(refuse)
             return
+        self._session.pop(profile, None)  # a key the user saves wins over a session key
         self._cache[profile] = key
         self._unsaved.add(profile)
 

@@ -443,3 +443,13 @@ def test_a_probe_that_times_out_is_reported_and_can_be_retried(make_service, qtb
     with qtbot.waitSignal(service.modeChanged, timeout=3000) as mode:
         service.retry()
     assert mode.args[0] is True and service.is_secure is True
+
+
+def test_a_saved_key_replaces_a_session_key(memory_keyring, make_service, qtbot, canary):
+    service = make_service()
+    service.set_session_key("demo", "ss-demo-key")
+    with qtbot.waitSignal(service.keySaved, timeout=3000):
+        service.save_key("demo", canary)
+    assert service.key_for("demo") == canary
+    assert memory_keyring.passwords == {(KEYRING_SERVICE, "demo"): canary}
+    _assert_not_emitted(service, canary)

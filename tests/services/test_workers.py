@@ -343,3 +343,43 @@ def test_the_fixture_reports_leftover_jobs(qtbot):
     calm = WorkerPool()
     calm.submit(lambda token, progress: None)
     assert leftover_jobs(calm, qtbot, wait_ms=3000) == 0
+
+
+def test_cancel_aborts_an_http_call_at_once(qtbot, worker_pool, emulator):
+    from shipexplorer.api import Cancelled, ConnectionSettings, SteamshipClient
+    from shipexplorer.emulator import DEMO_API_KEY
+
+    settings = ConnectionSettings(
+        api_base=emulator.api_base, app_base=emulator.app_base, api_key=DEMO_API_KEY
+    )
+    with SteamshipClient(settings) as client:
+        ws = client.workspace_create(f"workers-{time.monotonic_ns()}").value
+        client.set_workspace(handle=ws.handle, id=ws.id)
+        faults = client.instance_create("faults", f"f-{time.monotonic_ns()}").value
+        rec = Recorder()
+        raised: list[BaseException] = []
+
+        def call(token, progress):
+            progress("sent")
+            try:
+                return client.invoke(faults, "slow", {"seconds": 30}, cancel=token)
+            except Cancelled as exc:
+                raised.append(exc)
+                raise
+
+        handle = worker_pool.submit(
+            call,
+            on_result=rec.result,
+            on_error=rec.error,
+            on_cancelled=rec.cancelled,
+            on_progress=rec.progress,
+        )
+        qtbot.waitUntil(lambda: bool(rec.calls), timeout=5000)  # the request is on its way
+        qtbot.wait(200)
+        began = time.monotonic()
+        handle.cancel()
+        qtbot.waitUntil(lambda: worker_pool.active_jobs() == 0, timeout=5000)
+        assert time.monotonic() - began < 1.0
+        assert rec.names() == ["progress", "cancelled"]
+        assert raised and isinstance(raised[0], Cancelled)
+        assert client.invoke(faults, "slow", {"seconds": 0}).value is not None  # still usable

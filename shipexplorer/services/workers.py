@@ -1,11 +1,13 @@
 """The worker bridge: jobs on a thread pool, outcomes delivered on the GUI thread.
 
 A job is ``fn(token, progress) -> result``. It runs on the :class:`WorkerPool`'s own
-``QThreadPool``; its progress, result or error reach the caller's callbacks on the GUI thread
-through a per-job signals holder whose signals are received by ``@Slot`` methods of a QObject that
-lives in the GUI thread (the one reliable way across threads in PySide6). Cancelling sets the job's
-:class:`~shipexplorer.api.transport.CancelToken` (which aborts its HTTP exchange at once) and drops
-whatever the job still reports. Widgets use the :class:`Op` builder and never touch threads.
+``QThreadPool``; its start, progress, result or error reach the caller's callbacks on the GUI
+thread: the worker emits signals of a holder QObject (one per pool, living as long as the pool),
+received by ``@Slot`` methods of the pool, which lives in the GUI thread (the one reliable way
+across threads in PySide6). Cancelling sets the job's
+:class:`~shipexplorer.api.transport.CancelToken` (which aborts its HTTP exchange at once), drops
+whatever the job still reports and calls ``on_cancelled`` once instead. A newer job with the same
+key cancels the older one. Widgets use the :class:`Op` builder and never touch threads.
 
 :func:`run_with_timeout` (from :mod:`~shipexplorer.services.blocking`, re-exported here) bounds
 calls that may block for ever (a keyring unlock prompt).

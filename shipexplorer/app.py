@@ -11,8 +11,14 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from shipexplorer import __version__
+
+if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version stays fast
+    from shipexplorer.services.credentials import CredentialService
+    from shipexplorer.services.profile_service import ProfileService
+    from shipexplorer.services.workers import WorkerPool
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -68,6 +74,42 @@ def build_context(args: argparse.Namespace) -> AppContext:
     return AppContext(emulator=Emulator(port=args.emulator_port).start())
 
 
+@dataclass
+class Services:
+    """The Qt services the window uses, built once by :func:`build_services`."""
+
+    pool: WorkerPool
+    credentials: CredentialService
+    profiles: ProfileService
+
+    def start(self) -> None:
+        """Ask the keyring and read the profiles; results arrive through signals."""
+        self.credentials.start()
+        self.profiles.load()
+
+    def shutdown(self, timeout_ms: int = 3000) -> None:
+        self.pool.shutdown(timeout_ms)
+
+
+def build_services(context: AppContext) -> Services:
+    """Worker pool, keys, profiles; with ``--local`` the built-in emulator profile is selected."""
+    from shipexplorer.services.credentials import CredentialService
+    from shipexplorer.services.profile_service import ProfileService
+    from shipexplorer.services.profiles import ProfileStore, default_profiles_path, local_profile
+    from shipexplorer.services.workers import WorkerPool
+
+    pool = WorkerPool()
+    credentials = CredentialService(pool)
+    profiles = ProfileService(ProfileStore(default_profiles_path()), credentials, pool)
+    emulator = context.emulator
+    if emulator is not None:
+        from shipexplorer.emulator import DEMO_API_KEY
+
+        profile = local_profile(emulator.api_base, emulator.app_base)
+        profiles.add_builtin(profile, DEMO_API_KEY)
+    return Services(pool, credentials, profiles)
+
+
 def _display_missing() -> bool:
     if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
         return False
@@ -85,15 +127,21 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from shipexplorer.ui.placeholder_window import PlaceholderWindow
+    from shipexplorer.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("shipexplorer")
     app.setApplicationVersion(__version__)
     context = build_context(args)
-    app.aboutToQuit.connect(context.shutdown)
-    window = PlaceholderWindow(emulator_base=context.emulator_base)
+    services = build_services(context)
+    window = MainWindow(
+        services.profiles, services.credentials, emulator_base=context.emulator_base
+    )
     window.show()
+    # The window is painted first; keyring and profile results fill it in as they arrive.
+    QTimer.singleShot(0, services.start)
+    app.aboutToQuit.connect(services.shutdown)
+    app.aboutToQuit.connect(context.shutdown)
     # Let Ctrl-C in the terminal quit: Python only sees signals when the interpreter runs.
     signal.signal(signal.SIGINT, lambda *_: app.quit())
     heartbeat = QTimer(app)
@@ -102,6 +150,7 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
+        services.shutdown()
         context.shutdown()
 
 

@@ -83,11 +83,31 @@ def test_without_local_no_emulator_runs():
     context.shutdown()
 
 
-def test_placeholder_window_names_the_emulator(qtbot):
-    from shipexplorer.ui.placeholder_window import PlaceholderWindow
+def test_local_window_selects_the_builtin_profile(qtbot, memory_keyring, app_home):
+    from shipexplorer.app import build_services
+    from shipexplorer.ui.main_window import MainWindow
 
-    window = PlaceholderWindow(emulator_base="http://127.0.0.1:1234/")
-    qtbot.addWidget(window)
-    window.show()
-    assert "http://127.0.0.1:1234/" in window.status_label.text()
-    assert window.status_label.accessibleName() == "Connection status"
+    context = build_context(parse_args(["--local"]))
+    services = build_services(context)
+    try:
+        window = MainWindow(
+            services.profiles, services.credentials, emulator_base=context.emulator_base
+        )
+        qtbot.addWidget(window)
+        window.show()
+        with qtbot.waitSignal(services.credentials.modeChanged, timeout=5000):
+            services.start()
+        assert window.windowTitle() == "shipexplorer — Local emulator"
+        assert context.emulator_base in window.summary.text()
+        assert window.switcher.currentData() == "Local emulator"
+        assert window.switcher.accessibleName() == "Connection profile"
+        assert services.credentials.key_for("Local emulator") == "demo-key"
+        # The demo key is session-only: nothing of it reaches the keyring or the profile file.
+        qtbot.waitUntil(lambda: services.pool.active_jobs() == 0, timeout=5000)
+        assert memory_keyring.passwords == {}
+        for path in app_home.rglob("*"):
+            if path.is_file():
+                assert b"demo-key" not in path.read_bytes(), path
+    finally:
+        services.shutdown()
+        context.shutdown()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 # Backends that never count as secure, by qualified name.
 _INSECURE = {
-    "keyring.backends.fail.Keyring": "no keyring backend; is a Secret Service running?",
+    "keyring.backends.fail.Keyring": "no keyring backend was found (is a Secret Service running?)",
     "keyring.backends.null.Keyring": "the null backend stores nothing",
 }
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import itertools
 import logging
 import sys
 import threading
 import time
-import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from shipexplorer.services.credentials import (
     max_key_bytes,
 )
 from shipexplorer.services.keyring_status import how_to_enable
+from tests.canary import assert_not_in_files, assert_not_in_text, logged_text
 from tests.memory_keyring import MemoryKeyring
 
 SIGNALS = ("modeChanged", "keyLoaded", "keySaved", "keyForgotten", "keyRenamed", "problem")
@@ -60,17 +59,10 @@ def canary(caplog, app_home: Path):
     caplog.set_level(logging.DEBUG)
     key = f"ss-CANARY-{uuid.uuid4()}"
     yield key
-    forms = [key, base64.b64encode(key.encode()).decode(), urllib.parse.quote(key, safe="")]
-    # caplog.text holds only the current phase (teardown): read the test's own records.
-    records = [r for when in ("setup", "call") for r in caplog.get_records(when)]
-    logged = "\n".join(logging.Formatter().format(record) for record in records)
-    assert records, "nothing was logged: the check would prove nothing"
-    for form in forms:
-        assert form not in logged
-    for path in app_home.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            assert not any(form.encode() in data for form in forms), path
+    logged = logged_text(caplog)
+    assert logged, "nothing was logged: the check would prove nothing"
+    assert_not_in_text(key, logged, "the log")
+    assert_not_in_files(key, [app_home])
 
 
 @pytest.fixture

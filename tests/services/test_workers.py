@@ -17,7 +17,7 @@ from shipexplorer.services.workers import (
     WorkerPool,
     run_with_timeout,
 )
-from tests.services.conftest import leftover_jobs
+from tests.conftest import leftover_jobs
 
 
 def _gui_thread() -> QThread:

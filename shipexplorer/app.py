@@ -9,8 +9,9 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shipexplorer import __version__
@@ -91,8 +92,13 @@ class Services:
         self.pool.shutdown(timeout_ms)
 
 
-def build_services(context: AppContext) -> Services:
-    """Worker pool, keys, profiles; with ``--local`` the built-in emulator profile is selected."""
+def build_services(
+    context: AppContext, *, home: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Services:
+    """Worker pool, keys, profiles; with ``--local`` the built-in emulator profile is selected.
+
+    ``home`` and ``environ`` (where ~/.steamship.json and STEAMSHIP_* are looked for) default to
+    the user's; tests pass their own."""
     from shipexplorer.services.credentials import CredentialService
     from shipexplorer.services.profile_service import ProfileService
     from shipexplorer.services.profiles import ProfileStore, default_profiles_path, local_profile
@@ -100,7 +106,8 @@ def build_services(context: AppContext) -> Services:
 
     pool = WorkerPool()
     credentials = CredentialService(pool)
-    profiles = ProfileService(ProfileStore(default_profiles_path()), credentials, pool)
+    store = ProfileStore(default_profiles_path())
+    profiles = ProfileService(store, credentials, pool, home=home, environ=environ)
     emulator = context.emulator
     if emulator is not None:
         from shipexplorer.emulator import DEMO_API_KEY

@@ -154,6 +154,7 @@ class ProfileDialog(QDialog):
         body.addLayout(left, 1)
         body.addLayout(right, 2)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
         close.rejected.connect(self.reject)
         outer = QVBoxLayout(self)
         outer.addLayout(body, 1)

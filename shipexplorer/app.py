@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from shipexplorer import __version__
 
 if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version stays fast
+    from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.credentials import CredentialService
     from shipexplorer.services.profile_service import ProfileService
     from shipexplorer.services.workers import WorkerPool
@@ -82,6 +83,7 @@ class Services:
     pool: WorkerPool
     credentials: CredentialService
     profiles: ProfileService
+    clients: ClientProvider
 
     def start(self) -> None:
         """Ask the keyring and read the profiles; results arrive through signals."""
@@ -90,6 +92,7 @@ class Services:
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
         self.pool.shutdown(timeout_ms)
+        self.clients.close()
 
 
 def build_services(
@@ -99,6 +102,7 @@ def build_services(
 
     ``home`` and ``environ`` (where ~/.steamship.json and STEAMSHIP_* are looked for) default to
     the user's; tests pass their own."""
+    from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.credentials import CredentialService
     from shipexplorer.services.profile_service import ProfileService
     from shipexplorer.services.profiles import ProfileStore, default_profiles_path, local_profile
@@ -114,7 +118,7 @@ def build_services(
 
         profile = local_profile(emulator.api_base, emulator.app_base)
         profiles.add_builtin(profile, DEMO_API_KEY)
-    return Services(pool, credentials, profiles)
+    return Services(pool, credentials, profiles, ClientProvider(profiles, credentials))
 
 
 def _display_missing() -> bool:

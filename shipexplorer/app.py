@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version s
     from shipexplorer.services.credentials import CredentialService
     from shipexplorer.services.profile_service import ProfileService
     from shipexplorer.services.workers import WorkerPool
+    from shipexplorer.ui.main_window import MainWindow
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -121,6 +122,13 @@ def build_services(
     return Services(pool, credentials, profiles, ClientProvider(profiles, credentials))
 
 
+def build_window(context: AppContext, services: Services) -> MainWindow:
+    """The main window over the services (not shown yet)."""
+    from shipexplorer.ui.main_window import MainWindow
+
+    return MainWindow(services.profiles, services.credentials, emulator_base=context.emulator_base)
+
+
 def _display_missing() -> bool:
     if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
         return False
@@ -138,16 +146,12 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from shipexplorer.ui.main_window import MainWindow
-
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("shipexplorer")
     app.setApplicationVersion(__version__)
     context = build_context(args)
     services = build_services(context)
-    window = MainWindow(
-        services.profiles, services.credentials, emulator_base=context.emulator_base
-    )
+    window = build_window(context, services)
     window.show()
     # The window is painted first; keyring and profile results fill it in as they arrive.
     QTimer.singleShot(0, services.start)

@@ -5,102 +5,92 @@ Typical use::
     client = SteamshipClient(ConnectionSettings(api_base=..., app_base=..., api_key=key))
     inst = client.instance_create("echo", "my-echo").value
     result = client.invoke(inst, "echo", {"hello": "world"}, cancel=CancelToken())
+
+Names load their module on first use (PEP 562), so importing one light name (``ConnectionSettings``)
+does not import httpx: the window can paint before the network stack is loaded.
 """
 
-from .client import USER_AGENT, Result, SteamshipClient
-from .connection_check import ConnectionReport, check_connection
-from .decode import Data, Decoded, decode, parse_retry_after
-from .errors import (
-    ApiError,
-    Cancelled,
-    ConnectFailed,
-    ConnectionDropped,
-    ConnectionRefused,
-    ConnectTimeout,
-    DeadlineExceeded,
-    DnsError,
-    HttpError,
-    InsecureTransportError,
-    NetworkError,
-    PoolTimeout,
-    ProtocolError,
-    RateLimited,
-    ReadTimeout,
-    RedirectNotFollowed,
-    RemoteError,
-    RequestTimeout,
-    TaskFailed,
-    TlsError,
-    WriteTimeout,
-    describe,
-)
-from .exchange import Exchange
-from .export import to_curl, to_python
-from .methods import ArgSpec, MethodSpec, PackageSpec, parse_methods
-from .models import ConfigField, Package, PackageInstance, Page, User, Workspace
-from .redact import redact
-from .request import NO_BODY, ApiRequest, InstanceRef
-from .retry import RetryPolicy, is_idempotent
-from .settings import ConnectionSettings, is_local, is_loopback_url
-from .tasks import Task, find_task
-from .transport import CancellableTransport, CancelToken
+from __future__ import annotations
 
-__all__ = [
-    "NO_BODY",
-    "USER_AGENT",
-    "ApiError",
-    "ApiRequest",
-    "ArgSpec",
-    "CancelToken",
-    "CancellableTransport",
-    "Cancelled",
-    "ConfigField",
-    "ConnectFailed",
-    "ConnectTimeout",
-    "ConnectionDropped",
-    "ConnectionRefused",
-    "ConnectionReport",
-    "ConnectionSettings",
-    "Data",
-    "DeadlineExceeded",
-    "Decoded",
-    "DnsError",
-    "Exchange",
-    "HttpError",
-    "InsecureTransportError",
-    "InstanceRef",
-    "MethodSpec",
-    "NetworkError",
-    "Package",
-    "PackageInstance",
-    "PackageSpec",
-    "Page",
-    "PoolTimeout",
-    "ProtocolError",
-    "RateLimited",
-    "ReadTimeout",
-    "RedirectNotFollowed",
-    "RemoteError",
-    "RequestTimeout",
-    "Result",
-    "RetryPolicy",
-    "SteamshipClient",
-    "Task",
-    "TaskFailed",
-    "TlsError",
-    "User",
-    "Workspace",
-    "WriteTimeout",
-    "check_connection",
-    "decode",
-    "describe",
-    "find_task",
-    "is_idempotent",
-    "is_local",
-    "is_loopback_url",
-    "parse_methods",
-    "parse_retry_after",
-    "redact",
-    "to_curl",
-    "to_python",
-]
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "ApiError": "errors",
+    "ApiRequest": "request",
+    "ArgSpec": "methods",
+    "CancelToken": "transport",
+    "CancellableTransport": "transport",
+    "Cancelled": "errors",
+    "ConfigField": "models",
+    "ConnectFailed": "errors",
+    "ConnectTimeout": "errors",
+    "ConnectionDropped": "errors",
+    "ConnectionRefused": "errors",
+    "ConnectionReport": "connection_check",
+    "ConnectionSettings": "settings",
+    "Data": "decode",
+    "DeadlineExceeded": "errors",
+    "Decoded": "decode",
+    "DnsError": "errors",
+    "Exchange": "exchange",
+    "HttpError": "errors",
+    "InsecureTransportError": "errors",
+    "InstanceRef": "request",
+    "MethodSpec": "methods",
+    "NO_BODY": "request",
+    "NetworkError": "errors",
+    "Package": "models",
+    "PackageInstance": "models",
+    "PackageSpec": "methods",
+    "Page": "models",
+    "PoolTimeout": "errors",
+    "ProtocolError": "errors",
+    "RateLimited": "errors",
+    "ReadTimeout": "errors",
+    "RedirectNotFollowed": "errors",
+    "RemoteError": "errors",
+    "RequestTimeout": "errors",
+    "Result": "client",
+    "RetryPolicy": "retry",
+    "SteamshipClient": "client",
+    "Task": "tasks",
+    "TaskFailed": "errors",
+    "TlsError": "errors",
+    "USER_AGENT": "client",
+    "User": "models",
+    "Workspace": "models",
+    "WriteTimeout": "errors",
+    "check_connection": "connection_check",
+    "decode": "decode",
+    "describe": "errors",
+    "find_task": "tasks",
+    "is_idempotent": "retry",
+    "is_local": "settings",
+    "is_loopback_url": "settings",
+    "parse_methods": "methods",
+    "parse_retry_after": "decode",
+    "redact": "redact",
+    "to_curl": "export",
+    "to_python": "export",
+}
+
+__all__ = sorted(_EXPORTS)
+
+# Two functions share their module's name; once the submodule is imported the package attribute
+# would be the module. Both modules are light (no httpx), so they are bound now.
+from .decode import decode as decode  # noqa: E402
+from .redact import redact as redact  # noqa: E402
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

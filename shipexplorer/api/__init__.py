@@ -19,7 +19,7 @@ _EXPORTS: dict[str, str] = {
     "ApiError": "errors",
     "ApiRequest": "request",
     "ArgSpec": "methods",
-    "CancelToken": "transport",
+    "CancelToken": "cancel",
     "CancellableTransport": "transport",
     "Cancelled": "errors",
     "ConfigField": "models",

@@ -32,6 +32,8 @@ import certifi
 import httpcore
 import httpx
 
+from .cancel import CancelToken
+
 _SLICE = 0.02  # seconds between checks of the token while connecting or resolving
 
 
@@ -58,52 +60,6 @@ def _reason(exc: BaseException | None) -> str:
 
 def _connect_failure(exc: BaseException | None, message: str | None = None) -> ConnectFailure:
     return ConnectFailure(message or str(exc) or type(exc).__name__, _reason(exc))
-
-
-def _shutdown(sock: socket.socket) -> None:
-    # socket.socket.shutdown, not SSLSocket.shutdown: the latter drops the SSL object under the
-    # feet of the thread that is reading; the plain one just wakes it up.
-    with contextlib.suppress(OSError, ValueError):
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-class CancelToken:
-    """Cancels the calls it is passed to, from any thread; stays cancelled once cancelled."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._event = threading.Event()
-        self._sockets: set[socket.socket] = set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def cancel(self) -> None:
-        """Abort the calls using this token now (shuts their sockets down); thread-safe."""
-        with self._lock:
-            self._event.set()
-            for sock in self._sockets:
-                _shutdown(sock)
-
-    def wait(self, seconds: float) -> bool:
-        """Sleep up to ``seconds`` unless cancelled first; True when cancelled."""
-        return self._event.wait(max(0.0, seconds))
-
-    def _register(self, sock: socket.socket) -> bool:
-        with self._lock:
-            if self._event.is_set():
-                _shutdown(sock)
-                return False
-            self._sockets.add(sock)
-            return True
-
-    def _unregister(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._sockets.discard(sock)
-
-    def __repr__(self) -> str:
-        return f"CancelToken(cancelled={self.cancelled})"
 
 
 @dataclass

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from shipexplorer.api.transport import CancelToken
+from shipexplorer.api.cancel import CancelToken
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,16 @@ all closed at shutdown, so a job still using an older one is never cut off by a 
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from shipexplorer.api import ConnectionSettings, SteamshipClient
+from shipexplorer.api import ConnectionSettings
 from shipexplorer.services.credentials import CredentialService
 from shipexplorer.services.profile_service import ProfileService
+
+if TYPE_CHECKING:
+    from shipexplorer.api import SteamshipClient
 
 
 class ClientProvider(QObject):
@@ -69,6 +73,8 @@ class ClientProvider(QObject):
 
     def client_for(self, settings: ConnectionSettings) -> SteamshipClient:
         """A client for ``settings`` (any thread; meant for pool jobs)."""
+        from shipexplorer.api import SteamshipClient  # httpx loads here, on a worker
+
         with self._lock:
             client = self._clients.get(settings)
             if client is None:

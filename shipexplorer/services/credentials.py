@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from shipexplorer.api.transport import CancelToken
+from shipexplorer.api.cancel import CancelToken
 from shipexplorer.services.keyring_status import KeyringVerdict, how_to_enable
 from shipexplorer.services.keyvault import (
     DEFAULT_TIMEOUT,

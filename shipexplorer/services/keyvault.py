@@ -13,21 +13,17 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.errors import (
-    InitError,
-    KeyringError,
-    KeyringLocked,
-    NoKeyringError,
-    PasswordDeleteError,
-)
-
-from shipexplorer.api.transport import CancelToken
+from shipexplorer.api.cancel import CancelToken
 from shipexplorer.services.blocking import CallTimedOut, run_with_timeout
 from shipexplorer.services.keyring_status import KeyringVerdict, assess_backend, current_verdict
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# keyring itself is imported inside the calls, which run on workers: importing it costs tens of
+# milliseconds that the first paint of the window need not wait for.
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +102,8 @@ class KeyVault:
             verdict = current_verdict()
             if not verdict.secure:
                 return None, verdict
+            import keyring
+
             backend = keyring.get_keyring()
             return backend, assess_backend(backend)
 
@@ -145,6 +143,8 @@ class KeyVault:
             what = f"deleting the key of profile {profile!r}"
 
             def remove() -> bool:
+                from keyring.errors import PasswordDeleteError
+
                 try:
                     backend.delete_password(self.service, profile)
                 except PasswordDeleteError:
@@ -188,6 +188,8 @@ class KeyVault:
         token: CancelToken | None = None,
         secret: str | None = None,
     ) -> Any:
+        from keyring.errors import InitError, KeyringError, KeyringLocked, NoKeyringError
+
         try:
             return run_with_timeout(fn, self.timeout, what, token=token)
         except CallTimedOut as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from shipexplorer.api import ConnectionSettings, check_connection, describe
+from shipexplorer.api import ConnectionSettings, describe
 from shipexplorer.services.credentials import CredentialService, check_key
 from shipexplorer.services.profiles import Profile, ProfilesFile, ProfileStore
 from shipexplorer.services.steamship_import import ImportCandidate, ImportScan, scan
@@ -249,8 +249,14 @@ class ProfileService(QObject):
         if not settings.api_key:
             self.connectionTested.emit(profile.name, False, "No API key: type one and test again.")
             return
+
+        def check(token, progress):
+            from shipexplorer.api import check_connection  # loads httpx: on the worker
+
+            return check_connection(settings, cancel=token)
+
         self._pool.submit(
-            lambda token, progress: check_connection(settings, cancel=token),
+            check,
             on_result=lambda report: self.connectionTested.emit(
                 profile.name, True, report.summary()
             ),

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
 
-from shipexplorer.api.transport import CancelToken
+from shipexplorer.api.cancel import CancelToken
 from shipexplorer.services.blocking import CallCancelled, CallTimedOut, run_with_timeout
 
 __all__ = [

@@ -1,0 +1,161 @@
+"""Package-method calls on the worker pool: several at once, each with its own id and cancel.
+
+:meth:`RequestRunner.send` parses the body text as JSON (empty means ``{}``; invalid JSON is refused
+before anything is sent, with "line L, column C: message"), then invokes the method on the pool.
+The answer, or the error, is turned into a :class:`~.presentation.Presentation` on the worker, so
+the GUI thread only shows it. Cancelling sets the job's token, which aborts the HTTP exchange at
+once; a late answer of a cancelled request is dropped by the pool.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from shipexplorer.api import Cancelled, InstanceRef, PackageInstance
+from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.presentation import Presentation, present_error, present_result
+from shipexplorer.services.storage import atomic_write_bytes
+from shipexplorer.services.workers import JobHandle, WorkerPool
+
+
+class BodyError(ValueError):
+    """The request body is not valid JSON (or not an object for GET); nothing was sent."""
+
+
+def parse_body(text: str, verb: str = "POST") -> Any:
+    """The JSON value of ``text`` (``{}`` when blank). Raises :class:`BodyError` with
+    "line L, column C: message"."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BodyError(f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise BodyError("line 1, column 1: the body is nested too deeply") from None
+    if verb.upper() == "GET" and not isinstance(value, dict):
+        raise BodyError("line 1, column 1: a GET request needs a JSON object (sent as query)")
+    return value
+
+
+class RequestRunner(QObject):
+    """Runs method invocations; every request has an id (an int) that its signals carry.
+
+    Signals:
+        started(int): the request left (its job started on a worker).
+        finished(int, object): the request answered; the object is a ``Presentation``.
+        failed(int, object): the request ended in an error; a ``Presentation`` of kind "error".
+        cancelled(int): the request was cancelled (its HTTP exchange aborted).
+        inFlightChanged(int): how many requests are in flight now.
+        saved(str, str): "Save to file…" ended: the path, and "" or an error message.
+    """
+
+    started = Signal(int)
+    finished = Signal(int, object)
+    failed = Signal(int, object)
+    cancelled = Signal(int)
+    inFlightChanged = Signal(int)
+    saved = Signal(str, str)
+
+    def __init__(
+        self, clients: ClientProvider, pool: WorkerPool, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._clients = clients
+        self._pool = pool
+        self._jobs: dict[int, JobHandle] = {}
+        self._next_id = 1
+
+    def in_flight(self) -> int:
+        return len(self._jobs)
+
+    def send(
+        self,
+        instance: PackageInstance | InstanceRef | str,
+        method: str,
+        body_text: str,
+        verb: str = "POST",
+        *,
+        deadline: float | None = None,
+    ) -> int:
+        """Start a call; returns its id. Raises :class:`BodyError` (nothing sent) for a bad body,
+        :class:`ValueError` when there is no method or no connection."""
+        method = method.strip()
+        if not method:
+            raise ValueError("Pick or type a method first.")
+        verb = (verb or "POST").upper()
+        args = parse_body(body_text, verb)
+        settings = self._clients.settings()
+        if settings is None:
+            raise ValueError("No connection profile: add one with Profiles… (Ctrl+Shift+P).")
+        if not settings.api_key:
+            raise ValueError("The profile has no API key (yet): add one with Profiles….")
+        request_id = self._next_id
+        self._next_id += 1
+        clients = self._clients
+
+        def call(token, _progress) -> tuple[bool, Presentation]:
+            client = clients.client_for(settings)
+            try:
+                result = client.invoke(
+                    instance, method, args, verb=verb, cancel=token, deadline=deadline
+                )
+            except Cancelled:
+                raise
+            except Exception as exc:  # every failure is shown in words
+                return False, present_error(exc)
+            return True, present_result(result)
+
+        self._jobs[request_id] = self._pool.submit(
+            call,
+            on_started=lambda: self.started.emit(request_id),
+            on_result=lambda outcome: self._done(request_id, outcome),
+            on_error=lambda exc: self._error(request_id, exc),
+            on_cancelled=lambda: self._cancelled(request_id),
+        )
+        self.inFlightChanged.emit(len(self._jobs))
+        return request_id
+
+    def cancel(self, request_id: int) -> bool:
+        """Abort a request now; False when it already ended."""
+        handle = self._jobs.get(request_id)
+        return bool(handle and handle.cancel())
+
+    def cancel_all(self) -> None:
+        for handle in list(self._jobs.values()):
+            handle.cancel()
+
+    def is_running(self, request_id: int) -> bool:
+        return request_id in self._jobs
+
+    def save_body(self, data: bytes, path: str) -> None:
+        """Write a response body to ``path`` on the pool; ``saved`` reports the end."""
+        self._pool.submit(
+            lambda token, progress: atomic_write_bytes(Path(path), data),
+            on_result=lambda _: self.saved.emit(path, ""),
+            on_error=lambda exc: self.saved.emit(path, f"Could not save {path}: {exc}"),
+        )
+
+    # -- outcomes (GUI thread) ------------------------------------------------------------------
+
+    def _end(self, request_id: int, emit: Callable[[], None]) -> None:
+        if self._jobs.pop(request_id, None) is None:
+            return
+        self.inFlightChanged.emit(len(self._jobs))
+        emit()
+
+    def _done(self, request_id: int, outcome: tuple[bool, Presentation]) -> None:
+        ok, presentation = outcome
+        signal = self.finished if ok else self.failed
+        self._end(request_id, lambda: signal.emit(request_id, presentation))
+
+    def _error(self, request_id: int, exc: BaseException) -> None:
+        self._end(request_id, lambda: self.failed.emit(request_id, present_error(exc)))
+
+    def _cancelled(self, request_id: int) -> None:
+        self._end(request_id, lambda: self.cancelled.emit(request_id))

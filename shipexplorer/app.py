@@ -19,7 +19,9 @@ from shipexplorer import __version__
 if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version stays fast
     from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.credentials import CredentialService
+    from shipexplorer.services.explorer import Explorer
     from shipexplorer.services.profile_service import ProfileService
+    from shipexplorer.services.request_runner import RequestRunner
     from shipexplorer.services.workers import WorkerPool
     from shipexplorer.ui.main_window import MainWindow
 
@@ -85,11 +87,14 @@ class Services:
     credentials: CredentialService
     profiles: ProfileService
     clients: ClientProvider
+    explorer: Explorer | None = None
+    runner: RequestRunner | None = None
+    catalog: object | None = None  # a PackageCatalog, when that module is there
 
     def start(self) -> None:
         """Ask the keyring and read the profiles; results arrive through signals."""
         self.credentials.start()
-        self.profiles.load()
+        self.profiles.load()  # selecting a profile makes the explorer load what it shows
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
         self.pool.shutdown(timeout_ms)
@@ -105,8 +110,10 @@ def build_services(
     the user's; tests pass their own."""
     from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.credentials import CredentialService
+    from shipexplorer.services.explorer import Explorer
     from shipexplorer.services.profile_service import ProfileService
     from shipexplorer.services.profiles import ProfileStore, default_profiles_path, local_profile
+    from shipexplorer.services.request_runner import RequestRunner
     from shipexplorer.services.workers import WorkerPool
 
     pool = WorkerPool()
@@ -119,14 +126,38 @@ def build_services(
 
         profile = local_profile(emulator.api_base, emulator.app_base)
         profiles.add_builtin(profile, DEMO_API_KEY)
-    return Services(pool, credentials, profiles, ClientProvider(profiles, credentials))
+    clients = ClientProvider(profiles, credentials)
+    try:
+        from shipexplorer.services.catalog import PackageCatalog
+    except ImportError:  # the create-instance dialog's catalog arrives in its own change
+        catalog = None
+    else:
+        catalog = PackageCatalog(clients, pool)
+    return Services(
+        pool,
+        credentials,
+        profiles,
+        clients,
+        explorer=Explorer(clients, pool),
+        runner=RequestRunner(clients, pool),
+        catalog=catalog,
+    )
 
 
 def build_window(context: AppContext, services: Services) -> MainWindow:
     """The main window over the services (not shown yet)."""
+    from shipexplorer.services.window_state import WindowStateStore
     from shipexplorer.ui.main_window import MainWindow
 
-    return MainWindow(services.profiles, services.credentials, emulator_base=context.emulator_base)
+    return MainWindow(
+        services.profiles,
+        services.credentials,
+        emulator_base=context.emulator_base,
+        explorer=services.explorer,
+        runner=services.runner,
+        catalog=services.catalog,
+        state_store=WindowStateStore(),
+    )
 
 
 def _display_missing() -> bool:

@@ -1,27 +1,42 @@
-"""The main window's frame: toolbar with the profile switcher, notices, status bar.
+"""The main window: toolbar (profile, workspace, refresh), instances sidebar, request tabs, status.
 
-The explorer itself (instances, methods, responses) fills the central area in a later step; until
-then it says which profile is selected and where the local emulator listens.
+It composes small widgets and talks to services only through their methods and signals. Given no
+:class:`Explorer` and :class:`RequestRunner` it is the bare frame (profile switcher, notices, the
+connection summary); with them it is the explorer. Keyboard: Ctrl+Enter sends, Esc cancels, Ctrl+N
+creates a package instance, Ctrl+L focuses the method picker, F5 refreshes, Ctrl+T opens a tab.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from shipexplorer import __version__
+from shipexplorer.api import PackageInstance, PackageSpec
 from shipexplorer.services.credentials import CredentialService
+from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.profile_service import ProfileService
+from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.services.steamship_import import ImportScan
+from shipexplorer.services.window_state import WindowState, WindowStateStore
 from shipexplorer.ui.import_dialog import ImportDialog
+from shipexplorer.ui.instance_sidebar import InstanceSidebar
 from shipexplorer.ui.notice_bar import NoticeBar
 from shipexplorer.ui.profile_dialog import ProfileDialog
 from shipexplorer.ui.profile_switcher import ProfileSwitcher
+from shipexplorer.ui.request_tabs import RequestTabs
+from shipexplorer.ui.workspace_selector import WorkspaceSelector
 
 
 class MainWindow(QMainWindow):
-    """Composes the window's widgets; talks to services only through their methods and signals."""
+    """Composes the window's widgets; talks to services only through their methods and signals.
+
+    ``catalog`` (a ``PackageCatalog``) is what the "Create package instance" dialog lists;
+    ``state_store`` keeps the geometry, splitters and last workspace/instance/method.
+    """
 
     def __init__(
         self,
@@ -29,20 +44,34 @@ class MainWindow(QMainWindow):
         credentials: CredentialService,
         *,
         emulator_base: str | None = None,
+        explorer: Explorer | None = None,
+        runner: RequestRunner | None = None,
+        catalog: Any = None,
+        state_store: WindowStateStore | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._profiles = profiles
         self._credentials = credentials
         self._emulator_base = emulator_base
+        self._explorer = explorer
+        self._runner = runner
+        self._catalog = catalog
+        self._state_store = state_store
         self._dialog: ProfileDialog | None = None
         self._import_dialog: ImportDialog | None = None
+        self._create_dialog: QWidget | None = None
+        self._restore = WindowState()
+        self.sidebar: InstanceSidebar | None = None
+        self.tabs: RequestTabs | None = None
+        self.workspace_selector: WorkspaceSelector | None = None
         self.setWindowTitle("shipexplorer")
-        self.resize(960, 640)
+        self.resize(1100, 720)
 
         toolbar = QToolBar("Connection", self)
         toolbar.setObjectName("connection-toolbar")
         toolbar.setAccessibleName("Connection toolbar")
+        self.toolbar = toolbar
         self.switcher = ProfileSwitcher(profiles, toolbar)
         toolbar.addWidget(self.switcher)
         self.profiles_action = QAction("&Profiles…", self)
@@ -53,10 +82,10 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.profiles_action)
+        self._file_menu = file_menu
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
 
         self.key_notice = NoticeBar("Key storage notice", closable=False)
         self.messages = NoticeBar("Messages")
@@ -69,11 +98,16 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addWidget(self.key_notice)
         layout.addWidget(self.messages)
-        layout.addWidget(self.summary, 1)
         self.setCentralWidget(central)
         self.status_profile = QLabel(self)
         self.status_profile.setAccessibleName("Status: profile")
         self.statusBar().addPermanentWidget(self.status_profile)
+        if explorer is not None and runner is not None:
+            layout.addWidget(self._build_explorer(explorer, runner, toolbar, file_menu), 1)
+        else:
+            layout.addWidget(self.summary, 1)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
 
         profiles.currentChanged.connect(self._current_changed)
         profiles.problem.connect(self._problem)
@@ -81,6 +115,71 @@ class MainWindow(QMainWindow):
         credentials.modeChanged.connect(self._mode_changed)
         credentials.problem.connect(self._credential_problem)
         self._current_changed("")
+        if state_store is not None:
+            self.restore_state(state_store.load())
+
+    def _build_explorer(
+        self, explorer: Explorer, runner: RequestRunner, toolbar: QToolBar, menu: Any
+    ) -> QWidget:
+        self.workspace_selector = WorkspaceSelector(explorer, toolbar)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.workspace_selector)
+        self.new_workspace_action = QAction("New workspace…", self)
+        self.new_workspace_action.setToolTip("Create a workspace (or fetch it) and switch to it")
+        self.new_workspace_action.triggered.connect(self.workspace_selector.ask_new_workspace)
+        toolbar.addAction(self.new_workspace_action)
+        self.refresh_action = QAction("Refresh", self)
+        self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.setToolTip("Reload workspaces, instances and methods (F5)")
+        self.refresh_action.triggered.connect(explorer.refresh)
+        toolbar.addAction(self.refresh_action)
+        self.create_instance_action = QAction("Create package instance", self)
+        self.create_instance_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.create_instance_action.setToolTip("Create a package instance from a form (Ctrl+N)")
+        self.create_instance_action.triggered.connect(self.open_create_instance)
+        toolbar.addAction(self.create_instance_action)
+        for action in (self.new_workspace_action, self.refresh_action):
+            menu.addAction(action)
+        menu.addAction(self.create_instance_action)
+
+        self.sidebar = InstanceSidebar(explorer, self)
+        self.tabs = RequestTabs(explorer, runner, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main-splitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([280, 820])
+        self.sidebar.instanceSelected.connect(self._instance_selected)
+        explorer.instancesChanged.connect(self._instances_arrived)
+        explorer.workspacesChanged.connect(self._workspaces_arrived)
+        explorer.currentWorkspaceChanged.connect(self._workspace_changed)
+        explorer.methodsChanged.connect(self._methods_arrived)
+        explorer.errorChanged.connect(self._explorer_error)
+        runner.inFlightChanged.connect(self._in_flight)
+        runner.saved.connect(self._saved)
+
+        shortcuts = (
+            (("Ctrl+Return", "Ctrl+Enter"), self.send_request),
+            (("Escape",), self.cancel_request),
+            (("Ctrl+L",), self.focus_method),
+            (("Ctrl+T",), lambda: self.tabs.new_tab()),
+        )
+        self._shortcuts = []
+        for keys, slot in shortcuts:
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+                shortcut.activated.connect(slot)
+                self._shortcuts.append(shortcut)
+
+        self.status_workspace = QLabel("Workspace: …", self)
+        self.status_workspace.setAccessibleName("Status: workspace")
+        self.status_requests = QLabel("No requests in flight", self)
+        self.status_requests.setAccessibleName("Status: requests in flight")
+        self.statusBar().addPermanentWidget(self.status_workspace)
+        self.statusBar().addPermanentWidget(self.status_requests)
+        return self.splitter
 
     # -- slots -----------------------------------------------------------------------------------
 
@@ -103,6 +202,7 @@ class MainWindow(QMainWindow):
                 "(echo, greeter, slow-job, faults, media); its demo key is held in memory only."
             )
         self.summary.setText("<p>" + "</p><p>".join(lines) + "</p>")
+        self.summary.setToolTip(self.summary.text() if self._explorer is not None else "")
 
     @Slot(bool, str)
     def _mode_changed(self, secure: bool, explanation: str) -> None:
@@ -136,3 +236,137 @@ class MainWindow(QMainWindow):
         self._dialog.show()
         self._dialog.raise_()
         self._dialog.activateWindow()
+
+    # -- explorer ---------------------------------------------------------------------------------
+
+    @Slot()
+    def send_request(self) -> None:
+        if self.tabs is not None:
+            self.tabs.send()
+
+    @Slot()
+    def cancel_request(self) -> None:
+        if self.tabs is not None:
+            self.tabs.cancel_current()
+
+    @Slot()
+    def focus_method(self) -> None:
+        if self.tabs is not None:
+            combo = self.tabs.current().panel.method_combo
+            combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            combo.lineEdit().selectAll()
+
+    @Slot(object)
+    def _instance_selected(self, instance: PackageInstance | None) -> None:
+        if self.tabs is not None:
+            self.tabs.set_instance(instance)
+
+    @Slot(object)
+    def _workspaces_arrived(self, workspaces: list) -> None:
+        wanted = self._restore.workspace
+        if wanted and self._explorer and any(ws.handle == wanted for ws in workspaces):
+            self._restore.workspace = None
+            self._explorer.select_workspace(wanted)
+
+    @Slot(str)
+    def _workspace_changed(self, handle: str) -> None:
+        if hasattr(self, "status_workspace"):
+            self.status_workspace.setText(f"Workspace: {handle or 'default'}")
+
+    @Slot(object)
+    def _instances_arrived(self, instances: list) -> None:
+        wanted = self._restore.instance
+        if wanted and self.sidebar is not None and self.sidebar.select_handle(wanted):
+            self._restore.instance = None
+        elif self.sidebar is not None and self.sidebar.current() is None and instances:
+            self.sidebar.select_handle(instances[0].handle)
+
+    @Slot(str, object)
+    def _methods_arrived(self, handle: str, _spec: PackageSpec) -> None:
+        wanted = self._restore.method
+        if wanted and self.tabs is not None:
+            tab = self.tabs.current()
+            if tab.instance is not None and tab.instance.handle == handle:
+                self._restore.method = None
+                tab.panel.set_method(wanted)
+
+    @Slot(str, str)
+    def _explorer_error(self, area: str, message: str) -> None:
+        if message:
+            self.statusBar().showMessage(message, 10000)
+
+    @Slot(int)
+    def _in_flight(self, count: int) -> None:
+        self.status_requests.setText(
+            f"Requests in flight: {count}" if count else "No requests in flight"
+        )
+
+    @Slot(str, str)
+    def _saved(self, path: str, error: str) -> None:
+        if error:
+            self.messages.show_message(error)
+        else:
+            self.statusBar().showMessage(f"Saved {path}", 5000)
+
+    @Slot()
+    def open_create_instance(self) -> None:
+        """The "Create package instance" dialog (its module arrives with the catalog)."""
+        if self._catalog is None:
+            self.messages.show_message("Creating instances is not available in this build yet.")
+            return
+        try:
+            from shipexplorer.ui.create_instance_dialog import CreateInstanceDialog
+        except ImportError as exc:
+            self.messages.show_message(f"Creating instances is not available yet ({exc}).")
+            return
+        if self._create_dialog is None:
+            self._create_dialog = CreateInstanceDialog(self._catalog, self)
+            self._create_dialog.created.connect(self._instance_created)
+        self._create_dialog.show()
+        self._create_dialog.raise_()
+        self._create_dialog.activateWindow()
+
+    @Slot(object)
+    def _instance_created(self, instance: PackageInstance) -> None:
+        if self._explorer is None or instance is None:
+            return
+        self._restore.instance = instance.handle
+        self._explorer.load_instances()
+
+    # -- window state -----------------------------------------------------------------------------
+
+    def current_state(self) -> WindowState:
+        state = WindowState(geometry=WindowState.encode(self.saveGeometry().data()))
+        profile = self._profiles.current()
+        state.profile = profile.name if profile else None
+        if self._explorer is not None and self.tabs is not None:
+            state.splitters["main"] = WindowState.encode(self.splitter.saveState().data())
+            tab = self.tabs.current()
+            state.splitters["request"] = WindowState.encode(tab.splitter.saveState().data())
+            state.workspace = self._explorer.current_workspace() or None
+            state.instance = tab.instance.handle if tab.instance else None
+            state.method = tab.panel.method() or None
+        return state
+
+    def restore_state(self, state: WindowState) -> None:
+        """Apply geometry and splitters now; workspace, instance and method as they arrive."""
+        self._restore = state
+        if geometry := WindowState.decode(state.geometry):
+            self.restoreGeometry(QByteArray(geometry))
+        if self.tabs is not None:
+            if blob := WindowState.decode(state.splitters.get("main")):
+                self.splitter.restoreState(QByteArray(blob))
+            if blob := WindowState.decode(state.splitters.get("request")):
+                self.tabs.current().splitter.restoreState(QByteArray(blob))
+        if state.profile and self._profiles.profile(state.profile) is not None:
+            self._profiles.select(state.profile)
+
+    def save_state(self) -> None:
+        if self._state_store is not None:
+            self._state_store.save(self.current_state())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        if self._runner is not None:
+            self._runner.cancel_all()
+        super().closeEvent(event)

@@ -1,0 +1,154 @@
+"""The "Package instances" sidebar: a filterable list with package, version and init status.
+
+Context actions: copy handle, copy invocation URL, refresh ``__dir__``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QMenu, QVBoxLayout, QWidget
+
+from shipexplorer.api import PackageInstance
+from shipexplorer.services.explorer import INSTANCES, Explorer
+
+ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def describe_instance(instance: PackageInstance) -> str:
+    version = instance.package_version_handle or "latest"
+    status = instance.init_status or "unknown"
+    return f"{instance.handle}\n{instance.package_handle or '?'} {version} · {status}"
+
+
+class InstanceSidebar(QWidget):
+    """Lists the instances of the current workspace.
+
+    Signals:
+        instanceSelected(object): the :class:`PackageInstance` the user picked (None: none).
+    """
+
+    instanceSelected = Signal(object)
+
+    def __init__(self, explorer: Explorer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._explorer = explorer
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setPlaceholderText("Filter instances")
+        self.filter_edit.setAccessibleName("Filter instances")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.state_label = QLabel(self)
+        self.state_label.setWordWrap(True)
+        self.state_label.setAccessibleName("Instances state")
+        self.model = QStandardItemModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.list = QListView(self)
+        self.list.setModel(self.proxy)
+        self.list.setAccessibleName("Package instances")
+        self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._menu)
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.state_label)
+        layout.addWidget(self.list, 1)
+        self.copy_handle_action = QAction("Copy handle", self)
+        self.copy_handle_action.triggered.connect(self.copy_handle)
+        self.copy_url_action = QAction("Copy invocation URL", self)
+        self.copy_url_action.triggered.connect(self.copy_invocation_url)
+        self.refresh_dir_action = QAction("Refresh methods (__dir__)", self)
+        self.refresh_dir_action.triggered.connect(self.refresh_methods)
+        explorer.instancesChanged.connect(self._refill)
+        explorer.loadingChanged.connect(self._loading)
+        explorer.errorChanged.connect(self._error)
+        self._set_state("Loading instances…")
+
+    def _set_state(self, text: str) -> None:
+        self.state_label.setText(text)
+        self.state_label.setVisible(bool(text))
+
+    # -- selection ----------------------------------------------------------------------------
+
+    def current(self) -> PackageInstance | None:
+        index = self.list.currentIndex()
+        return index.data(ROLE) if index.isValid() else None
+
+    def select_handle(self, handle: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            instance = index.data(ROLE)
+            if instance is not None and instance.handle == handle:
+                self.list.setCurrentIndex(index)
+                return True
+        return False
+
+    @Slot(object, object)
+    def _current_changed(self, current, _previous) -> None:
+        self.instanceSelected.emit(current.data(ROLE) if current.isValid() else None)
+
+    # -- explorer -----------------------------------------------------------------------------
+
+    @Slot(object)
+    def _refill(self, instances: list) -> None:
+        wanted = self.current().handle if self.current() else None
+        self.model.clear()
+        for instance in instances:
+            item = QStandardItem(describe_instance(instance))
+            item.setData(instance, ROLE)
+            item.setToolTip(instance.invocation_url or instance.handle or "")
+            self.model.appendRow(item)
+        if instances:
+            self._set_state("")
+        elif not self._explorer.is_loading(INSTANCES) and not self._explorer.error(INSTANCES):
+            self._set_state("No package instances here yet: Create package instance (Ctrl+N).")
+        if wanted:
+            self.select_handle(wanted)
+
+    @Slot(str, bool)
+    def _loading(self, area: str, loading: bool) -> None:
+        if area != INSTANCES:
+            return
+        if loading:
+            self._set_state("Loading instances…")
+        elif not self._explorer.error(INSTANCES):
+            self._refill_state()
+
+    def _refill_state(self) -> None:
+        if self.model.rowCount():
+            self._set_state("")
+        else:
+            self._set_state("No package instances here yet: Create package instance (Ctrl+N).")
+
+    @Slot(str, str)
+    def _error(self, area: str, message: str) -> None:
+        if area == INSTANCES and message:
+            self._set_state(message)
+
+    # -- context actions ----------------------------------------------------------------------
+
+    @Slot(object)
+    def _menu(self, pos) -> None:
+        if self.current() is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.copy_handle_action)
+        menu.addAction(self.copy_url_action)
+        menu.addAction(self.refresh_dir_action)
+        menu.exec(self.list.viewport().mapToGlobal(pos))
+
+    def copy_handle(self) -> None:
+        if instance := self.current():
+            QGuiApplication.clipboard().setText(instance.handle or "")
+
+    def copy_invocation_url(self) -> None:
+        if instance := self.current():
+            QGuiApplication.clipboard().setText(instance.invocation_url or "")
+
+    def refresh_methods(self) -> None:
+        if instance := self.current():
+            self._explorer.load_methods(instance, refresh=True)

@@ -1,0 +1,213 @@
+"""Several requests at once, one tab each: a request panel above its response view.
+
+Why tabs rather than a request list: each request keeps its own editable body, method and answer
+side by side, the way browsers and API clients (Postman, Insomnia) taught users; a tab shows at a
+glance which requests still run (its title says so), and closing a tab cancels its request. Sending
+again from a tab whose request still runs opens the new request in a new tab, so neither answer is
+lost.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget
+
+from shipexplorer.api import PackageInstance
+from shipexplorer.services.explorer import METHODS, Explorer
+from shipexplorer.services.presentation import Presentation
+from shipexplorer.services.request_runner import BodyError, RequestRunner
+from shipexplorer.ui.request_panel import RequestPanel
+from shipexplorer.ui.response_view import ResponseView
+
+
+class RequestTab(QWidget):
+    """One request and its answer.
+
+    Signals:
+        titleChanged(): the tab's title (method, running or not) changed.
+    """
+
+    titleChanged = Signal()
+
+    def __init__(self, explorer: Explorer, runner: RequestRunner, parent=None) -> None:
+        super().__init__(parent)
+        self._explorer = explorer
+        self._runner = runner
+        self.instance: PackageInstance | None = None
+        self.request_id: int | None = None
+        self.panel = RequestPanel(self)
+        self.response = ResponseView(self)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("request-response-splitter")
+        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(self.response)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+        self.panel.cancelRequested.connect(self.cancel)
+        self.panel.method_combo.currentTextChanged.connect(lambda _: self.titleChanged.emit())
+        self.response.saveRequested.connect(runner.save_body)
+
+    @property
+    def running(self) -> bool:
+        return self.request_id is not None
+
+    def title(self) -> str:
+        name = self.panel.method() or "New request"
+        return f"{name} …" if self.running else name
+
+    def set_instance(self, instance: PackageInstance | None) -> None:
+        self.instance = instance
+        if instance is None:
+            self.panel.set_instance_text("No instance selected")
+            self.panel.set_methods(None)
+            return
+        self.panel.set_instance_text(
+            f"Instance {instance.handle} ({instance.package_handle or '?'})"
+        )
+        spec = self._explorer.cached_methods(instance)
+        if spec is not None:
+            self.panel.set_methods(spec)
+        else:
+            self.panel.set_methods_loading()
+            self._explorer.load_methods(instance)
+
+    def send(self) -> bool:
+        """Send this tab's request; False when refused before sending (the reason is shown)."""
+        if self.instance is None:
+            self.response.show_message("Not sent", "Select a package instance first.")
+            return False
+        try:
+            request_id = self._runner.send(
+                self.instance, self.panel.method(), self.panel.body_text(), self.panel.verb()
+            )
+        except BodyError as exc:
+            self.panel.show_body_error(f"Invalid JSON body, not sent: {exc}")
+            return False
+        except ValueError as exc:
+            self.response.show_message("Not sent", str(exc))
+            return False
+        self.panel.show_body_error("")
+        self.request_id = request_id
+        self.panel.set_running(True)
+        self.response.show_waiting(f"Sending {self.panel.verb()} /{self.panel.method()}…")
+        self.titleChanged.emit()
+        return True
+
+    @Slot()
+    def cancel(self) -> None:
+        if self.request_id is not None:
+            self._runner.cancel(self.request_id)
+
+    def ended(self, presentation: Presentation | None) -> None:
+        self.request_id = None
+        self.panel.set_running(False)
+        if presentation is None:
+            self.response.show_message("Cancelled", "The request was cancelled; nothing was shown.")
+        else:
+            self.response.show_presentation(presentation)
+        self.titleChanged.emit()
+
+    def copy_from(self, other: RequestTab) -> None:
+        self.set_instance(other.instance)
+        self.panel.verb_combo.setCurrentText(other.panel.verb())
+        self.panel.set_method(other.panel.method())
+        self.panel.body_edit.setPlainText(other.panel.body_text())
+
+
+class RequestTabs(QTabWidget):
+    """The tabs; routes the runner's outcomes to the tab that sent each request."""
+
+    def __init__(self, explorer: Explorer, runner: RequestRunner, parent=None) -> None:
+        super().__init__(parent)
+        self._explorer = explorer
+        self._runner = runner
+        self._by_id: dict[int, RequestTab] = {}
+        self.setAccessibleName("Requests")
+        self.setTabsClosable(True)
+        self.setMovable(True)
+        self.setDocumentMode(True)
+        self.new_tab_button = QToolButton(self)
+        self.new_tab_button.setText("+")
+        self.new_tab_button.setAccessibleName("New request tab")
+        self.new_tab_button.setToolTip("A new request tab (Ctrl+T)")
+        self.new_tab_button.clicked.connect(lambda: self.new_tab())
+        self.setCornerWidget(self.new_tab_button, Qt.Corner.TopRightCorner)
+        self.tabCloseRequested.connect(self.close_tab)
+        runner.finished.connect(self._finished)
+        runner.failed.connect(self._finished)
+        runner.cancelled.connect(self._cancelled)
+        explorer.methodsChanged.connect(self._methods)
+        explorer.errorChanged.connect(self._methods_error)
+        self.new_tab()
+
+    def tabs(self) -> list[RequestTab]:
+        return [self.widget(i) for i in range(self.count())]
+
+    def current(self) -> RequestTab:
+        return self.currentWidget()
+
+    def new_tab(self, copy_of: RequestTab | None = None) -> RequestTab:
+        tab = RequestTab(self._explorer, self._runner, self)
+        if copy_of is not None:
+            tab.copy_from(copy_of)
+        elif self.count():
+            tab.set_instance(self.current().instance)
+        tab.panel.sendRequested.connect(lambda: self.send(tab))
+        tab.titleChanged.connect(lambda: self._retitle(tab))
+        self.setCurrentIndex(self.addTab(tab, tab.title()))
+        return tab
+
+    def send(self, tab: RequestTab | None = None) -> RequestTab | None:
+        """Send ``tab`` (the current one by default); a running tab sends from a new copy."""
+        tab = tab or self.current()
+        if tab.running:
+            tab = self.new_tab(copy_of=tab)
+        if not tab.send():
+            return None
+        self._by_id[tab.request_id] = tab
+        return tab
+
+    def cancel_current(self) -> None:
+        self.current().cancel()
+
+    def set_instance(self, instance: PackageInstance | None) -> None:
+        self.current().set_instance(instance)
+
+    @Slot(int)
+    def close_tab(self, index: int) -> None:
+        tab = self.widget(index)
+        tab.cancel()
+        self.removeTab(index)
+        tab.deleteLater()
+        if self.count() == 0:
+            self.new_tab()
+
+    def _retitle(self, tab: RequestTab) -> None:
+        index = self.indexOf(tab)
+        if index >= 0:
+            self.setTabText(index, tab.title())
+
+    @Slot(int, object)
+    def _finished(self, request_id: int, presentation: Presentation) -> None:
+        tab = self._by_id.pop(request_id, None)
+        if tab is not None and self.indexOf(tab) >= 0:
+            tab.ended(presentation)
+
+    @Slot(int)
+    def _cancelled(self, request_id: int) -> None:
+        tab = self._by_id.pop(request_id, None)
+        if tab is not None and self.indexOf(tab) >= 0:
+            tab.ended(None)
+
+    @Slot(str, object)
+    def _methods(self, handle: str, spec) -> None:
+        for tab in self.tabs():
+            if tab.instance is not None and tab.instance.handle == handle:
+                tab.panel.set_methods(spec)
+
+    @Slot(str, str)
+    def _methods_error(self, area: str, message: str) -> None:
+        if area == METHODS and message:
+            self.current().panel.set_methods_error(message)

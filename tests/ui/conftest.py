@@ -1,0 +1,92 @@
+"""Fixtures for the explorer window: a window on the session emulator, in a workspace of its own."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+from shipexplorer.api import ConnectionSettings, PackageInstance, SteamshipClient
+from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.credentials import CredentialService
+from shipexplorer.services.explorer import Explorer
+from shipexplorer.services.profile_service import ProfileService
+from shipexplorer.services.profiles import Profile, ProfileStore
+from shipexplorer.services.request_runner import RequestRunner
+from shipexplorer.services.window_state import WindowStateStore
+from shipexplorer.ui.main_window import MainWindow
+
+
+@dataclass
+class ExplorerSetup:
+    window: MainWindow
+    explorer: Explorer
+    runner: RequestRunner
+    clients: ClientProvider
+    profiles: ProfileService
+    api: SteamshipClient
+    workspace: str
+    state_path: object
+
+    def instance(self, package: str, handle: str | None = None, **config) -> PackageInstance:
+        """Create an instance in the test's workspace through the API."""
+        return self.api.instance_create(package, handle or package, config=config or None).value
+
+
+def settings_for(emu, workspace: str | None = None, **changes) -> ConnectionSettings:
+    return ConnectionSettings(
+        api_base=emu.api_base, app_base=emu.app_base, workspace_handle=workspace, **changes
+    )
+
+
+@pytest.fixture
+def make_explorer(qtbot, worker_pool, emulator, tmp_path):
+    """``make(**settings_changes)``: a shown explorer window over a fresh workspace."""
+    made: list[ExplorerSetup] = []
+    apis: list[SteamshipClient] = []
+
+    def make(*, state_path=None, instances=(), **changes) -> ExplorerSetup:
+        workspace = f"ws-{uuid.uuid4().hex[:8]}"
+        api = SteamshipClient(settings_for(emulator, workspace, api_key="demo-key"))
+        apis.append(api)
+        api.workspace_create(workspace)
+        for package, handle, config in instances:
+            api.instance_create(package, handle, config=config)
+        credentials = CredentialService(worker_pool)
+        profiles = ProfileService(
+            ProfileStore(tmp_path / f"profiles-{len(made)}.json"),
+            credentials,
+            worker_pool,
+            home=tmp_path,
+            environ={},
+        )
+        clients = ClientProvider(profiles, credentials)
+        explorer = Explorer(clients, worker_pool)
+        runner = RequestRunner(clients, worker_pool)
+        state_path = state_path or tmp_path / "window-state.json"
+        window = MainWindow(
+            profiles,
+            credentials,
+            explorer=explorer,
+            runner=runner,
+            state_store=WindowStateStore(state_path),
+        )
+        qtbot.addWidget(window)
+        window.show()
+        profile = Profile("Emulator", settings_for(emulator, workspace, **changes), builtin=True)
+        profiles.add_builtin(profile, "demo-key")
+        setup = ExplorerSetup(
+            window, explorer, runner, clients, profiles, api, workspace, state_path
+        )
+        made.append(setup)
+        return setup
+
+    yield make
+    for setup in made:
+        setup.runner.cancel_all()
+    qtbot.waitUntil(lambda: worker_pool.active_jobs() == 0, timeout=5000)
+    for setup in made:
+        setup.clients.close()
+    for api in apis:
+        api.close()

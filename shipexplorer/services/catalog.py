@@ -1,0 +1,305 @@
+"""The package catalogue: list packages, read one's config template, create instances.
+
+:class:`PackageCatalog` runs ``package/list``, ``package/get``, ``package/instance/list`` and
+``package/instance/create`` on the worker pool and reports through signals. The pure helpers
+below it (no Qt) suggest an instance handle, check a config against a package's
+``configTemplate`` before it is sent, and find which config key a server's refusal names.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from shipexplorer.api import ConfigField, PackageInstance
+from shipexplorer.api.errors import ApiError, HttpError
+from shipexplorer.api.transport import CancelToken
+from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.workers import JobHandle, Op, WorkerPool
+
+__all__ = [
+    "NoConnection",
+    "PackageCatalog",
+    "field_named_in",
+    "is_valid_handle",
+    "suggest_instance_handle",
+    "validate_config",
+]
+
+#: HTTP statuses meaning "this server has no such operation" (a real server has no package/list)
+_NOT_SERVED = {404, 405, 501}
+log = logging.getLogger(__name__)
+_HANDLE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_HANDLE_LENGTH = 64
+_MAX_PAGES = 50
+
+
+class NoConnection(ApiError):
+    """No profile is selected, or its key is not loaded: nothing was sent."""
+
+    title = "not connected"
+
+
+class PackageCatalog(QObject):
+    """Packages and instance creation for the current connection, run on the worker pool.
+
+    Signals:
+        packagesLoading(): a ``package/list`` started.
+        packagesLoaded(object): a ``list[Package]``; empty, with :attr:`list_available` False,
+            when the server has no ``package/list`` (the real service): the user types a handle.
+        packagesFailed(object): the ``ApiError`` of a failed list (network, key, ...).
+        packageLoading(str): ``package/get`` of that handle started.
+        packageLoaded(str, object): the handle and its ``Package``, or None when the get failed
+            (then ``packageFailed`` came just before with the error). Ends every load_package.
+        packageFailed(str, object): the handle and the error of a failed ``package/get``.
+        instanceHandlesLoaded(object): the ``set[str]`` of instance handles in the workspace.
+        creating(): a ``package/instance/create`` was sent.
+        created(object): the new (or fetched) ``PackageInstance``.
+        createFailed(object): the error of a failed create (``HttpError`` carries ``status``).
+    """
+
+    packagesLoading = Signal()
+    packagesLoaded = Signal(object)
+    packagesFailed = Signal(object)
+    packageLoading = Signal(str)
+    packageLoaded = Signal(str, object)
+    packageFailed = Signal(str, object)
+    instanceHandlesLoaded = Signal(object)
+    creating = Signal()
+    created = Signal(object)
+    createFailed = Signal(object)
+
+    def __init__(
+        self, clients: ClientProvider, pool: WorkerPool, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._clients = clients
+        self._pool = pool
+        self._loads: list[JobHandle] = []
+        #: False once the server said it has no ``package/list``
+        self.list_available = True
+
+    # -- requests (GUI thread) -------------------------------------------------------------------
+    def load_packages(self) -> JobHandle:
+        """List the server's packages (the emulator's catalogue; absent on the real service)."""
+        settings = self._clients.settings()
+
+        def job(token: CancelToken, _progress: object) -> list[Any]:
+            client = self._client(settings)
+            items: list[Any] = []
+            page_token = None
+            for _ in range(_MAX_PAGES):
+                try:
+                    page = client.package_list(page_token=page_token, cancel=token).value
+                except HttpError as exc:
+                    if exc.status in _NOT_SERVED:
+                        return [None]  # marker: not served
+                    raise
+                items.extend(page.items if page else [])
+                page_token = page.next_page_token if page else None
+                if not page_token:
+                    break
+            return items
+
+        self.packagesLoading.emit()
+        return self._load(
+            Op(self._pool, job)
+            .on_success(self._packages_done)
+            .on_failure(self.packagesFailed.emit)
+            .with_key("catalog:packages")
+        )
+
+    def load_package(self, handle: str) -> JobHandle:
+        """``package/get`` of ``handle``; a newer call cancels an older one still running."""
+        settings = self._clients.settings()
+
+        def job(token: CancelToken, _progress: object) -> Any:
+            return self._client(settings).package_get(handle, cancel=token).value
+
+        def failed(error: BaseException) -> None:
+            self.packageFailed.emit(handle, error)
+            self.packageLoaded.emit(handle, None)
+
+        self.packageLoading.emit(handle)
+        return self._load(
+            Op(self._pool, job)
+            .on_success(lambda package: self.packageLoaded.emit(handle, package))
+            .on_failure(failed)
+            .with_key("catalog:package")
+        )
+
+    def load_instance_handles(self) -> JobHandle:
+        """The handles of the workspace's instances (so a suggested handle is new); on failure
+        nothing is reported but a log line: suggestions then only avoid what is known."""
+        settings = self._clients.settings()
+
+        def job(token: CancelToken, _progress: object) -> set[str]:
+            client = self._client(settings)
+            handles: set[str] = set()
+            page_token = None
+            for _ in range(_MAX_PAGES):
+                page = client.instance_list(page_token=page_token, cancel=token).value
+                handles.update(i.handle for i in (page.items if page else []) if i.handle)
+                page_token = page.next_page_token if page else None
+                if not page_token:
+                    break
+            return handles
+
+        return self._load(
+            Op(self._pool, job)
+            .on_success(self.instanceHandlesLoaded.emit)
+            .on_failure(lambda error: log.info("instance handles not listed: %s", error))
+            .with_key("catalog:instances")
+        )
+
+    def create_instance(
+        self,
+        package_handle: str,
+        instance_handle: str,
+        version: str | None = None,
+        fetch_if_exists: bool = True,
+        config: dict[str, Any] | None = None,
+    ) -> JobHandle:
+        """``package/instance/create``; ``created`` or ``createFailed`` follows. Never cancelled
+        by :meth:`cancel_loads` (once sent, the server may create it: the answer is reported)."""
+        settings = self._clients.settings()
+
+        def job(token: CancelToken, _progress: object) -> PackageInstance | None:
+            return (
+                self._client(settings)
+                .instance_create(
+                    package_handle,
+                    instance_handle,
+                    version=version or None,
+                    fetch_if_exists=fetch_if_exists,
+                    config=config,
+                    cancel=token,
+                )
+                .value
+            )
+
+        self.creating.emit()
+        return (
+            Op(self._pool, job)
+            .on_success(self.created.emit)
+            .on_failure(self.createFailed.emit)
+            .run()
+        )
+
+    def cancel_loads(self) -> None:
+        """Cancel the list and get calls still running (a closing dialog no longer needs them)."""
+        for handle in self._loads:
+            handle.cancel()
+        self._loads = []
+
+    # -- internals -------------------------------------------------------------------------------
+    def _load(self, op: Op[Any]) -> JobHandle:
+        handle = op.run()
+        self._loads = [h for h in self._loads if not h.done] + [handle]
+        return handle
+
+    def _client(self, settings: Any) -> Any:
+        """Runs inside jobs: the settings were read on the GUI thread when the call was made."""
+        if settings is None:
+            raise NoConnection("No connection profile is selected.")
+        if not settings.api_key:
+            raise NoConnection("The API key of this profile is not loaded yet.")
+        return self._clients.client_for(settings)
+
+    def _packages_done(self, items: list[Any]) -> None:
+        self.list_available = items != [None]
+        self.packagesLoaded.emit([p for p in items if p is not None])
+
+
+# -- pure helpers (no Qt) ------------------------------------------------------------------------
+def is_valid_handle(handle: str) -> bool:
+    """Lowercase letters and digits in groups joined by single dashes, at most 64 characters."""
+    return len(handle) <= MAX_HANDLE_LENGTH and _HANDLE.fullmatch(handle) is not None
+
+
+def suggest_instance_handle(package_handle: str, known: Iterable[str] = ()) -> str:
+    """``greeter`` -> ``greeter-1`` (``-2``, ... when taken): a valid handle not in ``known``."""
+    base = re.sub(r"[^a-z0-9]+", "-", package_handle.strip().lower()).strip("-") or "instance"
+    taken = set(known)
+    number = 1
+    while True:
+        suffix = f"-{number}"
+        candidate = base[: MAX_HANDLE_LENGTH - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+}
+_TYPE_WORDS = {
+    "string": "text",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a JSON object",
+    "array": "a JSON list",
+}
+
+
+def _shown(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def check_value(spec: ConfigField, value: Any) -> str | None:
+    """The problem with one value of ``spec`` (None when fine; null means "the default")."""
+    if value is None:
+        return None
+    kind = spec.type or "string"
+    types = _TYPES.get(kind)
+    if types is not None and (
+        not isinstance(value, types) or (kind == "number" and isinstance(value, bool))
+    ):
+        return f"'{spec.name}' must be {_TYPE_WORDS[kind]}, not {_shown(value)}."
+    if spec.options and value not in spec.options:
+        allowed = ", ".join(_shown(option) for option in spec.options)
+        return f"'{spec.name}' must be one of {allowed}, not {_shown(value)}."
+    return None
+
+
+def validate_config(fields: Iterable[ConfigField], config: Any) -> dict[str | None, str]:
+    """Problems of ``config`` against template ``fields``: key -> message naming the key; the
+    key None holds a problem of the whole config. Without fields anything goes (no template)."""
+    specs = {spec.name: spec for spec in fields}
+    if config is None:
+        return {}
+    if not isinstance(config, Mapping):
+        return {None: "The config must be a JSON object."}
+    if not specs:
+        return {}
+    problems: dict[str | None, str] = {}
+    unknown = [key for key in config if key not in specs]
+    if unknown:
+        names = ", ".join(f"'{key}'" for key in unknown)
+        known = ", ".join(f"'{key}'" for key in specs)
+        problems[None] = f"Unknown config key {names} (this package takes {known})."
+    for key, value in config.items():
+        if key in specs and (problem := check_value(specs[key], value)):
+            problems[key] = problem
+    return problems
+
+
+def field_named_in(message: str, names: Iterable[str]) -> str | None:
+    """Which of ``names`` a server message names: a quoted name first, then a whole word."""
+    names = [name for name in names if name]
+    for match in re.finditer(r"""['"`]([^'"`]+)['"`]""", message):
+        if match.group(1) in names:
+            return match.group(1)
+    for name in sorted(names, key=len, reverse=True):
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", message):
+            return name
+    return None

@@ -1,0 +1,24 @@
+"""Error labels of forms: an error is said in words beside what it is about, never by colour
+alone, and each label has an accessible name."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+ERROR_STYLE = "color: #b00020; font-weight: bold;"
+
+
+def error_label(name: str, parent: QWidget | None = None) -> QLabel:
+    """A hidden, word-wrapped label for an error, named ``name`` for screen readers."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, message: str | None) -> None:
+    """Show ``message`` prefixed with "Error:"; None (or empty) hides the label."""
+    label.setText(f"Error: {message}" if message else "")
+    label.setVisible(bool(message))

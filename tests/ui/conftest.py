@@ -35,9 +35,8 @@ class ExplorerSetup:
 
 
 def settings_for(emu, workspace: str | None = None, **changes) -> ConnectionSettings:
-    return ConnectionSettings(
-        api_base=emu.api_base, app_base=emu.app_base, workspace_handle=workspace, **changes
-    )
+    values = {"api_base": emu.api_base, "app_base": emu.app_base, "workspace_handle": workspace}
+    return ConnectionSettings(**{**values, **changes})
 
 
 @pytest.fixture
@@ -49,8 +48,11 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
     def make(*, state_path=None, instances=(), **changes) -> ExplorerSetup:
         workspace = f"ws-{uuid.uuid4().hex[:8]}"
         api = SteamshipClient(settings_for(emulator, workspace, api_key="demo-key"))
+        if "api_base" in changes:  # a server of the test's own: no workspace made here
+            instances = ()
+        else:
+            api.workspace_create(workspace)
         apis.append(api)
-        api.workspace_create(workspace)
         for package, handle, config in instances:
             api.instance_create(package, handle, config=config)
         credentials = CredentialService(worker_pool)

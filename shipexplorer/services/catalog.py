@@ -61,6 +61,7 @@ class PackageCatalog(QObject):
         creating(): a ``package/instance/create`` was sent.
         created(object): the new (or fetched) ``PackageInstance``.
         createFailed(object): the error of a failed create (``HttpError`` carries ``status``).
+        connectionChanged(): the profile, key or workspace changed: what was loaded is stale.
     """
 
     packagesLoading = Signal()
@@ -73,6 +74,7 @@ class PackageCatalog(QObject):
     creating = Signal()
     created = Signal(object)
     createFailed = Signal(object)
+    connectionChanged = Signal()
 
     def __init__(
         self, clients: ClientProvider, pool: WorkerPool, parent: QObject | None = None
@@ -83,6 +85,7 @@ class PackageCatalog(QObject):
         self._loads: list[JobHandle] = []
         #: False once the server said it has no ``package/list``
         self.list_available = True
+        clients.changed.connect(self.connectionChanged)
 
     # -- requests (GUI thread) -------------------------------------------------------------------
     def load_packages(self) -> JobHandle:

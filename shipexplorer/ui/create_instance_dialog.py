@@ -139,6 +139,7 @@ class CreateInstanceDialog(QDialog):
         catalog.instanceHandlesLoaded.connect(self._handles_loaded)
         catalog.created.connect(self._created)
         catalog.createFailed.connect(self._create_failed)
+        catalog.connectionChanged.connect(self._connection_changed)
         self._show_config_note("Choose a package to see its configuration.")
 
     # -- public ---------------------------------------------------------------------------------
@@ -211,6 +212,12 @@ class CreateInstanceDialog(QDialog):
         self._suggest()
         self._load_package(self.package_handle())
         self.package_combo.setFocus()
+
+    @Slot()
+    def _connection_changed(self) -> None:
+        """Another profile or workspace: its lists and the package's config are loaded anew."""
+        if self.isVisible() and not self._creating:
+            self._restart()
 
     # -- package and config ---------------------------------------------------------------------
     @Slot(str)

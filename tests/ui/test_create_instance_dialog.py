@@ -371,3 +371,44 @@ def test_create_waits_for_the_config_of_a_package_typed_just_now(qtbot, harness)
     assert harness.creates() == 0
     with qtbot.waitSignal(dialog.created, timeout=5000):
         dialog.submit()
+
+
+def test_a_version_the_server_does_not_have_is_shown_beside_the_version(qtbot, harness):
+    dialog = _open(qtbot, harness)
+    _choose(qtbot, harness, dialog, "greeter")
+    dialog.version_edit.setText("9.9.9")
+    with qtbot.waitSignal(harness.catalog.createFailed, timeout=5000):
+        dialog.submit()
+    assert dialog.version_error.isVisible()
+    assert "has no version '9.9.9'" in dialog.version_error.text()
+    assert "Suggestion: Omit the version" in dialog.version_error.text()
+    dialog.version_edit.setText("1.0.0")
+    with qtbot.waitSignal(dialog.created, timeout=5000) as blocker:
+        dialog.submit()
+    assert blocker.args[0].handle == "greeter-1"
+
+
+def test_another_workspace_reloads_what_the_dialog_knows(qtbot, harness):
+    with qtbot.waitSignal(harness.catalog.created, timeout=5000):
+        harness.catalog.create_instance("greeter", "greeter-1")
+    with harness.client() as client:
+        client.workspace_create("other-ws")
+    with qtbot.waitSignal(harness.catalog.instanceHandlesLoaded, timeout=5000):
+        dialog = _open(qtbot, harness)
+    _choose(qtbot, harness, dialog, "greeter")
+    assert dialog.instance_edit.text() == "greeter-2"
+    with qtbot.waitSignal(harness.catalog.instanceHandlesLoaded, timeout=5000) as blocker:
+        harness.clients.set_workspace("other-ws")
+    assert blocker.args[0] == set()
+    assert dialog.instance_edit.text() == "greeter-1"
+
+
+def test_the_config_area_says_it_is_loading_until_package_get_answers(qtbot, harness):
+    dialog = _open(qtbot, harness)
+    assert dialog.config_note.text() == "Choose a package to see its configuration."
+    with qtbot.waitSignal(harness.catalog.packageLoaded, timeout=5000):
+        dialog.choose_package("greeter")
+        assert dialog.config_stack.currentWidget() is dialog.config_note
+        assert dialog.config_note.text() == "Loading the configuration of 'greeter'…"
+    assert dialog.config_stack.currentWidget() is dialog.config_form
+    assert dialog.package_note.text().startswith("Greets people by name")

@@ -199,3 +199,35 @@ def test_invalid_json_is_refused_before_sending(qtbot, make_explorer, emulator):
     assert error.isVisibleTo(tab) and "line 4, column 1" in error.text()
     assert tab.panel.body_text().startswith('{\n  "a": 1')  # the body is kept
     assert len([r for r in emulator.requests[before:] if "/e/echo" in r.path]) == 0
+
+
+def test_sidebar_context_actions_copy_and_refresh(qtbot, make_explorer, emulator):
+    from PySide6.QtGui import QGuiApplication
+
+    setup = make_explorer(instances=[("greeter", "g", None)])
+    tab = _ready(qtbot, setup, "g")
+    sidebar = setup.window.sidebar
+    sidebar.copy_handle_action.trigger()
+    assert QGuiApplication.clipboard().text() == "g"
+    sidebar.copy_url_action.trigger()
+    url = QGuiApplication.clipboard().text()
+    assert url.startswith(emulator.base_url) and url.endswith(f"{setup.workspace}/g/")
+    before = len(emulator.requests)
+    with qtbot.waitSignal(setup.explorer.methodsChanged, timeout=5000):
+        sidebar.refresh_dir_action.trigger()
+    assert any("__dir__" in r.path for r in emulator.requests[before:])
+    assert tab.panel.method_combo.findText("greet") >= 0
+
+
+def test_closing_a_tab_cancels_its_request(qtbot, make_explorer):
+    setup = make_explorer(instances=[("faults", "f", None)])
+    tab = _ready(qtbot, setup, "f")
+    _fill(tab, "slow", '{"seconds": 30}')
+    tabs = setup.window.tabs
+    tabs.new_tab(copy_of=tab)
+    assert tabs.count() == 2
+    tabs.setCurrentIndex(0)
+    assert tabs.send() is tab
+    with qtbot.waitSignal(setup.runner.cancelled, timeout=2000):
+        tabs.close_tab(0)
+    assert tabs.count() == 1 and setup.runner.in_flight() == 0

@@ -14,8 +14,10 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QPlainTextEdit,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -67,6 +69,10 @@ class ConfigForm(QWidget):
         self.fields_page = QWidget(self)
         self.fields_layout = QFormLayout(self.fields_page)
         self.fields_layout.setContentsMargins(0, 0, 0, 0)
+        fields_scroll = QScrollArea(self)  # a long template scrolls; the dialog keeps its size
+        fields_scroll.setWidgetResizable(True)
+        fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        fields_scroll.setWidget(self.fields_page)
         self.table = KeyValueTable(self)
         self.table.changed.connect(self._form_edited)
         self.raw_edit = QPlainTextEdit(self)
@@ -81,7 +87,7 @@ class ConfigForm(QWidget):
         raw_layout.addWidget(self.raw_error)
 
         self.stack = QStackedWidget(self)
-        for page in (self.fields_page, self.table, raw_page):
+        for page in (fields_scroll, self.table, raw_page):
             self.stack.addWidget(page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from shipexplorer.api import Package, PackageInstance
-from shipexplorer.api.errors import RemoteError, describe
+from shipexplorer.api.errors import RemoteError
 from shipexplorer.services.catalog import (
     PackageCatalog,
     field_named_in,
@@ -34,23 +34,16 @@ from shipexplorer.services.catalog import (
     suggest_instance_handle,
 )
 from shipexplorer.ui.config_form import ConfigForm
-from shipexplorer.ui.error_label import error_label, show_error
+from shipexplorer.ui.error_label import error_label, error_text, show_error
 from shipexplorer.ui.package_field import PackageField
 
 
-def _line(name: str, placeholder: str, parent: QWidget) -> tuple[QLineEdit, QLabel, QWidget]:
-    """A line edit with an error label under it, in one widget for a form row."""
-    box = QWidget(parent)
-    edit = QLineEdit(box)
+def _line(name: str, placeholder: str, parent: QWidget) -> tuple[QLineEdit, QLabel]:
+    """A line edit and the error label shown under it."""
+    edit = QLineEdit(parent)
     edit.setAccessibleName(name)
     edit.setPlaceholderText(placeholder)
-    error = error_label(f"{name} error", box)
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(edit)
-    layout.addWidget(error)
-    return edit, error, box
+    return edit, error_label(f"{name} error", parent)
 
 
 class CreateInstanceDialog(QDialog):
@@ -78,24 +71,26 @@ class CreateInstanceDialog(QDialog):
         self.package = PackageField(catalog, self)
         self.package_combo = self.package.combo
         self.package_note, self.package_error = self.package.note, self.package.error
-        self.instance_edit, self.instance_error, instance_box = _line(
+        self.instance_edit, self.instance_error = _line(
             "Instance handle", "lowercase letters, digits and dashes", self
         )
-        self.version_edit, self.version_error, version_box = _line(
+        self.version_edit, self.version_error = _line(
             "Package version", "optional; empty for the latest", self
         )
         self.fetch_check = QCheckBox("&Use the existing instance if the handle is taken", self)
         self.fetch_check.setAccessibleName("Fetch if exists")
         self.fetch_check.setChecked(True)
-        form = QFormLayout()
-        for text, row, buddy in (
-            ("&Package:", self.package, self.package_combo),
-            ("&Instance handle:", instance_box, self.instance_edit),
-            ("&Version:", version_box, self.version_edit),
+        form = QFormLayout()  # notes and errors are rows of their own: wrapped, fully shown
+        for text, editor, notes in (
+            ("&Package:", self.package_combo, (self.package_note, self.package_error)),
+            ("&Instance handle:", self.instance_edit, (self.instance_error,)),
+            ("&Version:", self.version_edit, (self.version_error,)),
         ):
             label = QLabel(text, self)
-            label.setBuddy(buddy)
-            form.addRow(label, row)
+            label.setBuddy(editor)
+            form.addRow(label, editor)
+            for note in notes:
+                form.addRow("", note)
         form.addRow("", self.fetch_check)
 
         self.config_note = QLabel(self)
@@ -251,7 +246,7 @@ class CreateInstanceDialog(QDialog):
         if handle == self._loading:
             show_error(
                 self.package_error,
-                f"Package '{handle}' could not be read: {describe(error)}\n"
+                f"Package '{handle}' could not be read: {error_text(error)}\n"
                 "Its config can still be given as keys and values.",
             )
 
@@ -292,7 +287,7 @@ class CreateInstanceDialog(QDialog):
         if not self._creating:
             return
         self._set_creating(False, "")
-        text = describe(error)
+        text = error_text(error)
         if isinstance(error, RemoteError) and self._beside_field(error, text):
             return
         show_error(self.top_error, text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from shipexplorer.api.errors import RemoteError, describe
+
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
 
 
@@ -22,3 +24,11 @@ def show_error(label: QLabel, message: str | None) -> None:
     """Show ``message`` prefixed with "Error:"; None (or empty) hides the label."""
     label.setText(f"Error: {message}" if message else "")
     label.setVisible(bool(message))
+
+
+def error_text(error: BaseException) -> str:
+    """The words for an error: :func:`describe`, except for a :class:`RemoteError`, whose
+    message already holds the status, the code and the suggestion (``describe`` repeats them)."""
+    if isinstance(error, RemoteError):
+        return error.message
+    return describe(error)

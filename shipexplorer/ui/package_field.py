@@ -5,20 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from shipexplorer.api import Package
-from shipexplorer.api.errors import describe
 from shipexplorer.services.catalog import PackageCatalog
-from shipexplorer.ui.error_label import error_label
+from shipexplorer.ui.error_label import error_label, error_text
 
 #: how long typing in the package handle pauses before it counts as chosen
 DEBOUNCE_MS = 350
 
 
-class PackageField(QWidget):
+class PackageField(QObject):
     """The package handle: filled from ``package/list``, typed freely otherwise.
+
+    Its widgets (``combo``, ``note``, ``error``) are children of ``parent`` for the dialog to
+    lay out (as rows of its form, where wrapped labels get the height they need).
 
     Signals:
         edited(str): the handle text changed (each keystroke).
@@ -28,25 +30,18 @@ class PackageField(QWidget):
     edited = Signal(str)
     chosen = Signal(str)
 
-    def __init__(self, catalog: PackageCatalog, parent: QWidget | None = None) -> None:
+    def __init__(self, catalog: PackageCatalog, parent: QWidget) -> None:
         super().__init__(parent)
         self._catalog = catalog
-        self.combo = QComboBox(self)
+        self.combo = QComboBox(parent)
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setAccessibleName("Package handle")
         self.combo.lineEdit().setPlaceholderText("for example greeter")
-        self.setFocusProxy(self.combo)
-        self.note = QLabel(self)
+        self.note = QLabel(parent)
         self.note.setWordWrap(True)
         self.note.setAccessibleName("Package information")
-        self.error = error_label("Package handle error", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.combo)
-        layout.addWidget(self.note)
-        layout.addWidget(self.error)
+        self.error = error_label("Package handle error", parent)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -113,5 +108,5 @@ class PackageField(QWidget):
     @Slot(object)
     def _failed(self, error: Any) -> None:
         self.note.setText(
-            f"The package list could not be loaded ({describe(error)}). Type a package handle."
+            f"The package list could not be loaded ({error_text(error)}). Type a package handle."
         )

@@ -162,7 +162,7 @@ def test_the_servers_refusal_is_shown_beside_the_field_it_names(qtbot, harness, 
     error = dialog.config_form.field("punctuation").error
     assert error.isVisible()
     assert "Config key 'punctuation' must be one of" in error.text()
-    assert "Suggestion: Match the package's configTemplate" in error.text()
+    assert error.text().count("Suggestion: Match the package's configTemplate") == 1
     assert "see 'punctuation'" in dialog.top_error.text()
     assert dialog.isVisible() and dialog.create_button.isEnabled()
 
@@ -197,7 +197,8 @@ def test_fetch_if_exists_off_on_an_existing_handle_shows_the_servers_error(qtbot
         dialog.submit()
     assert dialog.instance_error.isVisible()
     assert "'taken' already exists" in dialog.instance_error.text()
-    assert "Code: ObjectExists" in dialog.instance_error.text()
+    assert "[ObjectExists]" in dialog.instance_error.text()
+    assert dialog.instance_error.text().count("ObjectExists") == 1
     assert dialog.isVisible()
 
 

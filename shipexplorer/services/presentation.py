@@ -100,6 +100,8 @@ class Presentation:
     task: TaskSummary | None = None
     error_title: str | None = None
     truncated: bool = False
+    #: the image already decoded off the GUI thread (a QImage, set by the request runner)
+    decoded_image: Any = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
 
 from shipexplorer.api import Cancelled, InstanceRef, PackageInstance
 from shipexplorer.services.client_provider import ClientProvider
-from shipexplorer.services.presentation import Presentation, present_error, present_result
+from shipexplorer.services.presentation import (
+    IMAGE,
+    Presentation,
+    present_error,
+    present_result,
+)
 from shipexplorer.services.storage import atomic_write_bytes
 from shipexplorer.services.workers import JobHandle, WorkerPool
 
@@ -41,6 +48,14 @@ def parse_body(text: str, verb: str = "POST") -> Any:
     if verb.upper() == "GET" and not isinstance(value, dict):
         raise BodyError("line 1, column 1: a GET request needs a JSON object (sent as query)")
     return value
+
+
+def _with_decoded_image(presentation: Presentation) -> Presentation:
+    """Decode an image answer here, on the worker (QImage may be made off the GUI thread)."""
+    if presentation.kind != IMAGE or not presentation.image:
+        return presentation
+    image = QImage.fromData(presentation.image)
+    return replace(presentation, decoded_image=None if image.isNull() else image)
 
 
 class RequestRunner(QObject):
@@ -109,7 +124,7 @@ class RequestRunner(QObject):
                 raise
             except Exception as exc:  # every failure is shown in words
                 return False, present_error(exc)
-            return True, present_result(result)
+            return True, _with_decoded_image(present_result(result))
 
         self._jobs[request_id] = self._pool.submit(
             call,

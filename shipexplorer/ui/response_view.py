@@ -112,7 +112,7 @@ class ResponseView(QWidget):
         self.save_button.setEnabled(bool(p.raw))
         self.body_view.setPlainText(p.body_text)
         if p.kind == IMAGE and p.image:
-            image = QImage.fromData(p.image)
+            image = p.decoded_image if p.decoded_image is not None else QImage.fromData(p.image)
             if not image.isNull():
                 self.image_label.setPixmap(QPixmap.fromImage(image))
                 self.image_label.setAccessibleDescription(p.body_text)

@@ -110,6 +110,7 @@ def test_media_image_and_markdown(qtbot, make_explorer):
     _send(qtbot, setup)
     assert tab.response.stack.currentIndex() == 1
     assert tab.response.image_label.pixmap().width() == 8
+    assert tab.response.presentation.decoded_image is not None  # decoded on the worker
     assert tab.response.save_button.isEnabled()
     _fill(tab, "markdown")
     _send(qtbot, setup)

@@ -45,7 +45,7 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
     made: list[ExplorerSetup] = []
     apis: list[SteamshipClient] = []
 
-    def make(*, state_path=None, instances=(), **changes) -> ExplorerSetup:
+    def make(*, state_path=None, instances=(), catalog=False, **changes) -> ExplorerSetup:
         workspace = f"ws-{uuid.uuid4().hex[:8]}"
         api = SteamshipClient(settings_for(emulator, workspace, api_key="demo-key"))
         if "api_base" in changes:  # a server of the test's own: no workspace made here
@@ -67,11 +67,16 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
         explorer = Explorer(clients, worker_pool)
         runner = RequestRunner(clients, worker_pool)
         state_path = state_path or tmp_path / "window-state.json"
+        if catalog:
+            from shipexplorer.services.catalog import PackageCatalog
+
+            catalog = PackageCatalog(clients, worker_pool)
         window = MainWindow(
             profiles,
             credentials,
             explorer=explorer,
             runner=runner,
+            catalog=catalog or None,
             state_store=WindowStateStore(state_path),
         )
         qtbot.addWidget(window)

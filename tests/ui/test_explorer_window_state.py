@@ -141,11 +141,10 @@ def test_window_state_restores_workspace_instance_and_method(qtbot, make_explore
 
 
 def test_create_package_instance_opens_the_dialog_and_selects_the_new_one(qtbot, make_explorer):
-    catalog_module = pytest.importorskip("shipexplorer.services.catalog")
+    pytest.importorskip("shipexplorer.services.catalog")
     pytest.importorskip("shipexplorer.ui.create_instance_dialog")
-    setup = make_explorer(instances=[("echo", "e", None)])
+    setup = make_explorer(instances=[("echo", "e", None)], catalog=True)
     window = setup.window
-    window._catalog = catalog_module.PackageCatalog(setup.clients, setup.window._runner._pool)
     qtbot.waitUntil(lambda: window.sidebar.model.rowCount() == 1, timeout=5000)
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -158,3 +157,34 @@ def test_create_package_instance_opens_the_dialog_and_selects_the_new_one(qtbot,
         timeout=5000,
     )
     dialog.close()
+
+
+def test_by_clicking_only_a_greeter_with_a_custom_greeting_answers(qtbot, make_explorer):
+    """The issue's "done when": create a greeter from the form, call greet, see the answer."""
+    pytest.importorskip("shipexplorer.ui.create_instance_dialog")
+    setup = make_explorer(catalog=True)
+    window = setup.window
+    qtbot.waitUntil(lambda: "No package instances" in window.sidebar.state_label.text())
+    window.create_instance_action.trigger()
+    dialog = window._create_dialog
+    dialog.choose_package("greeter")
+    qtbot.waitUntil(lambda: dialog.config_form.field("greeting") is not None, timeout=5000)
+    greeting = dialog.config_form.field("greeting").editor
+    greeting.clear()
+    qtbot.keyClicks(greeting, "Howdy")
+    dialog.instance_edit.clear()
+    qtbot.keyClicks(dialog.instance_edit, "my-greeter")
+    dialog.create_button.click()
+    qtbot.waitUntil(
+        lambda: (
+            window.sidebar.current() is not None and window.sidebar.current().handle == "my-greeter"
+        ),
+        timeout=5000,
+    )
+    tab = window.tabs.current()
+    qtbot.waitUntil(lambda: tab.panel.method_combo.findText("greet") >= 0, timeout=5000)
+    tab.panel.set_method("greet")
+    tab.panel.body_edit.setPlainText('{"name": "Ada"}')
+    tab.panel.send_button.click()
+    qtbot.waitUntil(lambda: not tab.running and tab.response.presentation is not None)
+    assert tab.response.body_text() == "Howdy, Ada!"

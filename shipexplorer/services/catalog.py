@@ -92,7 +92,7 @@ class PackageCatalog(QObject):
         """List the server's packages (the emulator's catalogue; absent on the real service)."""
         settings = self._clients.settings()
 
-        def job(token: CancelToken, _progress: object) -> list[Any]:
+        def job(token: CancelToken, _progress: object) -> tuple[bool, list[Any]]:
             client = self._client(settings)
             items: list[Any] = []
             page_token = None
@@ -101,13 +101,13 @@ class PackageCatalog(QObject):
                     page = client.package_list(page_token=page_token, cancel=token).value
                 except HttpError as exc:
                     if exc.status in _NOT_SERVED:
-                        return [None]  # marker: not served
+                        return False, []  # not served: free entry
                     raise
                 items.extend(page.items if page else [])
                 page_token = page.next_page_token if page else None
                 if not page_token:
                     break
-            return items
+            return True, items
 
         self.packagesLoading.emit()
         return self._load(
@@ -214,9 +214,9 @@ class PackageCatalog(QObject):
             raise NoConnection("The API key of this profile is not loaded yet.")
         return self._clients.client_for(settings)
 
-    def _packages_done(self, items: list[Any]) -> None:
-        self.list_available = items != [None]
-        self.packagesLoaded.emit([p for p in items if p is not None])
+    def _packages_done(self, answer: tuple[bool, list[Any]]) -> None:
+        self.list_available, items = answer
+        self.packagesLoaded.emit(items)
 
 
 # -- pure helpers (no Qt) ------------------------------------------------------------------------

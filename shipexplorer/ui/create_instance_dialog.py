@@ -154,15 +154,16 @@ class CreateInstanceDialog(QDialog):
         package, instance = self.package_handle(), self.instance_edit.text().strip()
         bad: list[QWidget] = []
         if not package:
-            show_error(self.package_error, "Type or choose a package handle.")
+            show_error(self.package_error, "Type or choose a package handle.", self.package_combo)
             bad.append(self.package_combo)
         if not instance:
-            show_error(self.instance_error, "Type an instance handle.")
+            show_error(self.instance_error, "Type an instance handle.", self.instance_edit)
             bad.append(self.instance_edit)
         elif not is_valid_handle(instance):
             show_error(
                 self.instance_error,
                 "Use lowercase letters, digits and single dashes, such as greeter-1.",
+                self.instance_edit,
             )
             bad.append(self.instance_edit)
         if package and package != self._loaded:
@@ -219,7 +220,7 @@ class CreateInstanceDialog(QDialog):
     def _load_package(self, handle: str) -> None:
         if handle in (self._loading, self._loaded):
             return
-        show_error(self.package_error, None)
+        show_error(self.package_error, None, self.package_combo)
         self._loaded, self._loading = None, handle or None
         if not handle:
             self._show_config_note("Choose a package to see its configuration.")
@@ -248,6 +249,7 @@ class CreateInstanceDialog(QDialog):
                 self.package_error,
                 f"Package '{handle}' could not be read: {error_text(error)}\n"
                 "Its config can still be given as keys and values.",
+                self.package_combo,
             )
 
     # -- instance handle ------------------------------------------------------------------------
@@ -308,7 +310,7 @@ class CreateInstanceDialog(QDialog):
         ):
             value = edit.text().strip()
             if value and field_named_in(message, [value]):
-                show_error(label, text)
+                show_error(label, text, edit)
                 show_error(self.top_error, "The server refused the instance; see below.")
                 edit.setFocus()
                 return True
@@ -320,6 +322,11 @@ class CreateInstanceDialog(QDialog):
         self.status.setText(status)
 
     def _clear_errors(self) -> None:
-        for label in (self.top_error, self.package_error, self.instance_error, self.version_error):
-            show_error(label, None)
+        show_error(self.top_error, None)
+        for label, about in (
+            (self.package_error, self.package_combo),
+            (self.instance_error, self.instance_edit),
+            (self.version_error, self.version_edit),
+        ):
+            show_error(label, None, about)
         self.config_form.clear_errors()

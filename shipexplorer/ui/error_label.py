@@ -20,10 +20,13 @@ def error_label(name: str, parent: QWidget | None = None) -> QLabel:
     return label
 
 
-def show_error(label: QLabel, message: str | None) -> None:
-    """Show ``message`` prefixed with "Error:"; None (or empty) hides the label."""
+def show_error(label: QLabel, message: str | None, about: QWidget | None = None) -> None:
+    """Show ``message`` prefixed with "Error:"; None (or empty) hides the label. The control
+    ``about`` gets it as its accessible description, so a screen reader says it on focus."""
     label.setText(f"Error: {message}" if message else "")
     label.setVisible(bool(message))
+    if about is not None:
+        about.setAccessibleDescription(message or "")
 
 
 def error_text(error: BaseException) -> str:

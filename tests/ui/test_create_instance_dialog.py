@@ -252,6 +252,7 @@ def test_empty_and_malformed_handles_are_refused(qtbot, harness):
     dialog.submit()
     assert not dialog.package_error.isVisible()
     assert "lowercase letters, digits and single dashes" in dialog.instance_error.text()
+    assert "lowercase letters" in dialog.instance_edit.accessibleDescription()
     assert harness.creates() == 0
 
 

@@ -200,8 +200,9 @@ def describe(error: BaseException) -> str:
         return f"Unexpected error ({type(error).__name__}): {error}"
     lines = [error.message]
     if isinstance(error, RemoteError):
-        if error.suggestion:
+        # Messages built from an answer may already carry both; say each once.
+        if error.suggestion and error.suggestion not in error.message:
             lines.append(f"Suggestion: {error.suggestion}")
-        if error.code:
+        if error.code and error.code not in error.message:
             lines.append(f"Code: {error.code}")
     return "\n".join(lines)

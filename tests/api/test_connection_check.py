@@ -57,3 +57,21 @@ def test_describe_adds_suggestion_and_code_and_names_foreign_errors():
     assert describe(error) == "It broke.\nSuggestion: Try again.\nCode: Broken"
     assert describe(ApiError("Plain.")) == "Plain."
     assert describe(KeyError("x")).startswith("Unexpected error (KeyError)")
+
+
+def test_describe_says_suggestion_and_code_once(emulator):
+    with SteamshipClient(_settings(emulator, workspace_handle="default")) as client:
+        instance = client.instance_create("faults", "describe-once").value
+        with pytest.raises(HttpError) as caught:
+            client.invoke(
+                instance,
+                "fail",
+                {
+                    "code": "Broke",
+                    "message": "It broke.",
+                    "suggestion": "Mend it.",
+                    "http_status": 400,
+                },
+            )
+    text = describe(caught.value)
+    assert text.count("Mend it.") == 1 and text.count("Broke") == 1

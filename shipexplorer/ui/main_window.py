@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 from shipexplorer import __version__
-from shipexplorer.api import PackageInstance, PackageSpec
+from shipexplorer.api import PackageInstance
 from shipexplorer.services.credentials import CredentialService
 from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.profile_service import ProfileService
 from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.services.steamship_import import ImportScan
 from shipexplorer.services.window_state import WindowState, WindowStateStore
+from shipexplorer.ui.explorer_view import ExplorerView
 from shipexplorer.ui.import_dialog import ImportDialog
 from shipexplorer.ui.instance_sidebar import InstanceSidebar
 from shipexplorer.ui.notice_bar import NoticeBar
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         self._dialog: ProfileDialog | None = None
         self._import_dialog: ImportDialog | None = None
         self._create_dialog: QWidget | None = None
-        self._restore = WindowState()
+        self.view: ExplorerView | None = None
         self.sidebar: InstanceSidebar | None = None
         self.tabs: RequestTabs | None = None
         self.workspace_selector: WorkspaceSelector | None = None
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.status_profile.setAccessibleName("Status: profile")
         self.statusBar().addPermanentWidget(self.status_profile)
         if explorer is not None and runner is not None:
+            self.summary.hide()  # the explorer takes its place; the status bar names the profile
             layout.addWidget(self._build_explorer(explorer, runner, toolbar, file_menu), 1)
         else:
             layout.addWidget(self.summary, 1)
@@ -142,19 +144,9 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         menu.addAction(self.create_instance_action)
 
-        self.sidebar = InstanceSidebar(explorer, self)
-        self.tabs = RequestTabs(explorer, runner, self)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setObjectName("main-splitter")
-        self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([280, 820])
-        self.sidebar.instanceSelected.connect(self._instance_selected)
-        explorer.instancesChanged.connect(self._instances_arrived)
-        explorer.workspacesChanged.connect(self._workspaces_arrived)
+        self.view = ExplorerView(explorer, runner, self)
+        self.sidebar, self.tabs, self.splitter = self.view.sidebar, self.view.tabs, self.view
         explorer.currentWorkspaceChanged.connect(self._workspace_changed)
-        explorer.methodsChanged.connect(self._methods_arrived)
         explorer.errorChanged.connect(self._explorer_error)
         runner.inFlightChanged.connect(self._in_flight)
         runner.saved.connect(self._saved)
@@ -179,7 +171,7 @@ class MainWindow(QMainWindow):
         self.status_requests.setAccessibleName("Status: requests in flight")
         self.statusBar().addPermanentWidget(self.status_workspace)
         self.statusBar().addPermanentWidget(self.status_requests)
-        return self.splitter
+        return self.view
 
     # -- slots -----------------------------------------------------------------------------------
 
@@ -202,7 +194,6 @@ class MainWindow(QMainWindow):
                 "(echo, greeter, slow-job, faults, media); its demo key is held in memory only."
             )
         self.summary.setText("<p>" + "</p><p>".join(lines) + "</p>")
-        self.summary.setToolTip(self.summary.text() if self._explorer is not None else "")
 
     @Slot(bool, str)
     def _mode_changed(self, secure: bool, explanation: str) -> None:
@@ -256,39 +247,10 @@ class MainWindow(QMainWindow):
             combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
             combo.lineEdit().selectAll()
 
-    @Slot(object)
-    def _instance_selected(self, instance: PackageInstance | None) -> None:
-        if self.tabs is not None:
-            self.tabs.set_instance(instance)
-
-    @Slot(object)
-    def _workspaces_arrived(self, workspaces: list) -> None:
-        wanted = self._restore.workspace
-        if wanted and self._explorer and any(ws.handle == wanted for ws in workspaces):
-            self._restore.workspace = None
-            self._explorer.select_workspace(wanted)
-
     @Slot(str)
     def _workspace_changed(self, handle: str) -> None:
         if hasattr(self, "status_workspace"):
             self.status_workspace.setText(f"Workspace: {handle or 'default'}")
-
-    @Slot(object)
-    def _instances_arrived(self, instances: list) -> None:
-        wanted = self._restore.instance
-        if wanted and self.sidebar is not None and self.sidebar.select_handle(wanted):
-            self._restore.instance = None
-        elif self.sidebar is not None and self.sidebar.current() is None and instances:
-            self.sidebar.select_handle(instances[0].handle)
-
-    @Slot(str, object)
-    def _methods_arrived(self, handle: str, _spec: PackageSpec) -> None:
-        wanted = self._restore.method
-        if wanted and self.tabs is not None:
-            tab = self.tabs.current()
-            if tab.instance is not None and tab.instance.handle == handle:
-                self._restore.method = None
-                tab.panel.set_method(wanted)
 
     @Slot(str, str)
     def _explorer_error(self, area: str, message: str) -> None:
@@ -330,8 +292,8 @@ class MainWindow(QMainWindow):
     def _instance_created(self, instance: PackageInstance) -> None:
         if self._explorer is None or instance is None:
             return
-        self._restore.instance = instance.handle
-        self._explorer.load_instances()
+        if self.view is not None:
+            self.view.select_when_listed(instance.handle)
 
     # -- window state -----------------------------------------------------------------------------
 
@@ -339,25 +301,16 @@ class MainWindow(QMainWindow):
         state = WindowState(geometry=WindowState.encode(self.saveGeometry().data()))
         profile = self._profiles.current()
         state.profile = profile.name if profile else None
-        if self._explorer is not None and self.tabs is not None:
-            state.splitters["main"] = WindowState.encode(self.splitter.saveState().data())
-            tab = self.tabs.current()
-            state.splitters["request"] = WindowState.encode(tab.splitter.saveState().data())
-            state.workspace = self._explorer.current_workspace() or None
-            state.instance = tab.instance.handle if tab.instance else None
-            state.method = tab.panel.method() or None
+        if self.view is not None:
+            self.view.save(state)
         return state
 
     def restore_state(self, state: WindowState) -> None:
-        """Apply geometry and splitters now; workspace, instance and method as they arrive."""
-        self._restore = state
+        """Geometry and splitters now; workspace, instance and method as they are listed."""
         if geometry := WindowState.decode(state.geometry):
-            self.restoreGeometry(QByteArray(geometry))
-        if self.tabs is not None:
-            if blob := WindowState.decode(state.splitters.get("main")):
-                self.splitter.restoreState(QByteArray(blob))
-            if blob := WindowState.decode(state.splitters.get("request")):
-                self.tabs.current().splitter.restoreState(QByteArray(blob))
+            self.restoreGeometry(geometry)
+        if self.view is not None:
+            self.view.restore(state)
         if state.profile and self._profiles.profile(state.profile) is not None:
             self._profiles.select(state.profile)
 

@@ -116,7 +116,7 @@ def test_window_state_is_restored(qtbot, make_explorer, tmp_path):
     again = second.window
     assert again.size().width() == 700 and again.size().height() == 500
     assert again.splitter.sizes() == sizes
-    assert again._restore.instance == "b" and again._restore.method == "greet"
+    assert again.view.pending.instance == "b" and again.view.pending.method == "greet"
 
 
 def test_window_state_restores_workspace_instance_and_method(qtbot, make_explorer, tmp_path):

@@ -17,25 +17,17 @@ from typing import Any
 from shipexplorer.api import (
     ApiError,
     Cancelled,
-    ConnectionDropped,
-    ConnectionRefused,
-    ConnectTimeout,
-    DeadlineExceeded,
-    DnsError,
     Exchange,
     InsecureTransportError,
     NetworkError,
-    PoolTimeout,
     ProtocolError,
     RateLimited,
-    ReadTimeout,
     RedirectNotFollowed,
     RemoteError,
     Task,
-    TlsError,
-    WriteTimeout,
     redact,
 )
+from shipexplorer.services.error_advice import what_to_check
 
 #: The most characters put in the body view (setPlainText of 150k characters takes about 12 ms;
 #: 2M took 150 ms, a visible stall); the rest is left to "Save to file…".
@@ -244,56 +236,6 @@ def _present_result(result: Any) -> Presentation:
     )
 
 
-_CHECKS: tuple[tuple[type, str], ...] = (
-    (
-        ConnectionRefused,
-        "Nothing answered at that address. Check the profile's API and app bases and that the "
-        "server runs.",
-    ),
-    (
-        DnsError,
-        "The host name does not resolve. Check the profile's bases for typos, and your network "
-        "or VPN.",
-    ),
-    (TlsError, "Check the server's certificate, the system clock, and the profile's CA file."),
-    (
-        ConnectTimeout,
-        "The server did not accept the connection in time. Check the address, your network and "
-        "the profile's connect timeout.",
-    ),
-    (
-        ReadTimeout,
-        "The server accepted the request but did not answer within the profile's read timeout. "
-        "Try again, or raise the read timeout in the profile.",
-    ),
-    (WriteTimeout, "Sending took too long. Check your network and the profile's write timeout."),
-    (PoolTimeout, "Too many requests at once: wait for some to finish, or cancel them."),
-    (
-        DeadlineExceeded,
-        "The whole call took longer than its deadline. Raise the profile's deadline for slow "
-        "methods.",
-    ),
-    (
-        ConnectionDropped,
-        "The server closed the connection before the answer was complete. Try again; if it "
-        "keeps happening, check the server's logs or a proxy in between.",
-    ),
-    (NetworkError, "Check your network and the profile's bases."),
-    (
-        ProtocolError,
-        "The server's answer breaks the Steamship protocol; the body as received is below.",
-    ),
-)
-
-
-def _what_to_check(error: ApiError) -> str | None:
-    """For network and protocol errors: what to check."""
-    for cls, text in _CHECKS:
-        if isinstance(error, cls):
-            return text
-    return None
-
-
 def present_error(error: BaseException) -> Presentation:
     """An error from the API layer (or anything else) in words. Never raises."""
     try:
@@ -343,7 +285,7 @@ def _present_error(error: BaseException) -> Presentation:
         lines.append(error.message)
         if exchange is not None and not isinstance(error, (Cancelled, InsecureTransportError)):
             lines.append(f"Request: {exchange.method} {exchange.url}")
-        check = _what_to_check(error)
+        check = what_to_check(error)
         if check:
             lines.append(f"What to check: {check}")
         if isinstance(error, ProtocolError) and exchange is not None and exchange.response_body:

@@ -94,7 +94,9 @@ class Services:
     def start(self) -> None:
         """Ask the keyring and read the profiles; results arrive through signals."""
         self.credentials.start()
-        self.profiles.load()  # selecting a profile makes the explorer load what it shows
+        self.profiles.load()
+        if self.explorer is not None:  # a profile selected before (--local) changed nothing
+            self.explorer.start()
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
         self.pool.shutdown(timeout_ms)

@@ -59,6 +59,7 @@ class Explorer(QObject):
         self._loading: dict[str, int] = {}
         self._errors: dict[str, str] = {}
         self._connection: ConnectionSettings | None = None
+        self._started = False
         clients.changed.connect(self._clients_changed)
 
     # -- reading ------------------------------------------------------------------------------
@@ -90,6 +91,11 @@ class Explorer(QObject):
         return self._methods.get(self._method_key(instance))
 
     # -- actions ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load what the current connection shows, unless a change of it already did."""
+        if not self._started:
+            self._clients_changed()
 
     def refresh(self) -> None:
         """Reload workspaces and instances, and forget cached ``__dir__`` answers."""
@@ -248,6 +254,7 @@ class Explorer(QObject):
 
     @Slot()
     def _clients_changed(self) -> None:
+        self._started = True
         settings = self._clients.settings()
         connection = (
             settings.replace(workspace_handle=None, workspace_id=None) if settings else None

@@ -164,7 +164,7 @@ def test_cancel_during_slow_ends_at_once_and_send_works_after(qtbot, make_explor
     started = time.monotonic()
     with qtbot.waitSignal(setup.runner.cancelled, timeout=2000):
         tab.panel.cancel_button.click()
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 0.1  # design.md: under 100 ms (about 2 ms here)
     assert not sent.running and tab.response.status_text() == "Cancelled"
     assert not tab.panel.cancel_button.isEnabled()
     _fill(tab, "echo", '{"after": "cancel"}')

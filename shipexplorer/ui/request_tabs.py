@@ -139,6 +139,7 @@ class RequestTabs(QTabWidget):
         runner.failed.connect(self._finished)
         runner.cancelled.connect(self._cancelled)
         explorer.methodsChanged.connect(self._methods)
+        explorer.instancesChanged.connect(self._instances)
         explorer.errorChanged.connect(self._methods_error)
         self.new_tab()
 
@@ -206,6 +207,15 @@ class RequestTabs(QTabWidget):
         for tab in self.tabs():
             if tab.instance is not None and tab.instance.handle == handle:
                 tab.panel.set_methods(spec)
+
+    @Slot(object)
+    def _instances(self, instances: list) -> None:
+        """Tabs whose instance left the list (another profile or workspace) forget it."""
+        listed = {(i.workspace_handle, i.handle) for i in instances}
+        for tab in self.tabs():
+            inst = tab.instance
+            if inst is not None and (inst.workspace_handle, inst.handle) not in listed:
+                tab.set_instance(None)
 
     @Slot(str, str)
     def _methods_error(self, area: str, message: str) -> None:

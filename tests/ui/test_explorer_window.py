@@ -232,3 +232,15 @@ def test_closing_a_tab_cancels_its_request(qtbot, make_explorer):
     with qtbot.waitSignal(setup.runner.cancelled, timeout=2000):
         tabs.close_tab(0)
     assert tabs.count() == 1 and setup.runner.in_flight() == 0
+
+
+def test_tabs_forget_instances_of_another_workspace(qtbot, make_explorer):
+    setup = make_explorer(instances=[("echo", "e", None)])
+    tab = _ready(qtbot, setup, "e")
+    other = setup.window.tabs.new_tab(copy_of=tab)
+    assert other.instance is not None
+    with qtbot.waitSignal(setup.explorer.workspaceCreated, timeout=5000):
+        setup.explorer.create_workspace(setup.workspace + "-other")
+    qtbot.waitUntil(lambda: other.instance is None and tab.instance is None, timeout=5000)
+    assert other.send() is False
+    assert other.response.status_text() == "Not sent"

@@ -85,6 +85,8 @@ class Presentation:
     elapsed: float | None = None
     size: int = 0
     headers: list[tuple[str, str]] = field(default_factory=list)
+    request_line: str = ""
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
     body_text: str = ""
     mime_type: str | None = None
     image: bytes | None = None
@@ -98,6 +100,16 @@ class Presentation:
     @property
     def ok(self) -> bool:
         return self.kind != ERROR
+
+    def headers_text(self) -> str:
+        """The request (verb, URL, headers) and the response headers, redacted."""
+        lines = []
+        if self.request_line:
+            lines.append(f"> {self.request_line}")
+            lines.extend(f"> {k}: {v}" for k, v in self.request_headers)
+            lines.append("")
+        lines.extend(f"< {k}: {v}" for k, v in self.headers)
+        return "\n".join(lines)
 
     @property
     def meta_line(self) -> str:
@@ -178,6 +190,8 @@ def _base(exchange: Exchange | None) -> dict[str, Any]:
         "elapsed": exchange.elapsed,
         "size": len(exchange.response_body or b""),
         "headers": _headers(exchange),
+        "request_line": redact(f"{exchange.method} {exchange.url}", exchange.secrets),
+        "request_headers": redact(exchange.request_headers, exchange.secrets),
     }
 
 

@@ -108,7 +108,7 @@ class ResponseView(QWidget):
         self.presentation = p
         self.status_label.setText(p.status_line)
         self.meta_label.setText(p.meta_line)
-        self.headers_view.setPlainText("\n".join(f"{k}: {v}" for k, v in p.headers))
+        self.headers_view.setPlainText(p.headers_text())
         self.save_button.setEnabled(bool(p.raw))
         self.body_view.setPlainText(p.body_text)
         if p.kind == IMAGE and p.image:

@@ -45,9 +45,12 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
     made: list[ExplorerSetup] = []
     apis: list[SteamshipClient] = []
 
-    def make(*, state_path=None, instances=(), catalog=False, **changes) -> ExplorerSetup:
+    def make(
+        *, state_path=None, instances=(), catalog=False, emu=None, key="demo-key", **changes
+    ) -> ExplorerSetup:
+        emu = emu or emulator
         workspace = f"ws-{uuid.uuid4().hex[:8]}"
-        api = SteamshipClient(settings_for(emulator, workspace, api_key="demo-key"))
+        api = SteamshipClient(settings_for(emu, workspace, api_key=key))
         if "api_base" in changes:  # a server of the test's own: no workspace made here
             instances = ()
         else:
@@ -81,8 +84,8 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
         )
         qtbot.addWidget(window)
         window.show()
-        profile = Profile("Emulator", settings_for(emulator, workspace, **changes), builtin=True)
-        profiles.add_builtin(profile, "demo-key")
+        profile = Profile("Emulator", settings_for(emu, workspace, **changes), builtin=True)
+        profiles.add_builtin(profile, key)
         setup = ExplorerSetup(
             window, explorer, runner, clients, profiles, api, workspace, state_path
         )

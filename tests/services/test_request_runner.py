@@ -127,3 +127,16 @@ def test_each_area_has_its_own_error_state(qtbot, services):
         explorer.load_methods(ghost)
     assert got.args[0] == METHODS and "Could not load the methods of ghost" in got.args[1]
     assert explorer.error(INSTANCES) == ""
+
+
+def test_save_body_writes_on_the_pool(qtbot, services, tmp_path):
+    _, runner, _ = services
+    path = tmp_path / "out" / "body.bin"
+    with qtbot.waitSignal(runner.saved, timeout=5000) as got:
+        runner.save_body(b"\x00\x01png", str(path))
+    assert got.args == [str(path), ""]
+    assert path.read_bytes() == b"\x00\x01png"
+    (tmp_path / "dir").mkdir()
+    with qtbot.waitSignal(runner.saved, timeout=5000) as got:
+        runner.save_body(b"x", str(tmp_path / "dir"))
+    assert got.args[1].startswith("Could not save")

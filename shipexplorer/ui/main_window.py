@@ -194,6 +194,8 @@ class MainWindow(QMainWindow):
                 "(echo, greeter, slow-job, faults, media); its demo key is held in memory only."
             )
         self.summary.setText("<p>" + "</p><p>".join(lines) + "</p>")
+        if self.view is not None:  # the summary itself is hidden: the status bar tells it
+            self.status_profile.setToolTip(self.summary.text())
 
     @Slot(bool, str)
     def _mode_changed(self, secure: bool, explanation: str) -> None:

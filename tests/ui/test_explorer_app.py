@@ -39,3 +39,16 @@ def test_local_window_browses_and_sends(qtbot):
     finally:
         services.shutdown()
         context.shutdown()
+
+
+def test_the_emulator_summary_moves_to_the_status_bar(qtbot):
+    context = build_context(parse_args(["--local"]))
+    services = build_services(context)
+    try:
+        window = build_window(context, services)
+        qtbot.addWidget(window)
+        assert not window.summary.isVisibleTo(window)
+        assert context.emulator_base in window.status_profile.toolTip()
+    finally:
+        services.shutdown()
+        context.shutdown()

@@ -165,11 +165,25 @@ def _cut(text: str) -> tuple[str, bool]:
     return text[:MAX_SHOWN_CHARS] + note, True
 
 
-def pretty_json(value: Any) -> str:
+_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False)
+
+
+def pretty_json(value: Any, limit: int | None = MAX_SHOWN_CHARS + 1) -> str:
+    """``value`` indented; encoding stops soon after ``limit`` characters (None: all of it), so a
+    100 MB answer costs what the shown part costs."""
     try:
-        return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False)
+        if limit is None:
+            return _ENCODER.encode(value)
+        parts: list[str] = []
+        size = 0
+        for chunk in _ENCODER.iterencode(value):
+            parts.append(chunk)
+            size += len(chunk)
+            if size >= limit:
+                break
+        return "".join(parts)
     except (TypeError, ValueError, RecursionError):
-        return repr(value)
+        return repr(value)[: limit or None]
 
 
 def _headers(exchange: Exchange | None) -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ from shipexplorer.services.presentation import (
     hex_summary,
     present_error,
     present_result,
+    pretty_json,
 )
 
 KEY = "ss-secret-key-0123456789"
@@ -212,3 +213,11 @@ def test_arbitrary_answers_never_raise(status, content_type, body):
         "empty",
     }
     assert p.meta_line
+
+
+def test_pretty_printing_a_huge_value_stops_soon_after_the_shown_part():
+    value = [{"index": i, "payload": "x" * 64} for i in range(200_000)]  # about 17 MB indented
+    text = pretty_json(value)
+    assert MAX_SHOWN_CHARS < len(text) < MAX_SHOWN_CHARS + 1000
+    assert text.startswith('[\n  {\n    "index": 0,')
+    assert pretty_json({"a": [1]}, limit=None) == '{\n  "a": [\n    1\n  ]\n}'

@@ -8,7 +8,7 @@ summary with "Save to file…", a task summary, errors in words.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFontDatabase, QImage, QPixmap
+from PySide6.QtGui import QFontDatabase, QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -37,6 +37,7 @@ class ResponseView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.presentation: Presentation | None = None
+        self._pending: Presentation | None = None
         self.status_label = QLabel("No request sent yet", self)
         self.status_label.setAccessibleName("Response status")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -85,6 +86,9 @@ class ResponseView(QWidget):
         layout.addWidget(self.stack, 1)
 
     def body_text(self) -> str:
+        """The body shown (or about to be shown, while the view is hidden)."""
+        if self._pending is not None:
+            return self._pending.body_text
         return self.body_view.toPlainText()
 
     def status_text(self) -> str:
@@ -96,7 +100,7 @@ class ResponseView(QWidget):
 
     def show_message(self, status: str, text: str) -> None:
         """A state without an answer (cancelled, refused before sending)."""
-        self.presentation = None
+        self.presentation = self._pending = None
         self.status_label.setText(status)
         self.meta_label.setText("")
         self.body_view.setPlainText(text)
@@ -105,11 +109,25 @@ class ResponseView(QWidget):
 
     @Slot(object)
     def show_presentation(self, p: Presentation) -> None:
+        """Status, time and size at once; the body (the costly part) when the view is visible,
+        so twenty answers landing in hidden tabs do not stall the window."""
         self.presentation = p
         self.status_label.setText(p.status_line)
         self.meta_label.setText(p.meta_line)
-        self.headers_view.setPlainText(p.headers_text())
         self.save_button.setEnabled(bool(p.raw))
+        self._pending = p
+        if self.isVisible():
+            self._render()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._render()
+
+    def _render(self) -> None:
+        p, self._pending = self._pending, None
+        if p is None:
+            return
+        self.headers_view.setPlainText(p.headers_text())
         self.body_view.setPlainText(p.body_text)
         if p.kind == IMAGE and p.image:
             image = p.decoded_image if p.decoded_image is not None else QImage.fromData(p.image)

@@ -186,6 +186,10 @@ def test_two_requests_in_flight_both_complete(qtbot, make_explorer):
     qtbot.waitUntil(lambda: not first.running and not second.running, timeout=5000)
     assert json.loads(first.response.body_text()) == {"slept": 0.4}
     assert json.loads(second.response.body_text()) == {"slept": 0.2}
+    # The first tab is in the background: its body is rendered when it is shown.
+    assert first.response.body_view.toPlainText() == ""
+    setup.window.tabs.setCurrentWidget(first)
+    assert json.loads(first.response.body_view.toPlainText()) == {"slept": 0.4}
     assert setup.window.status_requests.text() == "No requests in flight"
 
 

@@ -80,3 +80,19 @@ def test_ui_rule_catches_a_forbidden_import(tmp_path: Path):
     sample = tmp_path / "sample.py"
     sample.write_text("import httpx\nfrom PySide6.QtCore import QThread\n", encoding="utf-8")
     assert {"httpx", "QThread"} <= _top_level_imports(sample)
+
+
+def test_the_window_paints_before_the_network_stack_and_keyring_load():
+    # httpx and keyring cost tens of milliseconds to import; the window's modules must not need
+    # them, so the first paint does not wait (they load on workers, on first use).
+    probe = """
+import json, sys
+import shipexplorer.app, shipexplorer.ui.main_window
+from shipexplorer.app import build_services, build_window  # noqa: F401
+import shipexplorer.services.catalog, shipexplorer.services.request_runner
+print(json.dumps(sorted(m for m in ("httpx", "httpcore", "keyring") if m in sys.modules)))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(out.stdout) == []

@@ -17,8 +17,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from shipexplorer.api import ConfigField, PackageInstance
+from shipexplorer.api.cancel import CancelToken
 from shipexplorer.api.errors import ApiError, HttpError
-from shipexplorer.api.transport import CancelToken
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.workers import JobHandle, Op, WorkerPool
 

@@ -30,12 +30,9 @@ def main() -> None:
         window = QWidget()
         window.resize(960, 640)
     else:
-        from shipexplorer.app import build_context, build_services, build_window, parse_args
+        from shipexplorer.app import launch, parse_args
 
-        context = build_context(parse_args(["--local"]))
-        services = build_services(context)
-        window = build_window(context, services)
-        QTimer.singleShot(0, services.start)
+        context, services, window = launch(parse_args(["--local"]))  # as run_gui does
         cleanup = [services.shutdown, context.shutdown]
     result: dict[str, float] = {}
 
@@ -54,7 +51,7 @@ def main() -> None:
 
     spy = FirstPaint()
     window.installEventFilter(spy)
-    window.show()
+    window.show()  # no-op for the app's window, which launch() showed
     app.exec()
     print(json.dumps(result))
 

@@ -9,7 +9,7 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING
 from shipexplorer import __version__
 
 if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version stays fast
+    from PySide6.QtWidgets import QWidget
+
+    from shipexplorer.emulator import Emulator
     from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.credentials import CredentialService
     from shipexplorer.services.explorer import Explorer
@@ -114,7 +117,7 @@ def build_services(
     from shipexplorer.services.credentials import CredentialService
     from shipexplorer.services.explorer import Explorer
     from shipexplorer.services.profile_service import ProfileService
-    from shipexplorer.services.profiles import ProfileStore, default_profiles_path, local_profile
+    from shipexplorer.services.profiles import ProfileStore, default_profiles_path
     from shipexplorer.services.request_runner import RequestRunner
     from shipexplorer.services.workers import WorkerPool
 
@@ -122,12 +125,8 @@ def build_services(
     credentials = CredentialService(pool)
     store = ProfileStore(default_profiles_path())
     profiles = ProfileService(store, credentials, pool, home=home, environ=environ)
-    emulator = context.emulator
-    if emulator is not None:
-        from shipexplorer.emulator import DEMO_API_KEY
-
-        profile = local_profile(emulator.api_base, emulator.app_base)
-        profiles.add_builtin(profile, DEMO_API_KEY)
+    if context.emulator is not None:
+        add_local_profile(profiles, context.emulator)
     clients = ClientProvider(profiles, credentials)
     try:
         from shipexplorer.services.catalog import PackageCatalog
@@ -146,6 +145,53 @@ def build_services(
     )
 
 
+def add_local_profile(profiles: ProfileService, emulator: Emulator) -> None:
+    """Select the built-in "Local emulator" profile, its demo key held in memory only."""
+    from shipexplorer.emulator import DEMO_API_KEY
+    from shipexplorer.services.profiles import local_profile
+
+    profiles.add_builtin(local_profile(emulator.api_base, emulator.app_base), DEMO_API_KEY)
+
+
+def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
+    """Build and show the window, then, once it is painted, start the emulator (``--local``, on
+    a worker) and the services: the first paint waits for neither."""
+    context = AppContext()
+    services = build_services(context)
+    window = build_window(context, services)
+    window.show()
+
+    def start() -> None:
+        if not args.local:
+            services.start()
+            return
+        from shipexplorer.services.workers import Op
+
+        def up(emulator: Emulator) -> None:
+            context.emulator = emulator
+            add_local_profile(services.profiles, emulator)
+            window.set_emulator_base(emulator.base_url)
+            services.start()
+
+        def failed(error: BaseException) -> None:
+            window.messages.show_message(f"The local emulator could not start: {error}")
+            services.start()
+
+        port = args.emulator_port
+        Op(services.pool, lambda token, progress: _start_emulator(port)).on_success(up).on_failure(
+            failed
+        ).run()
+
+    after_first_paint(window, start)
+    return context, services, window
+
+
+def _start_emulator(port: int) -> Emulator:
+    from shipexplorer.emulator import Emulator
+
+    return Emulator(port=port).start()
+
+
 def build_window(context: AppContext, services: Services) -> MainWindow:
     """The main window over the services (not shown yet)."""
     from shipexplorer.services.window_state import WindowStateStore
@@ -160,6 +206,25 @@ def build_window(context: AppContext, services: Services) -> MainWindow:
         catalog=services.catalog,
         state_store=WindowStateStore(),
     )
+
+
+def after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once, on the event loop turn after ``window`` was first painted.
+
+    Starting the services sends their first jobs to the pool, whose threads then import httpx
+    and keyring; done earlier, those imports compete with the first paint for the interpreter.
+    """
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class _FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, callback)
+                self.deleteLater()
+            return False
+
+    window.installEventFilter(_FirstPaint(window))
 
 
 def _display_missing() -> bool:
@@ -182,12 +247,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("shipexplorer")
     app.setApplicationVersion(__version__)
-    context = build_context(args)
-    services = build_services(context)
-    window = build_window(context, services)
-    window.show()
-    # The window is painted first; keyring and profile results fill it in as they arrive.
-    QTimer.singleShot(0, services.start)
+    context, services, _window = launch(args)
     app.aboutToQuit.connect(services.shutdown)
     app.aboutToQuit.connect(context.shutdown)
     # Let Ctrl-C in the terminal quit: Python only sees signals when the interpreter runs.

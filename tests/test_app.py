@@ -111,3 +111,23 @@ def test_local_window_selects_the_builtin_profile(qtbot, memory_keyring, app_hom
     finally:
         services.shutdown()
         context.shutdown()
+
+
+def test_launch_paints_first_then_starts_the_emulator_and_services(qtbot, memory_keyring):
+    from shipexplorer.app import launch
+
+    context, services, window = launch(parse_args(["--local"]))
+    qtbot.addWidget(window)
+    try:
+        assert context.emulator is None  # not before the first paint
+        qtbot.waitUntil(lambda: context.emulator is not None, timeout=10000)
+        qtbot.waitUntil(
+            lambda: window.windowTitle() == "shipexplorer — Local emulator", timeout=10000
+        )
+        assert context.emulator_base in window.summary.text()
+        qtbot.waitUntil(lambda: services.clients.has_key(), timeout=10000)
+        qtbot.waitUntil(lambda: services.pool.active_jobs() == 0, timeout=10000)
+        assert memory_keyring.passwords == {}
+    finally:
+        services.shutdown()
+        context.shutdown()

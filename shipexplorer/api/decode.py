@@ -7,7 +7,6 @@ set) is an :class:`~shipexplorer.api.errors.ApiError`.
 from __future__ import annotations
 
 import codecs
-import email.utils
 import json
 import time
 from collections.abc import Iterable, Mapping
@@ -85,6 +84,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         seconds = float(value)
     except ValueError:
         try:
+            import email.utils  # 10 ms to import; only a 429 with a date needs it
+
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None

@@ -197,6 +197,11 @@ class MainWindow(QMainWindow):
         if self.view is not None:  # the summary itself is hidden: the status bar tells it
             self.status_profile.setToolTip(self.summary.text())
 
+    def set_emulator_base(self, base: str | None) -> None:
+        """Name the local emulator in the summary once it is up (it starts after first paint)."""
+        self._emulator_base = base
+        self._current_changed("")
+
     @Slot(bool, str)
     def _mode_changed(self, secure: bool, explanation: str) -> None:
         if secure:

@@ -135,10 +135,11 @@ def main() -> None:
         ("slow-job", "start", '{"seconds": 30}'),
         ("faults", "fail", '{"message": "no", "http_status": 500}'),
     ]
+    n = args.requests
     scenarios = {
-        "20 x echo, 100 KB bodies": [("echo", "echo", payload)] * args.requests,
-        "20 x faults.big, 1 MB JSON": [("faults", "big", '{"megabytes": 1}')] * args.requests,
-        "mixed: echo, image, task, fault": [mix[i % 4] for i in range(args.requests)],
+        f"{n} x echo, 100 KB bodies": [("echo", "echo", payload)] * n,
+        f"{n} x faults.big, 1 MB JSON": [("faults", "big", '{"megabytes": 1}')] * n,
+        f"{n} mixed: echo, image, task, fault": [mix[i % 4] for i in range(n)],
     }
     tabs, runner = window.view.tabs, services.runner
     cores, python = os.cpu_count(), platform.python_version()

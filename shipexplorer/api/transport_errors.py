@@ -45,7 +45,7 @@ def _host(url: str) -> str:
     try:
         parsed = httpx.URL(url)
         return f"{parsed.host}:{parsed.port}" if parsed.port else parsed.host
-    except Exception:
+    except (httpx.InvalidURL, TypeError, ValueError):  # an unparsable URL names itself
         return url
 
 

@@ -45,3 +45,35 @@ def logged_text(caplog: pytest.LogCaptureFixture) -> str:
     phase once teardown runs)."""
     records = [r for when in ("setup", "call") for r in caplog.get_records(when)]
     return "\n".join(logging.Formatter().format(record) for record in records)
+
+
+_WIDGET_TEXTS = (
+    "windowTitle",
+    "toolTip",
+    "statusTip",
+    "whatsThis",
+    "accessibleName",
+    "accessibleDescription",
+    "text",
+    "toPlainText",
+    "placeholderText",
+    "currentText",
+)
+
+
+def widget_texts(root) -> str:
+    """Every text a widget tree shows or announces, joined by newlines."""
+    from PySide6.QtWidgets import QWidget
+
+    texts = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        for name in _WIDGET_TEXTS:
+            getter = getattr(widget, name, None)
+            if callable(getter):
+                try:
+                    value = getter()
+                except TypeError:
+                    continue
+                if isinstance(value, str):
+                    texts.append(value)
+    return "\n".join(texts)

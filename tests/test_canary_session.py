@@ -12,40 +12,11 @@ import json
 import logging
 import uuid
 
-from PySide6.QtWidgets import QWidget
-
 from shipexplorer.app import AppContext, build_services
 from shipexplorer.services.credentials import KEYRING_SERVICE
 from shipexplorer.services.paths import app_paths
 from shipexplorer.ui.main_window import MainWindow
-from tests.canary import assert_not_in_files, assert_not_in_text, logged_text
-
-_WIDGET_TEXTS = (
-    "windowTitle",
-    "toolTip",
-    "statusTip",
-    "whatsThis",
-    "accessibleName",
-    "accessibleDescription",
-    "text",
-    "placeholderText",
-    "currentText",
-)
-
-
-def _widget_texts(root: QWidget) -> str:
-    texts = []
-    for widget in [root, *root.findChildren(QWidget)]:
-        for name in _WIDGET_TEXTS:
-            getter = getattr(widget, name, None)
-            if callable(getter):
-                try:
-                    value = getter()
-                except TypeError:
-                    continue
-                if isinstance(value, str):
-                    texts.append(value)
-    return "\n".join(texts)
+from tests.canary import assert_not_in_files, assert_not_in_text, logged_text, widget_texts
 
 
 def test_a_canary_key_leaves_no_trace(
@@ -89,7 +60,7 @@ def test_a_canary_key_leaves_no_trace(
     qtbot.waitUntil(lambda: services.pool.active_jobs() == 0, timeout=5000)
     assert memory_keyring.passwords[(KEYRING_SERVICE, "canary")] == canary
     assert memory_keyring.passwords[(KEYRING_SERVICE, "team")] == imported
-    texts = _widget_texts(window) + _widget_texts(dialog)
+    texts = widget_texts(window) + widget_texts(dialog)
     dialog.close()
     services.shutdown()
 

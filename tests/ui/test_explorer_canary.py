@@ -7,35 +7,7 @@ import json
 import logging
 import uuid
 
-from PySide6.QtWidgets import QWidget
-
-from tests.canary import assert_not_in_files, assert_not_in_text, logged_text
-
-_TEXTS = (
-    "windowTitle",
-    "toolTip",
-    "accessibleName",
-    "accessibleDescription",
-    "text",
-    "toPlainText",
-    "placeholderText",
-    "currentText",
-)
-
-
-def _texts(root: QWidget) -> str:
-    out = []
-    for widget in [root, *root.findChildren(QWidget)]:
-        for name in _TEXTS:
-            getter = getattr(widget, name, None)
-            if callable(getter):
-                try:
-                    value = getter()
-                except TypeError:
-                    continue
-                if isinstance(value, str):
-                    out.append(value)
-    return "\n".join(out)
+from tests.canary import assert_not_in_files, assert_not_in_text, logged_text, widget_texts
 
 
 def test_the_key_shows_nowhere(qtbot, make_explorer, start_emulator, tmp_path, caplog):
@@ -59,7 +31,7 @@ def test_the_key_shows_nowhere(qtbot, make_explorer, start_emulator, tmp_path, c
     tab.response.headers_button.setChecked(True)
     headers = tab.response.headers_view.toPlainText()
     assert "> Authorization: Bearer ***" in headers
-    texts = [_texts(window)]
+    texts = [widget_texts(window)]
     window.sidebar.select_handle("f")
     qtbot.waitUntil(lambda: tab.panel.method_combo.findText("fail") >= 0, timeout=5000)
     for method in ("fail", "redirect", "bad_json"):
@@ -70,7 +42,7 @@ def test_the_key_shows_nowhere(qtbot, make_explorer, start_emulator, tmp_path, c
         with qtbot.waitSignal(setup.runner.failed, timeout=5000):
             window.send_request()
         tab.panel.body_edit.clear()  # what the user typed is theirs to see
-        texts.append(_texts(window))
+        texts.append(widget_texts(window))
         if method == "fail":
             assert "has ***" in tab.response.body_text()  # the server's echo of it is masked
     window.close()

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from shipexplorer.emulator.envelopes import ApiError, encode, json_reply
+from shipexplorer.emulator.envelopes import ApiError, encode, json_object, json_reply
 from shipexplorer.emulator.packages.base import ArgSpec, ArgumentError, MethodSpec, PackageError
 from shipexplorer.emulator.replies import Binary, Reply
 from shipexplorer.emulator.store import Instance, Store
@@ -195,12 +195,7 @@ def handle(
 
 
 def _json_arguments(raw_body: bytes) -> dict[str, Any]:
-    if not raw_body.strip():
-        return {}
     try:
-        body = json.loads(raw_body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ArgumentError(f"The request body is not valid JSON: {exc}.") from exc
-    if not isinstance(body, dict):
-        raise ArgumentError("The arguments must be a JSON object.")
-    return body
+        return json_object(raw_body, name="The arguments")
+    except ValueError as exc:
+        raise ArgumentError(str(exc)) from exc

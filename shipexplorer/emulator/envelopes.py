@@ -99,3 +99,16 @@ def task_envelope(task: Task, dialect: str) -> dict[str, Any]:
         envelope["data"] = task.output
     envelope[task_key(dialect)] = body
     return envelope
+
+
+def json_object(raw_body: bytes, *, name: str = "The request body") -> dict[str, Any]:
+    """A request body as a JSON object (``{}`` when blank); ValueError says what is wrong."""
+    if not raw_body.strip():
+        return {}
+    try:
+        body = json.loads(raw_body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"The request body is not valid JSON: {exc}.") from exc
+    if not isinstance(body, dict):
+        raise ValueError(f"{name} must be a JSON object.")
+    return body

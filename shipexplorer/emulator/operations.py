@@ -236,15 +236,10 @@ def handle(ctx: ApiContext, verb: str, name: str, raw_body: bytes) -> Reply:
 
 
 def parse_body(raw_body: bytes) -> dict[str, Any]:
-    if not raw_body.strip():
-        return {}
     try:
-        body = json.loads(raw_body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _bad(f"The request body is not valid JSON: {exc}.") from exc
-    if not isinstance(body, dict):
-        raise _bad("The request body must be a JSON object.")
-    return body
+        return envelopes.json_object(raw_body)
+    except ValueError as exc:
+        raise _bad(str(exc)) from exc
 
 
 def _in_background(ctx: ApiContext, name: str, func: Operation, body: dict[str, Any]) -> Reply:

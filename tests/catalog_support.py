@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from shipexplorer.api import SteamshipClient
 from shipexplorer.services.catalog import PackageCatalog
 from shipexplorer.services.client_provider import ClientProvider
-from shipexplorer.services.credentials import CredentialService, KeyVault
-from shipexplorer.services.profile_service import ProfileService
-from shipexplorer.services.profiles import ProfileStore, local_profile
+from shipexplorer.services.profiles import local_profile
 from shipexplorer.services.workers import WorkerPool
+from tests.service_support import profile_services
 
 
 @dataclass
@@ -37,14 +36,7 @@ class CatalogHarness:
 
 
 def make_catalog(emulator, worker_pool, tmp_path) -> CatalogHarness:
-    credentials = CredentialService(worker_pool, KeyVault(timeout=5))
-    profiles = ProfileService(
-        ProfileStore(tmp_path / "profiles.json"),
-        credentials,
-        worker_pool,
-        home=tmp_path,
-        environ={},
-    )
+    credentials, profiles = profile_services(worker_pool, tmp_path)
     profiles.add_builtin(local_profile(emulator.api_base, emulator.app_base), "demo-key")
     clients = ClientProvider(profiles, credentials)
     return CatalogHarness(emulator, worker_pool, clients, PackageCatalog(clients, worker_pool))

@@ -18,6 +18,7 @@ from shipexplorer.services.catalog import (
     validate_config,
 )
 from tests.catalog_support import make_catalog
+from tests.service_support import profile_services
 
 GREETER_FIELDS = [
     ConfigField("greeting", "string", "Hello", "The word the greeting starts with."),
@@ -105,14 +106,8 @@ def test_create_instance_and_its_failures(harness, qtbot):
 
 def test_without_a_profile_nothing_is_sent_and_the_reason_is_given(worker_pool, qtbot, tmp_path):
     from shipexplorer.services.client_provider import ClientProvider
-    from shipexplorer.services.credentials import CredentialService, KeyVault
-    from shipexplorer.services.profile_service import ProfileService
-    from shipexplorer.services.profiles import ProfileStore
 
-    credentials = CredentialService(worker_pool, KeyVault(timeout=5))
-    profiles = ProfileService(
-        ProfileStore(tmp_path / "p.json"), credentials, worker_pool, home=tmp_path, environ={}
-    )
+    credentials, profiles = profile_services(worker_pool, tmp_path)
     catalog = PackageCatalog(ClientProvider(profiles, credentials), worker_pool)
     with qtbot.waitSignal(catalog.packagesFailed, timeout=5000) as blocker:
         catalog.load_packages()

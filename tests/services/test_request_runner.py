@@ -9,11 +9,10 @@ import pytest
 
 from shipexplorer.api import ConnectionSettings, SteamshipClient
 from shipexplorer.services.client_provider import ClientProvider
-from shipexplorer.services.credentials import CredentialService
 from shipexplorer.services.explorer import INSTANCES, METHODS, Explorer
-from shipexplorer.services.profile_service import ProfileService
-from shipexplorer.services.profiles import Profile, ProfileStore
+from shipexplorer.services.profiles import Profile
 from shipexplorer.services.request_runner import BodyError, RequestRunner, parse_body
+from tests.service_support import profile_services
 
 
 @pytest.mark.parametrize(
@@ -48,10 +47,7 @@ def services(qtbot, worker_pool, emulator, tmp_path):
         api.workspace_create(workspace)
         api.instance_create("echo", "e")
         api.instance_create("greeter", "g")
-    credentials = CredentialService(worker_pool)
-    profiles = ProfileService(
-        ProfileStore(tmp_path / "p.json"), credentials, worker_pool, home=tmp_path, environ={}
-    )
+    credentials, profiles = profile_services(worker_pool, tmp_path)
     clients = ClientProvider(profiles, credentials)
     explorer = Explorer(clients, worker_pool)
     runner = RequestRunner(clients, worker_pool)

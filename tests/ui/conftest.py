@@ -9,13 +9,13 @@ import pytest
 
 from shipexplorer.api import ConnectionSettings, PackageInstance, SteamshipClient
 from shipexplorer.services.client_provider import ClientProvider
-from shipexplorer.services.credentials import CredentialService
 from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.profile_service import ProfileService
-from shipexplorer.services.profiles import Profile, ProfileStore
+from shipexplorer.services.profiles import Profile
 from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.services.window_state import WindowStateStore
 from shipexplorer.ui.main_window import MainWindow
+from tests.service_support import profile_services
 
 
 @dataclass
@@ -58,13 +58,8 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
         apis.append(api)
         for package, handle, config in instances:
             api.instance_create(package, handle, config=config)
-        credentials = CredentialService(worker_pool)
-        profiles = ProfileService(
-            ProfileStore(tmp_path / f"profiles-{len(made)}.json"),
-            credentials,
-            worker_pool,
-            home=tmp_path,
-            environ={},
+        credentials, profiles = profile_services(
+            worker_pool, tmp_path, file=f"profiles-{len(made)}.json"
         )
         clients = ClientProvider(profiles, credentials)
         explorer = Explorer(clients, worker_pool)

@@ -12,24 +12,18 @@ from keyring.errors import InitError
 from PySide6.QtCore import QTimer
 
 from shipexplorer.api import ConnectionSettings
-from shipexplorer.services.credentials import CredentialService, KeyVault
-from shipexplorer.services.profile_service import ProfileService
-from shipexplorer.services.profiles import Profile, ProfileStore
+from shipexplorer.services.profiles import Profile
 from shipexplorer.ui.import_dialog import ImportDialog
 from shipexplorer.ui.main_window import MainWindow
 from tests.memory_keyring import MemoryKeyring
+from tests.service_support import profile_services
 
 
 @pytest.fixture
 def window_for(qtbot, worker_pool, tmp_path):
     def make(*, timeout: float = 5.0, environ: dict | None = None):
-        credentials = CredentialService(worker_pool, KeyVault(timeout=timeout))
-        profiles = ProfileService(
-            ProfileStore(tmp_path / "profiles.json"),
-            credentials,
-            worker_pool,
-            home=tmp_path,
-            environ=environ or {},
+        credentials, profiles = profile_services(
+            worker_pool, tmp_path, environ=environ, timeout=timeout
         )
         window = MainWindow(profiles, credentials)
         qtbot.addWidget(window)

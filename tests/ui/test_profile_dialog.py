@@ -12,22 +12,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shipexplorer.services.credentials import KEYRING_SERVICE, CredentialService, KeyVault
-from shipexplorer.services.profile_service import ProfileService
-from shipexplorer.services.profiles import ProfileStore
+from shipexplorer.services.credentials import KEYRING_SERVICE
 from shipexplorer.ui.key_field import KeyField
 from shipexplorer.ui.profile_dialog import ProfileDialog
+from tests.service_support import profile_services
 
 
 def _dialog(qtbot, worker_pool, tmp_path):
-    credentials = CredentialService(worker_pool, KeyVault(timeout=5))
-    profiles = ProfileService(
-        ProfileStore(tmp_path / "profiles.json"),
-        credentials,
-        worker_pool,
-        home=tmp_path,
-        environ={},
-    )
+    credentials, profiles = profile_services(worker_pool, tmp_path)
     with qtbot.waitSignal(credentials.modeChanged, timeout=5000):
         credentials.start()
     profiles.load()

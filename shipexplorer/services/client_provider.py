@@ -3,11 +3,16 @@
 Building an ``httpx.Client`` loads the TLS trust store (tens of milliseconds), so :meth:`client` is
 meant to be called inside pool jobs, never on the GUI thread. Clients are cached per settings and
 all closed at shutdown, so a job still using an older one is never cut off by a profile switch.
+
+Listeners added with :meth:`ClientProvider.add_exchange_listener` see every finished exchange of
+every client made here (history, the task tracker), on the worker thread that made it.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -17,7 +22,12 @@ from shipexplorer.services.credentials import CredentialService
 from shipexplorer.services.profile_service import ProfileService
 
 if TYPE_CHECKING:
-    from shipexplorer.api import SteamshipClient
+    from shipexplorer.api import Exchange, SteamshipClient
+
+log = logging.getLogger(__name__)
+
+#: ``fn(exchange, settings, profile_name)``, called on the worker thread that sent the exchange.
+ExchangeListener = Callable[["Exchange", ConnectionSettings, "str | None"], None]
 
 
 class ClientProvider(QObject):
@@ -41,6 +51,8 @@ class ClientProvider(QObject):
         self._workspace: tuple[str | None, str | None] | None = None  # (handle, id) override
         self._lock = threading.Lock()
         self._clients: dict[ConnectionSettings, SteamshipClient] = {}
+        self._listeners: list[ExchangeListener] = []
+        self._names: dict[ConnectionSettings, str] = {}
         profiles.currentChanged.connect(self._profile_changed)
         credentials.keyLoaded.connect(self._key_changed)
         credentials.keySaved.connect(self._key_changed)
@@ -54,7 +66,26 @@ class ClientProvider(QObject):
         if self._workspace is not None:
             handle, id_ = self._workspace
             settings = settings.replace(workspace_handle=handle, workspace_id=id_)
+        profile = self._profiles.current()
+        if profile is not None:
+            self._names[settings] = profile.name
         return settings
+
+    def profile_name_for(self, settings: ConnectionSettings) -> str | None:
+        """The name of the profile ``settings`` came from (any thread)."""
+        return self._names.get(settings)
+
+    def add_exchange_listener(self, listener: ExchangeListener) -> None:
+        """Call ``listener`` with every finished exchange (on the worker that sent it)."""
+        self._listeners.append(listener)
+
+    def _exchanged(self, exchange: Exchange, settings: ConnectionSettings) -> None:
+        name = self._names.get(settings)
+        for listener in list(self._listeners):
+            try:
+                listener(exchange, settings, name)
+            except Exception:  # a listener's bug must not fail the request
+                log.exception("exchange listener %r failed", listener)
 
     def has_key(self) -> bool:
         settings = self.settings()
@@ -78,7 +109,9 @@ class ClientProvider(QObject):
         with self._lock:
             client = self._clients.get(settings)
             if client is None:
-                client = SteamshipClient(settings)
+                client = SteamshipClient(
+                    settings, on_exchange=lambda ex, s=settings: self._exchanged(ex, s)
+                )
                 self._clients[settings] = client
             return client
 

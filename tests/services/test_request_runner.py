@@ -136,3 +136,19 @@ def test_save_body_writes_on_the_pool(qtbot, services, tmp_path):
     with qtbot.waitSignal(runner.saved, timeout=5000) as got:
         runner.save_body(b"x", str(tmp_path / "dir"))
     assert got.args[1].startswith("Could not save")
+
+
+def test_exchange_listeners_see_every_call_with_its_profile(qtbot, services):
+    explorer, runner, clients = services
+    seen: list[tuple[str, str | None, str | None]] = []
+    clients.add_exchange_listener(
+        lambda exchange, settings, name: seen.append((exchange.url, name, settings.api_key))
+    )
+    clients.add_exchange_listener(lambda *_: 1 / 0)  # a broken listener fails nothing
+    qtbot.waitUntil(lambda: len(explorer.instances()) == 2, timeout=5000)
+    done: list[int] = []
+    runner.finished.connect(lambda rid, _p: done.append(rid))
+    runner.send(explorer.instance("e"), "echo", '{"x": 1}')
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    qtbot.waitUntil(lambda: any(url.endswith("/echo") for url, _, _ in seen), timeout=5000)
+    assert all(name == "emu" and key == "demo-key" for _, name, key in seen)

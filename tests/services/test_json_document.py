@@ -1,0 +1,146 @@
+"""JsonDocument: PyDocument (and the child-process document) agree with json.loads."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shipexplorer.services.json_document import (
+    ARRAY,
+    OBJECT,
+    FilterError,
+    NodeInfo,
+    PyDocument,
+    open_document,
+    path_text,
+    pointer,
+)
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30)
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5)
+    ),
+    max_leaves=25,
+)
+
+
+def all_nodes(value: Any, path=(), key=None):
+    yield path, key, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from all_nodes(v, (*path, k), k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from all_nodes(v, (*path, i), i)
+
+
+def expected_search(value: Any, needle: str) -> list[tuple]:
+    needle = needle.casefold()
+    out = []
+    for path, key, node in all_nodes(value):
+        hit = isinstance(key, str) and needle in key.casefold()
+        if not hit and not isinstance(node, (dict, list)):
+            shown = node if isinstance(node, str) else json.dumps(node)
+            hit = needle in shown.casefold()
+        if hit:
+            out.append(path)
+    return out
+
+
+def check_document(doc, value: Any, needle: str) -> None:
+    root = doc.root()
+    assert root.path == () and root.key is None
+    for path, _key, node in all_nodes(value):
+        assert json.loads(doc.value_json(path)) == node
+        if isinstance(node, (dict, list)):
+            kids = doc.children(path, 0, 1000)
+            keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+            assert [k.key for k in kids] == keys
+            assert [k.path for k in kids] == [(*path, k) for k in keys]
+            assert all(
+                k.size == (len(node[k.key]) if isinstance(node[k.key], (dict, list, str)) else 0)
+                for k in kids
+            )
+    if needle:
+        assert doc.search(needle) == expected_search(value, needle)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(json_values, st.text(alphabet="ab1e", max_size=2))
+def test_py_document_agrees_with_json_loads(value, needle):
+    text = json.dumps(value)
+    check_document(PyDocument(json.loads(text)), value, needle)
+
+
+def test_node_info_previews():
+    doc = PyDocument({"a": [1, 2, 3], "b": {"c": None}, "s": "x" * 500, "t": True, "n": 1.5})
+    kids = {k.key: k for k in doc.children((), 0, 10)}
+    assert kids["a"] == NodeInfo("a", ("a",), ARRAY, "[3 items]", 3)
+    assert kids["b"].preview == "{1 key}" and kids["b"].kind == OBJECT and kids["b"].is_container
+    assert kids["s"].size == 500 and len(kids["s"].preview) == 200 and kids["s"].preview[-1] == "…"
+    assert kids["t"].preview == "true" and kids["n"].preview == "1.5" and not kids["n"].is_container
+    assert PyDocument(list(range(1000))).root().preview == "[1,000 items]"
+    assert PyDocument({}).children((), 0, 10) == []
+    assert PyDocument(5).children((), 0, 10) == []
+
+
+def test_children_in_batches():
+    doc = PyDocument(list(range(10)))
+    first = doc.children((), 0, 4)
+    second = doc.children((), 4, 4)
+    again = doc.children((), 2, 3)
+    assert [n.key for n in first + second] == list(range(8))
+    assert [n.key for n in again] == [2, 3, 4]
+    assert [n.key for n in doc.children((), 8, 100)] == [8, 9]
+
+
+def test_value_json_indent_and_limit():
+    value = {"a": [1, {"b": "é"}]}
+    doc = PyDocument(value)
+    assert doc.value_json((), indent=2) == json.dumps(value, indent=2, ensure_ascii=False)
+    assert doc.value_json(("a", 1)) == '{"b": "é"}'
+    assert doc.value_json((), limit=5) == '{"a":'
+
+
+def test_pointer_and_path_text():
+    assert pointer(()) == ""
+    assert pointer(("a", 0, "b/c", "m~n")) == "/a/0/b~1c/m~0n"
+    assert path_text(()) == "$"
+    assert path_text(("a", 0, "b c", "it's")) == "$.a[0]['b c']['it\\'s']"
+
+
+def test_query():
+    doc = PyDocument({"items": [{"id": 1, "ok": True}, {"id": 2, "ok": False}], "id": 0})
+    assert doc.query("$.items[?@.ok == true].id") == [("items", 0, "id")]
+    assert doc.query("$..id") == [("id",), ("items", 0, "id"), ("items", 1, "id")]
+    assert doc.query("$..id", limit=1) == [("id",)]
+    with pytest.raises(FilterError, match="not valid JSONPath"):
+        doc.query("$[")
+
+
+def test_search_limit_and_keys():
+    doc = PyDocument({"Name": "x", "other": ["name", "none"]})
+    assert doc.search("NAME") == [("Name",), ("other", 0)]
+    assert doc.search("n", limit=2) == [("Name",), ("other", 0)]
+
+
+def test_open_document_small(tmp_path):
+    doc = open_document(b'{"a": 1}')
+    assert isinstance(doc, PyDocument) and doc.synchronous
+    path = tmp_path / "b.json"
+    path.write_bytes(b"[1, 2]")
+    assert open_document(path=path).root().size == 2
+    with pytest.raises(ValueError):
+        open_document(b"{not json")

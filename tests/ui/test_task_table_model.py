@@ -42,6 +42,7 @@ class FakeTracker(QObject):
     def __init__(self) -> None:
         super().__init__()
         self._tasks: dict[str, TrackedTask] = {}
+        self.calls: list[tuple[str, str]] = []
 
     def tasks(self) -> list[TrackedTask]:
         return list(self._tasks.values())
@@ -55,8 +56,28 @@ class FakeTracker(QObject):
         return task
 
     def remove(self, task_id: str) -> None:
+        self.calls.append(("remove", task_id))
         del self._tasks[task_id]
         self.taskRemoved.emit(task_id)
+
+    def add_by_id(self, task_id: str) -> TrackedTask:
+        self.calls.append(("add_by_id", task_id))
+        if task_id == "refused":
+            raise ValueError("Pick a profile first.")
+        return self.add(TrackedTask(task_id, TaskOrigin(source="pasted")))
+
+    def stop_watching(self, task_id: str) -> None:
+        self.calls.append(("stop_watching", task_id))
+        self._tasks[task_id].watch = STOPPED
+        self.taskChanged.emit(task_id)
+
+    def resume(self, task_id: str) -> None:
+        self.calls.append(("resume", task_id))
+        self._tasks[task_id].watch = "watching"
+        self.taskChanged.emit(task_id)
+
+    def poll_now(self, task_id: str) -> None:
+        self.calls.append(("poll_now", task_id))
 
 
 def make_task(

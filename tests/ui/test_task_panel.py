@@ -1,0 +1,261 @@
+"""The task panel: table, detail, actions, title counts, keyboard, notifier; first over a hand-made
+tracker, then over the real TaskTracker against the in-process emulator."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from shipexplorer.api import ConnectionSettings
+from shipexplorer.api import export as api_export
+from shipexplorer.services.task_timeline import StateSpan
+from shipexplorer.ui.task_detail import MAX_INLINE_OUTPUT, TaskDetail, output_size
+from shipexplorer.ui.task_notifier import TaskNotifier
+from shipexplorer.ui.task_panel import TaskPanel
+from shipexplorer.ui.task_table_model import STATE, TASK_ID
+from shipexplorer.ui.task_timeline_bar import TaskTimelineBar
+from tests.ui.test_task_table_model import NOW, FakeTracker, filled_tracker, make_task
+
+KEY = "sk-canary-9f2c41"
+
+
+def settings_for_test(_task) -> ConnectionSettings:
+    return ConnectionSettings(
+        api_base="http://127.0.0.1:9/api/v1/", api_key=KEY, workspace_handle="ws"
+    )
+
+
+@pytest.fixture
+def panel(qtbot):
+    tracker = filled_tracker()
+    panel = TaskPanel(tracker, settings_for_test, clock=lambda: NOW)
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    return panel
+
+
+def shown_ids(panel: TaskPanel) -> list[str]:
+    return [panel.proxy.index(r, TASK_ID).data() for r in range(panel.proxy.rowCount())]
+
+
+def test_dock_identity_and_title_counts(qtbot, panel):
+    assert panel.objectName() == "tasks-dock" and panel.accessibleName() == "Tasks"
+    title = panel.windowTitle()
+    assert title.startswith("Tasks — 1 running · 1 reconnecting · 1 stopped · 1 failed")
+    assert "1 succeeded" in title and "1 unknown" in title
+    tracker = panel._tracker
+    tracker.add(make_task("t-more", "running", start=NOW))
+    qtbot.waitUntil(lambda: "2 running" in panel.windowTitle(), timeout=2000)
+    empty = TaskPanel(FakeTracker())
+    qtbot.addWidget(empty)
+    assert empty.windowTitle() == "Tasks"
+
+
+def test_every_control_is_named_and_every_action_has_a_key(panel):
+    for action in panel.actions_list():
+        assert not action.shortcut().isEmpty(), action.text()
+        assert "&" in action.text(), action.text()  # a mnemonic in the context menu
+        button = panel.toolbar.widgetForAction(action)
+        assert button.accessibleName(), action.text()
+    assert set(panel.actions_list()) <= set(panel.table.actions())  # the context menu
+    assert "goes on in the server" in panel.stop_action.toolTip()
+    for widget in (panel.table, panel.state_combo, panel.text_filter, panel.detail):
+        assert widget.accessibleName()
+
+
+def test_filters_from_the_controls(qtbot, panel):
+    panel.state_combo.setCurrentIndex(panel.state_combo.findData("failed"))
+    assert shown_ids(panel) == ["t-bad"]
+    panel.state_combo.setCurrentIndex(0)
+    qtbot.keyClicks(panel.text_filter, "t-st")
+    assert shown_ids(panel) == ["t-stop"]
+
+
+def test_selecting_shows_the_failure_and_the_timeline(qtbot, panel):
+    bad = panel._tracker.task("t-bad")
+    bad.status_suggestion, bad.status_code = "Try again.", "Broken"
+    assert panel.select_task("t-bad")
+    detail = panel.detail
+    assert detail.task() is bad
+    assert detail.failure_box.isVisibleTo(panel)
+    assert detail.failure_message.text() == "It broke"
+    assert detail.failure_suggestion.text() == "Try again."
+    assert detail.failure_code.text() == "Broken"
+    assert detail.timeline_bar.labels() == ["waiting 1.0 s", "failed"]
+    assert "waiting 1.0 s, then failed" in detail.timeline_bar.accessibleDescription()
+    assert "It broke" in detail.messages_view.toPlainText()
+    panel.select_task("t-run")
+    assert not detail.failure_box.isVisibleTo(panel)
+    assert detail.timeline_bar.labels() == ["waiting 1.0 s", "running 29 s"]
+
+
+def test_actions_call_the_tracker(qtbot, panel):
+    tracker = panel._tracker
+    panel.select_task("t-run")
+    assert panel.stop_action.isEnabled() and not panel.resume_action.isEnabled()
+    with qtbot.waitSignal(panel.statusMessage) as said:
+        panel.stop_action.trigger()
+    assert ("stop_watching", "t-run") in tracker.calls
+    assert "go on running in the server" in said.args[0]
+    assert panel.resume_action.isEnabled() and not panel.stop_action.isEnabled()
+    panel.resume_action.trigger()
+    assert ("resume", "t-run") in tracker.calls
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_F5)
+    assert ("poll_now", "t-run") in tracker.calls
+    qtbot.keyClick(panel.table, Qt.Key.Key_Delete)
+    assert ("remove", "t-run") in tracker.calls and "t-run" not in shown_ids(panel)
+
+
+def test_finished_tasks_are_not_stopped_or_polled(panel):
+    panel.select_task("t-ok")
+    assert not panel.stop_action.isEnabled() and not panel.poll_action.isEnabled()
+    assert panel.remove_action.isEnabled() and panel.copy_id_action.isEnabled()
+
+
+def test_add_task_id(qtbot, panel):
+    assert not panel.add_task_id("two words")
+    assert panel.error.isVisibleTo(panel) and "without spaces" in panel.error.text()
+    assert not panel.add_task_id("refused")
+    assert "Pick a profile first." in panel.error.text()
+    assert panel.add_task_id('  "task-pasted"  ')
+    assert not panel.error.isVisibleTo(panel)
+    assert panel.current_task().task_id == "task-pasted"
+
+
+def test_copy_task_id(qtbot, panel):
+    panel.select_task("t-bad")
+    panel.copy_id_action.trigger()
+    assert QGuiApplication.clipboard().text() == "t-bad"
+    QGuiApplication.clipboard().clear()
+    panel.select_task("t-ok")
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "t-ok"
+
+
+def test_curl_copy_never_holds_the_key(qtbot, panel, monkeypatch):
+    panel.select_task("t-run")
+
+    def leaky(settings, task_id):
+        return f"curl -H 'Authorization: Bearer {settings.api_key}' {task_id}"
+
+    monkeypatch.setattr(api_export, "curl_task_poll", leaky, raising=False)
+    QGuiApplication.clipboard().setText("before")
+    assert not panel.copy_curl_loop()
+    assert QGuiApplication.clipboard().text() == "before"
+    assert "would hold the API key" in panel.error.text()
+    monkeypatch.delattr(api_export, "curl_task_poll", raising=False)
+    assert not panel.copy_curl_loop()
+    assert "not available" in panel.error.text()
+
+
+def test_curl_copy_with_the_real_export(qtbot, panel):
+    if getattr(api_export, "curl_task_poll", None) is None:
+        pytest.skip("shipexplorer.api.export.curl_task_poll has not landed yet")
+    panel.select_task("t-run")
+    assert panel.copy_curl_loop()
+    text = QGuiApplication.clipboard().text()
+    assert "t-run" in text and "STEAMSHIP_API_KEY" in text and KEY not in text
+
+
+def test_open_originating_request(qtbot, panel):
+    panel.select_task("t-run")
+    with qtbot.waitSignal(panel.openOriginRequested) as got:
+        panel.open_action.trigger()
+    assert got.args[0].task_id == "t-run"
+
+
+def test_timeline_bar_describes_its_segments(qtbot):
+    bar = TaskTimelineBar()
+    qtbot.addWidget(bar)
+    bar.set_segments([("waiting", 0.25), ("running", 75.0), ("succeeded", 0.0)])
+    assert bar.labels() == ["waiting 0.2 s", "running 1 min 15 s", "succeeded"]
+    assert bar.accessibleDescription().startswith("States in order: waiting")
+    bar.resize(400, bar.sizeHint().height())
+    bar.show()
+    assert not bar.grab().isNull()  # paints without error, narrow segments included
+    widths = bar._widths(400.0)
+    assert widths[1] > widths[0] and abs(sum(widths) - 400.0) < 1.0
+
+
+def test_detail_shows_small_output_and_refuses_big_output(qtbot):
+    detail = TaskDetail(clock=lambda: NOW)
+    qtbot.addWidget(detail)
+    detail.show()
+    task = make_task("t-out", "succeeded", start=NOW - 5)
+    task.output = {"result": "done", "steps": 2}
+    detail.show_task(task)
+    assert '"result": "done"' in detail.output_view.body_text()
+    task.output = {"blob": "x" * (MAX_INLINE_OUTPUT + 10)}
+    detail.refresh()
+    assert "too big" in detail.output_view.status_text()
+    assert output_size(task.output) > MAX_INLINE_OUTPUT
+    assert output_size([1, 2]) == len("[1, 2]")
+
+
+def test_reconnecting_shows_the_error(qtbot):
+    detail = TaskDetail(clock=lambda: NOW)
+    qtbot.addWidget(detail)
+    detail.show()
+    task = make_task("t-net", "running", start=NOW - 5, watch="reconnecting")
+    task.last_error, task.retries = "Connection refused", 3
+    detail.show_task(task)
+    assert detail.trouble_label.isVisibleTo(detail)
+    assert "Connection refused" in detail.trouble_label.text() and "3 retries" in (
+        detail.trouble_label.text()
+    )
+
+
+class FakeTray:
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, str]] = []
+
+    def showMessage(self, title, text, _icon, _ms) -> None:
+        self.shown.append((title, text))
+
+    def isVisible(self) -> bool:
+        return True
+
+
+def test_notifier_says_how_tasks_end(qtbot, monkeypatch):
+    tracker = filled_tracker()
+    tray = FakeTray()
+    notifier = TaskNotifier(tracker, None, tray=tray)
+    said: list[str] = []
+    notifier.statusMessage.connect(said.append)
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: False))
+    tracker.taskEnded.emit("t-ok")
+    assert said == ["Task t-ok (echo · start) succeeded."] and tray.shown == []
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    tracker.taskEnded.emit("t-bad")
+    assert said[-1] == "Task t-bad (job · start) failed: It broke"
+    assert tray.shown == [("Task failed", said[-1])]
+    notifier.set_enabled(False)
+    tracker.taskEnded.emit("t-404")
+    assert said[-1].endswith("is unknown to the server.") and len(tray.shown) == 1
+
+
+def test_no_desktop_notification_while_the_window_is_active(qtbot, monkeypatch, panel):
+    tray = FakeTray()
+    notifier = TaskNotifier(panel._tracker, panel, tray=tray)
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    monkeypatch.setattr(panel, "isActiveWindow", lambda: True)
+    notifier.ended(panel._tracker.task("t-ok"))
+    assert tray.shown == []
+
+
+def test_rows_change_state_visibly(qtbot, panel):
+    tracker = panel._tracker
+    task = tracker.task("t-run")
+    row = panel.model.row_of("t-run")
+    before = panel.model.index(row, STATE).data(Qt.ItemDataRole.DecorationRole).cacheKey()
+    task.spans.append(StateSpan("succeeded", NOW))
+    task.state, task.ended_at, task.watch = "succeeded", NOW, "ended"
+    tracker.taskChanged.emit("t-run")
+    assert panel.model.index(row, STATE).data() == "succeeded"
+    after = panel.model.index(row, STATE).data(Qt.ItemDataRole.DecorationRole).cacheKey()
+    assert before != after

@@ -144,3 +144,72 @@ def test_open_document_small(tmp_path):
     assert open_document(path=path).root().size == 2
     with pytest.raises(ValueError):
         open_document(b"{not json")
+
+
+# -- the child-process document ------------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(json_values, st.text(alphabet="ab1e", max_size=2))
+def test_child_document_agrees_with_json_loads(value, needle):
+    from shipexplorer.services.json_child import ChildDocument
+
+    doc = ChildDocument.open(data=json.dumps(value).encode())
+    try:
+        assert not doc.synchronous
+        check_document(doc, value, needle)
+        assert doc.value_json((), indent=2) == json.dumps(value, indent=2, ensure_ascii=False)
+        assert doc.query("$..*") == PyDocument(value).query("$..*")
+    finally:
+        doc.close()
+
+
+def test_open_document_picks_the_child_for_big_bodies(tmp_path):
+    from shipexplorer.services.json_child import ChildDocument
+
+    value = {"items": [{"id": i, "name": f"n{i}"} for i in range(3000)], "end": True}
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(value))
+    doc = open_document(path=path, threshold=1000)
+    try:
+        assert isinstance(doc, ChildDocument)
+        assert doc.root().preview == "{2 keys}"
+        batches = [doc.children(("items",), start, 1000) for start in (0, 1000, 2000, 2500)]
+        assert [n.key for n in batches[0] + batches[1] + batches[2]] == list(range(3000))
+        assert [n.key for n in batches[3]][:2] == [2500, 2501]
+        assert doc.search("n2999") == [("items", 2999, "name")]
+        assert doc.query("$.items[?@.id == 7].name") == [("items", 7, "name")]
+        assert doc.query("$.items[-1].id") == [("items", 2999, "id")]
+        with pytest.raises(FilterError):
+            doc.query("$.items[?")
+        assert doc.peak_memory() > 0
+        with pytest.raises(KeyError):
+            doc.children(("nope",), 0, 1)
+    finally:
+        doc.close()
+    with pytest.raises(ValueError):
+        doc.children((), 0, 1)
+
+
+def test_child_document_refuses_broken_json(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_bytes(b"[1, 2" + b" " * 5000)
+    with pytest.raises(ValueError, match="not valid JSON"):
+        open_document(path=path, threshold=1000)
+
+
+def test_child_search_is_cancelled(tmp_path):
+    import threading
+
+    from shipexplorer.api.cancel import CancelToken
+    from shipexplorer.services.json_child import ChildDocument
+
+    doc = ChildDocument.open(data=json.dumps([{"v": "x" * 10}] * 400_000).encode())
+    try:
+        token = CancelToken()
+        threading.Timer(0.05, token.cancel).start()
+        found = doc.search("x", limit=10**9, cancel=token)
+        assert len(found) < 400_000
+        assert doc.children((), 0, 1)[0].preview == "{1 key}"  # still answers afterwards
+    finally:
+        doc.close()

@@ -1,17 +1,25 @@
-"""Export a call as a ``curl`` command or as Python with the official ``steamship`` client.
+"""Export a call as a ``curl`` command, as Python with the official ``steamship`` client, or as an
+HTTPie command.
 
-The key is always written as ``$STEAMSHIP_API_KEY`` (an environment variable), never literally.
+The key is always written as ``$STEAMSHIP_API_KEY`` (an environment variable), never literally,
+whatever the settings carry. A call that started a task is exported with what follows it: curl
+polls ``task/status`` in a shell loop until the task ends; Python calls ``task.wait()``.
+:class:`CallExport` describes a call the way the editor, saved requests and history hold it (handles
+and the body's text), so no client is needed to export one.
 """
 
 from __future__ import annotations
 
+import json
 import shlex
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from .exchange import Exchange
 from .redact import redact
 from .request import NO_BODY, ApiRequest
-from .settings import ConnectionSettings
+from .settings import ConnectionSettings, is_local
 
 KEY_VAR = "STEAMSHIP_API_KEY"
 _SKIP = {"content-length", "host", "user-agent", "accept", "accept-encoding", "connection"}
@@ -35,12 +43,24 @@ def _request_parts(
     return source.method, source.url, headers, source.body_bytes()
 
 
+def _secrets(settings: ConnectionSettings | None) -> tuple[str, ...]:
+    return (settings.api_key,) if settings is not None and settings.api_key else ()
+
+
 def to_curl(
-    source: ApiRequest | Exchange, settings: ConnectionSettings | None = None, *, client: Any = None
+    source: ApiRequest | Exchange,
+    settings: ConnectionSettings | None = None,
+    *,
+    client: Any = None,
+    task: bool = False,
 ) -> str:
-    """A shell command that repeats the call; the key comes from ``$STEAMSHIP_API_KEY``."""
+    """A shell command that repeats the call; the key comes from ``$STEAMSHIP_API_KEY``.
+
+    With ``task`` (the call starts a task), a script: the call, the task id read from its answer,
+    then a ``task/status`` loop (see :func:`curl_task_poll`) printing the final status.
+    """
     method, url, headers, body = _request_parts(source, settings, client)
-    secrets = (settings.api_key,) if settings is not None and settings.api_key else ()
+    secrets = _secrets(settings)
     parts = ["curl", "-sS", "-X", method, shlex.quote(redact(url, secrets))]
     for name, value in headers:
         if name.lower() in _SKIP:
@@ -52,7 +72,62 @@ def to_curl(
     if body is not None:
         text = redact(body.decode("utf-8", errors="replace"), secrets)
         parts += ["--data-raw", shlex.quote(text)]
-    return " \\\n  ".join(_pairs(parts))
+    command = " \\\n  ".join(_pairs(parts))
+    if not task:
+        return command
+    if settings is None:
+        raise ValueError("exporting a task's polling loop needs the connection settings")
+    loop = "".join(f"  {line}\n" for line in _poll_loop(settings, '"$task_id"'))
+    return (
+        f"answer=$({command})\n"
+        f"task_id=$({_json_field('taskId', '$answer')})\n"
+        'if [ -z "$task_id" ]; then\n'
+        "  printf '%s\\n' \"$answer\"\n"
+        "else\n"
+        f"{loop}"
+        "fi\n"
+    )
+
+
+def _json_field(name: str, source: str) -> str:
+    """Shell that prints the first ``"name": "value"`` string of ``source`` (no jq needed)."""
+    return (
+        f'printf \'%s\' "{source}" | grep -Eo \'"{name}" *: *"[^"]*"\' | head -n 1'
+        ' | sed -E \'s/.*: *"([^"]*)"$/\\1/\''
+    )
+
+
+def _poll_loop(settings: ConnectionSettings, task_id: str) -> list[str]:
+    """A loop polling ``task/status`` every second (as the official client does) until the task
+    succeeds or fails, then printing the last answer. ``task_id`` is shell text (quoted)."""
+    secrets = _secrets(settings)
+    url = shlex.quote(redact(settings.api_base + "task/status", secrets))
+    headers = [f'-H "Authorization: Bearer ${KEY_VAR}"']
+    if settings.workspace_id:
+        headers.append("-H " + shlex.quote(f"X-Workspace-Id: {settings.workspace_id}"))
+    elif settings.workspace_handle:
+        headers.append("-H " + shlex.quote(f"X-Workspace-Handle: {settings.workspace_handle}"))
+    headers.append("-H 'Content-Type: application/json'")
+    data = f"--data-raw '{{\"taskId\": \"'{task_id}'\"}}'"
+    state = _json_field("(state|taskState)", "$status")
+    lines = [
+        "while :; do",
+        f"  status=$(curl -sS -X POST {url} {' '.join(headers)} {data}) || break",
+        f"  state=$({state})",
+        '  case "$state" in',
+        "    succeeded|failed) printf '%s\\n' \"$status\"; break ;;",
+        "  esac",
+        "  sleep 1",
+        "done",
+    ]
+    return lines
+
+
+def curl_task_poll(settings: ConnectionSettings, task_id: str) -> str:
+    """A shell script that polls the task ``task_id`` until it ends and prints its final status
+    (``$STEAMSHIP_API_KEY`` holds the key)."""
+    lines = [f"task_id={shlex.quote(redact(task_id, _secrets(settings)))}"]
+    return "\n".join(lines + _poll_loop(settings, '"$task_id"')) + "\n"
 
 
 def _pairs(parts: list[str]) -> list[str]:
@@ -69,8 +144,11 @@ def _py(value: Any) -> str:
     return repr(value)
 
 
-def to_python(source: ApiRequest | Exchange, settings: ConnectionSettings) -> str:
-    """Python that makes the same call with the official client (steamship 2.17)."""
+def to_python(
+    source: ApiRequest | Exchange, settings: ConnectionSettings, *, task: bool = False
+) -> str:
+    """Python that makes the same call with the official client (steamship 2.17); with ``task``
+    (the call starts a task) it waits for the task (``task.wait()``) and prints its output."""
     request = source.request if isinstance(source, Exchange) else source
     if request is None:
         raise ValueError("this exchange does not carry its request")
@@ -86,7 +164,7 @@ def to_python(source: ApiRequest | Exchange, settings: ConnectionSettings) -> st
     ) or settings.workspace_handle
     if workspace:
         kwargs.append(f"workspace={_py(workspace)}")
-    lines = ["import os", "", "from steamship import Steamship"]
+    lines = ["import os", "", f"from steamship import Steamship{', Task' if task else ''}"]
     if ref is not None and ref.package_handle is None:
         lines.append("from steamship.data.package.package_instance import PackageInstance")
     lines += ["", "client = Steamship(", *[f"    {kw}," for kw in kwargs], ")"]
@@ -115,5 +193,130 @@ def to_python(source: ApiRequest | Exchange, settings: ConnectionSettings) -> st
         if request.background:
             call.append("as_background_task=True")
         lines.append(f"result = client.{verb}({', '.join(call)})")
-    lines.append("print(result)")
+    if task:
+        lines.append("task = result if isinstance(result, Task) else Task(client=client, **result)")
+        lines.append("print(task.wait())")
+    else:
+        lines.append("print(result)")
     return redact("\n".join(lines) + "\n", secrets)
+
+
+def to_httpie(
+    source: ApiRequest | Exchange, settings: ConnectionSettings | None = None, *, client: Any = None
+) -> str:
+    """An HTTPie (``http``) command that repeats the call; the key comes from
+    ``$STEAMSHIP_API_KEY``. The body is sent as it is with ``--raw`` (HTTPie 3.2 and later)."""
+    method, url, headers, body = _request_parts(source, settings, client)
+    secrets = _secrets(settings)
+    parts = ["http", "--ignore-stdin"]
+    if body is not None:
+        parts += ["--raw", shlex.quote(redact(body.decode("utf-8", errors="replace"), secrets))]
+    parts += [method, shlex.quote(redact(url, secrets))]
+    for name, value in headers:
+        if name.lower() in _SKIP:
+            continue
+        if name.lower() == "authorization":
+            parts.append(f'"Authorization:Bearer ${KEY_VAR}"')
+        else:
+            parts.append(shlex.quote(f"{name}:{redact(value, secrets)}"))
+    return " ".join(parts)
+
+
+def _query(args: Any) -> str:
+    """A query string as the official client (``requests``) writes GET arguments: None skipped,
+    lists repeated, ``str()`` of the rest."""
+    pairs: list[tuple[str, str]] = []
+    for key, values in args.items() if isinstance(args, dict) else []:
+        if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple)):
+            values = [values]
+        pairs += [(str(key), v if isinstance(v, str) else str(v)) for v in values if v is not None]
+    return urlencode(pairs)
+
+
+@dataclass(frozen=True)
+class CallExport:
+    """A package-method call as the editor, a saved request or a history entry holds it.
+
+    ``body`` is the editor's JSON text (blank means ``{}``); ``task`` says the call starts a task
+    (the export then follows it to its end). ``user_handle`` is needed only for a non-local app
+    base (it becomes a sub-domain); ``package`` lets Python use ``client.use(package, instance)``.
+    """
+
+    instance: str
+    method: str
+    body: str = ""
+    verb: str = "POST"
+    workspace: str | None = None
+    package: str | None = None
+    user_handle: str | None = None
+    task: bool = False
+
+    def args(self) -> Any:
+        """The body's JSON value; raises ``ValueError`` ("line L, column C: …") when invalid."""
+        if not self.body.strip():
+            return {}
+        try:
+            return json.loads(self.body)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        except RecursionError:
+            raise ValueError("the body is nested too deeply") from None
+
+    def settings_for(self, settings: ConnectionSettings) -> ConnectionSettings:
+        """``settings`` scoped to this call's workspace (when it names one of its own)."""
+        if self.workspace and self.workspace != settings.workspace_handle:
+            return settings.replace(workspace_handle=self.workspace, workspace_id=None)
+        return settings
+
+    def request(self, settings: ConnectionSettings) -> ApiRequest:
+        """The request the official client sends for this call (no key in it)."""
+        from .request import InstanceRef
+
+        settings = self.settings_for(settings)
+        verb = self.verb.upper()
+        args = self.args()
+        if verb == "GET" and not isinstance(args, dict):
+            raise ValueError("a GET request needs a JSON object (sent as the query)")
+        base = settings.app_base
+        if not is_local(base):
+            if not self.user_handle:
+                raise ValueError("a non-local app base needs the instance owner's user handle")
+            scheme, _, rest = base.partition("//")
+            base = f"{scheme}//{self.user_handle}.{rest}"
+        path = self.method.lstrip("/")
+        workspace = settings.workspace_handle or "_"
+        url = f"{base.rstrip('/')}/{workspace}/{self.instance}/{path}"
+        if verb == "GET" and _query(args):
+            url += "?" + _query(args)
+        ref = InstanceRef(
+            instance_handle=self.instance,
+            workspace_handle=settings.workspace_handle,
+            user_handle=self.user_handle,
+            package_handle=self.package,
+        )
+        return ApiRequest(
+            verb,
+            url,
+            json_body=NO_BODY if verb == "GET" else args,
+            package_call=True,
+            package_owner=self.user_handle,
+            instance=ref,
+            method_path=path,
+            args=args,
+        )
+
+
+EXPORT_KINDS = ("curl", "python", "httpie")
+
+
+def export_call(kind: str, call: CallExport, settings: ConnectionSettings) -> str:
+    """``call`` as ``kind`` ("curl", "python" or "httpie"); ``ValueError`` for a bad body."""
+    request = call.request(settings)
+    scoped = call.settings_for(settings)
+    if kind == "curl":
+        return to_curl(request, scoped, task=call.task)
+    if kind == "python":
+        return to_python(request, scoped, task=call.task)
+    if kind == "httpie":
+        return to_httpie(request, scoped)
+    raise ValueError(f"unknown export kind {kind!r}; one of {', '.join(EXPORT_KINDS)}")

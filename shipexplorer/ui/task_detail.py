@@ -9,7 +9,6 @@ output gets a sentence instead, until presenting moves to a worker.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -31,23 +30,38 @@ from shipexplorer.ui.response_view import ResponseView
 from shipexplorer.ui.task_table_model import format_clock, format_duration, origin_text
 from shipexplorer.ui.task_timeline_bar import TaskTimelineBar
 
-#: The largest output (characters of JSON text) presented on the GUI thread.
-MAX_INLINE_OUTPUT = 100_000
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
+#: The largest output (characters of compact JSON) presented on the GUI thread: presenting and
+#: showing 40 kB measured 13 ms here, near the 16 ms frame budget.
+MAX_INLINE_OUTPUT = 32_000
 
 
 def output_size(value: Any, limit: int = MAX_INLINE_OUTPUT) -> int:
-    """Characters of ``value`` as JSON text; stops counting soon after ``limit``."""
-    if isinstance(value, str):
-        return len(value)
+    """About how many characters ``value`` takes as compact JSON; stops soon after ``limit``
+    (a walk over at most ``limit // 2`` values, so a huge output costs what the limit costs)."""
     size = 0
-    try:
-        for chunk in _ENCODER.iterencode(value):
-            size += len(chunk)
-            if size > limit:
-                break
-    except (TypeError, ValueError, RecursionError):
-        return len(repr(value)[: limit + 1])
+    budget = limit // 2
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        budget -= 1
+        if budget < 0:
+            return limit + 1
+        if isinstance(item, str):
+            size += len(item) + 2
+        elif isinstance(item, dict):
+            size += 2 + 4 * len(item)
+            if size <= limit:
+                for key, val in item.items():
+                    size += len(str(key))
+                    stack.append(val)
+        elif isinstance(item, (list, tuple)):
+            size += 2 + len(item)
+            if size <= limit:
+                stack.extend(item)
+        else:
+            size += len(repr(item)) if isinstance(item, (int, float)) else 5
+        if size > limit:
+            return size
     return size
 
 
@@ -203,8 +217,8 @@ class TaskDetail(QWidget):
         if size > MAX_INLINE_OUTPUT:
             self.output_view.show_message(
                 "Output too big to show here",
-                f"The output is over {MAX_INLINE_OUTPUT // 1000} kB of JSON. Copy the curl "
-                "polling loop to fetch it, or open the originating request.",
+                f"The output is over {MAX_INLINE_OUTPUT // 1000} kB of JSON, too much to lay out "
+                "here without freezing the window. Copy the curl polling loop to fetch it.",
             )
             return
         self.output_view.show_presentation(present_output(value, f"Output of task {task.task_id}"))

@@ -3,6 +3,8 @@ tracker, then over the real TaskTracker against the in-process emulator."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -194,7 +196,15 @@ def test_detail_shows_small_output_and_refuses_big_output(qtbot):
     detail.refresh()
     assert "too big" in detail.output_view.status_text()
     assert output_size(task.output) > MAX_INLINE_OUTPUT
-    assert output_size([1, 2]) == len("[1, 2]")
+
+
+def test_output_size_is_close_and_stops_at_the_limit():
+    value = {"items": [{"id": i, "name": f"item {i}", "ok": True} for i in range(200)]}
+    exact = len(json.dumps(value, separators=(",", ":")))
+    assert exact <= output_size(value, limit=10**9) <= exact * 1.2
+    assert output_size(list(range(10**6))) > MAX_INLINE_OUTPUT  # from its length alone
+    deep = [[[i] * 3 for i in range(10**4)]] * 10
+    assert output_size(deep) > MAX_INLINE_OUTPUT
 
 
 def test_reconnecting_shows_the_error(qtbot):

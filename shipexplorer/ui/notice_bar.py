@@ -23,6 +23,7 @@ class NoticeBar(QFrame):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setAccessibleName(f"{name} text")
         self.action_button = QPushButton(self)
+        self.action_button.setAccessibleName(f"{name} action")  # renamed by each message's action
         self.action_button.hide()
         layout.addWidget(self.label, 1)
         layout.addWidget(self.action_button)

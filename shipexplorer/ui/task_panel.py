@@ -187,7 +187,7 @@ class TaskPanel(QDockWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(PROGRESS, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((STATE, 190), (TASK_ID, 150), (ORIGIN, 160)):
+        for column, width in ((STATE, 190), (TASK_ID, 150), (ORIGIN, 160), (CREATED, 150)):
             table.setColumnWidth(column, width)
         header.setSortIndicator(CREATED, Qt.SortOrder.DescendingOrder)  # newest first
         table.setSortingEnabled(True)

@@ -4,20 +4,25 @@ tracker, then over the real TaskTracker against the in-process emulator."""
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from shipexplorer.api import ConnectionSettings
+from shipexplorer.api import ConnectionSettings, SteamshipClient
 from shipexplorer.api import export as api_export
+from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.profiles import Profile
+from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.services.task_timeline import StateSpan
 from shipexplorer.ui.task_detail import MAX_INLINE_OUTPUT, TaskDetail, output_size
 from shipexplorer.ui.task_notifier import TaskNotifier
 from shipexplorer.ui.task_panel import TaskPanel
 from shipexplorer.ui.task_table_model import STATE, TASK_ID
 from shipexplorer.ui.task_timeline_bar import TaskTimelineBar
+from tests.service_support import profile_services
 from tests.ui.test_task_table_model import NOW, FakeTracker, filled_tracker, make_task
 
 KEY = "sk-canary-9f2c41"
@@ -269,3 +274,91 @@ def test_rows_change_state_visibly(qtbot, panel):
     assert panel.model.index(row, STATE).data() == "succeeded"
     after = panel.model.index(row, STATE).data(Qt.ItemDataRole.DecorationRole).cacheKey()
     assert before != after
+
+
+# --- over the real tracker and the in-process emulator --------------------------------------
+
+
+@pytest.fixture
+def live(qtbot, worker_pool, emulator, tmp_path):
+    """A panel over a real TaskTracker, a RequestRunner and a slow-job instance "job"."""
+    tracker_module = pytest.importorskip("shipexplorer.services.task_tracker")
+    workspace = f"ws-{uuid.uuid4().hex[:8]}"
+    settings = ConnectionSettings(
+        api_base=emulator.api_base, app_base=emulator.app_base, workspace_handle=workspace
+    )
+    with SteamshipClient(settings.replace(api_key="demo-key")) as api:
+        api.workspace_create(workspace)
+        api.instance_create("slow-job", "job")
+    credentials, profiles = profile_services(worker_pool, tmp_path)
+    clients = ClientProvider(profiles, credentials)
+    runner = RequestRunner(clients, worker_pool)
+    profiles.add_builtin(Profile("emu", settings, builtin=True), "demo-key")
+    tracker = tracker_module.TaskTracker(
+        clients, worker_pool, tmp_path / "tasks.json", min_interval=0.1, max_interval=0.5
+    )
+    tracker.start()
+    panel = TaskPanel(tracker, lambda _task: clients.settings())
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    yield panel, tracker, runner
+    tracker.shutdown()
+    runner.cancel_all()
+    qtbot.waitUntil(lambda: worker_pool.active_jobs() == 0, timeout=5000)
+    clients.close()
+
+
+def start_job(qtbot, tracker, runner, body: str) -> str:
+    """Invoke job.start; the tracker picks the task up from the answer. Returns its id."""
+    before = {task.task_id for task in tracker.tasks()}
+    runner.send("job", "start", body)
+    qtbot.waitUntil(lambda: len(tracker.tasks()) > len(before), timeout=5000)
+    (task_id,) = {task.task_id for task in tracker.tasks()} - before
+    return task_id
+
+
+def state_cell(panel: TaskPanel, task_id: str) -> str:
+    return panel.model.index(panel.model.row_of(task_id), STATE).data()
+
+
+def test_live_jobs_end_in_their_rows_and_the_failure_is_explained(qtbot, live):
+    panel, tracker, runner = live
+    ok = start_job(qtbot, tracker, runner, '{"seconds": 1, "steps": 2}')
+    bad = start_job(qtbot, tracker, runner, '{"seconds": 0.5, "steps": 1, "fail": true}')
+    assert panel.model.rowCount() == 2
+    qtbot.waitUntil(lambda: state_cell(panel, ok) == "succeeded", timeout=10000)
+    qtbot.waitUntil(lambda: state_cell(panel, bad) == "failed", timeout=10000)
+    qtbot.waitUntil(lambda: "1 failed · 1 succeeded" in panel.windowTitle(), timeout=2000)
+    assert panel.select_task(bad)
+    detail = panel.detail
+    assert detail.failure_message.text() == "The slow job failed at step 1 of 1, as requested."
+    assert detail.failure_suggestion.text() == "Start it again with fail=false."
+    assert detail.failure_code.text() == "SlowJobFailed"
+    labels = detail.timeline_bar.labels()
+    assert labels[-1] == "failed" and any(label.startswith("waiting") for label in labels)
+    panel.select_task(ok)
+    assert detail.timeline_bar.labels()[-1] == "succeeded"
+    assert "step 2 of 2" in detail.messages_view.toPlainText()
+    assert '"result": "done"' in detail.output_view.body_text()
+
+
+def test_live_stop_resume_copy(qtbot, live):
+    panel, tracker, runner = live
+    task_id = start_job(qtbot, tracker, runner, '{"seconds": 30, "steps": 3}')
+    assert panel.select_task(task_id)
+    panel.stop_action.trigger()
+    qtbot.waitUntil(lambda: tracker.task(task_id).watch == "stopped", timeout=2000)
+    assert state_cell(panel, task_id) == "stopped (still running on the server)"
+    assert panel.resume_action.isEnabled()
+    panel.resume_action.trigger()
+    qtbot.waitUntil(lambda: tracker.task(task_id).watch != "stopped", timeout=2000)
+    panel.copy_id_action.trigger()
+    assert QGuiApplication.clipboard().text() == task_id
+    if getattr(api_export, "curl_task_poll", None) is not None:
+        assert panel.copy_curl_loop()
+        text = QGuiApplication.clipboard().text()
+        assert task_id in text and "demo-key" not in text
+    panel.remove_action.trigger()
+    qtbot.waitUntil(lambda: tracker.task(task_id) is None, timeout=2000)
+    assert panel.model.rowCount() == 0 and panel.detail.task() is None

@@ -5,14 +5,22 @@ sent with retries for idempotent reads; answers are decoded by
 :func:`~shipexplorer.api.decode.decode`. :meth:`SteamshipClient.send` returns the exchange without
 raising, for consoles and history; the typed methods (from
 :class:`~shipexplorer.api.operations.Operations`) return a :class:`Result` or raise.
+
+Bodies are read as a stream. With a ``spool_threshold``, a body longer than that is written to a
+temporary file in ``spool_dir`` as it arrives (never held as one bytes object): the exchange's
+``body_file`` names it and its caller deletes it when done. A failed or cancelled read removes it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -216,12 +224,17 @@ class SteamshipClient(Operations):
         cancel: CancelToken | None = None,
         deadline: float | None = None,
         on_progress: Callable[[int, int | None], None] | None = None,
+        spool_threshold: int | None = None,
+        spool_dir: str | Path | None = None,
     ) -> Exchange:
         """Send ``request`` (retrying it when idempotent) and return its exchange. Never raises
         ApiError.
 
-        ``deadline`` (seconds) overrides the settings' overall deadline for this call.
+        ``deadline`` (seconds) overrides the settings' overall deadline for this call. A body over
+        ``spool_threshold`` bytes goes to a file in ``spool_dir`` (the system's temporary folder
+        when None): ``exchange.body_file``, which the caller deletes.
         """
+        spool = None if spool_threshold is None else (spool_threshold, spool_dir)
         settings = self._settings
         limit = settings.deadline if deadline is None else deadline
         scope = CallScope(
@@ -229,7 +242,7 @@ class SteamshipClient(Operations):
         )
         attempts: list[Exchange] = []
         while True:
-            exchange = self._attempt(request, settings, scope, on_progress)
+            exchange = self._attempt(request, settings, scope, on_progress, spool)
             attempts.append(exchange)
             wait = None
             if request.idempotent and exchange.error is not None:
@@ -238,6 +251,7 @@ class SteamshipClient(Operations):
             if wait is None or (left is not None and wait >= left):
                 break
             log.debug("retrying %s in %.2f s (%s)", exchange, wait, exchange.error)
+            discard_body_file(exchange)
             if cancel is not None and cancel.wait(wait):
                 exchange.transport_error = Cancelled("Cancelled.", exchange=exchange)
                 break
@@ -255,6 +269,7 @@ class SteamshipClient(Operations):
         settings: ConnectionSettings,
         scope: CallScope,
         on_progress: Callable[[int, int | None], None] | None,
+        spool: tuple[int, str | Path | None] | None = None,
     ) -> Exchange:
         secrets = (settings.api_key,) if settings.api_key else ()
         headers = self.headers_for(request, settings=settings)
@@ -303,7 +318,10 @@ class SteamshipClient(Operations):
                     exchange.response_headers = [
                         (k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw
                     ]
-                    exchange.response_body = _read_body(response, on_progress)
+                    body, exchange.body_file, exchange.body_file_size = _read_body(
+                        response, on_progress, spool
+                    )
+                    exchange.response_body = body
                 finally:
                     response.close()
         except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
@@ -320,6 +338,7 @@ class SteamshipClient(Operations):
             exchange.response_body,
             package_call=request.package_call,
             secrets=secrets,
+            body_file=exchange.body_file,
         )
         if exchange.outcome.error is not None:
             exchange.outcome.error.exchange = exchange
@@ -363,16 +382,57 @@ def _query(args: Any) -> str:
 
 
 def _read_body(
-    response: httpx.Response, on_progress: Callable[[int, int | None], None] | None
-) -> bytes:
+    response: httpx.Response,
+    on_progress: Callable[[int, int | None], None] | None,
+    spool: tuple[int, str | Path | None] | None = None,
+) -> tuple[bytes, str | None, int]:
+    """The body as ``(bytes, None, 0)``, or spooled: ``(b"", file, size)`` once it grew past the
+    threshold (at once when Content-Length says it will)."""
     total = response.headers.get("content-length")
     expected = int(total) if total and total.isdigit() else None
     chunks = bytearray()
-    for chunk in response.iter_bytes():
-        chunks += chunk
-        if on_progress is not None:
-            on_progress(len(chunks), expected)
-    return bytes(chunks)
+    threshold = None if spool is None else spool[0]
+    if threshold is not None and expected is not None and expected > threshold:
+        threshold = 0  # Content-Length says it will be big: spool from the first chunk
+    handle = None
+    received = 0
+    try:
+        for chunk in response.iter_bytes():
+            received += len(chunk)
+            if handle is None:
+                chunks += chunk
+                if threshold is not None and len(chunks) > threshold:
+                    handle = _spool_file(spool[1])
+                    handle.write(chunks)
+                    chunks = bytearray()
+            else:
+                handle.write(chunk)
+            if on_progress is not None:
+                on_progress(received, expected)
+    except BaseException:
+        if handle is not None:
+            handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(handle.name)
+        raise
+    if handle is None:
+        return bytes(chunks), None, 0
+    handle.close()
+    return b"", handle.name, received
 
 
-__all__ = ["USER_AGENT", "Result", "SteamshipClient"]
+def _spool_file(folder: str | Path | None):
+    if folder is not None:
+        Path(folder).mkdir(parents=True, exist_ok=True, mode=0o700)
+    # mkstemp's file is private to this user (mode 0600)
+    return tempfile.NamedTemporaryFile(prefix="body-", suffix=".part", dir=folder, delete=False)
+
+
+def discard_body_file(exchange: Exchange) -> None:
+    """Delete the exchange's spooled body file (if any); safe to call twice."""
+    if exchange.body_file is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(exchange.body_file)
+
+
+__all__ = ["USER_AGENT", "Result", "SteamshipClient", "discard_body_file"]

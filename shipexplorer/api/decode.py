@@ -2,6 +2,10 @@
 
 :func:`decode` never raises: whatever the bytes, it returns a :class:`Decoded` whose ``error`` (when
 set) is an :class:`~shipexplorer.api.errors.ApiError`.
+
+A body spooled to a file (``body_file``: above the caller's threshold) is not parsed here: a success
+is data of its kind whose ``value`` is None (the viewer opens the file itself, off the GUI process
+for JSON); an error answer is decoded from its first :data:`SPOOLED_HEAD` bytes.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from .tasks import FAILED, Task, find_task
 JSON, TEXT, MARKDOWN, HTML, BYTES = "json", "text", "markdown", "html", "bytes"
 _TEXT_KINDS = {"text/plain": TEXT, "text/markdown": MARKDOWN, "text/html": HTML}
 _MAX_MESSAGE = 500
+SPOOLED_HEAD = 65_536
 
 
 @dataclass(frozen=True)
@@ -210,15 +215,31 @@ def decode(
     *,
     package_call: bool,
     secrets: Iterable[str | None] = (),
+    body_file: str | None = None,
 ) -> Decoded:
     """Decode one answer (see the module docstring). ``secrets`` are masked in error messages."""
     keys = tuple(s for s in secrets if s)
     try:
+        if body_file is not None:
+            return _decode_spooled(status_code, headers, body_file, package_call, keys)
         return _decode(status_code, headers, bytes(body), package_call, keys)
     except ApiError as exc:  # pragma: no cover - _decode returns its errors
         return Decoded(error=exc)
     except Exception as exc:  # pragma: no cover - a bug here must not crash the caller
         return Decoded(error=ProtocolError(f"Could not decode the answer: {type(exc).__name__}"))
+
+
+def _decode_spooled(
+    status: int, headers: Any, body_file: str, package_call: bool, secrets: tuple[str, ...]
+) -> Decoded:
+    mime, _charset = _mime(header(headers, "content-type"))
+    if not 200 <= status < 300 or mime is None:
+        with open(body_file, "rb") as handle:
+            head = handle.read(SPOOLED_HEAD)
+        return _decode(status, headers, head, package_call, secrets)
+    if mime in _TEXT_KINDS:
+        return Decoded(data=Data(None, _TEXT_KINDS[mime], mime))
+    return Decoded(data=Data(None, JSON if _is_json(mime) else BYTES, mime))
 
 
 def _decode(

@@ -3,7 +3,8 @@
 An :class:`Exchange` holds the verb, URL, request headers and body, the status, response headers and
 body, timing, and what the answer decoded to (data, a task or an error). Request headers are stored
 already redacted; ``repr`` and :meth:`Exchange.to_dict` also pass the URL and bodies through
-:func:`~shipexplorer.api.redact.redact`.
+:func:`~shipexplorer.api.redact.redact`. A body above the caller's spool threshold is not held: it
+is in the file ``body_file`` (``response_body`` stays empty).
 """
 
 from __future__ import annotations
@@ -57,6 +58,14 @@ class Exchange:
     previous: list[Exchange] = field(default_factory=list, repr=False)
     secrets: tuple[str, ...] = field(default=(), repr=False)
     request: ApiRequest | None = field(default=None, repr=False)
+    #: the spooled body's file (bodies above the caller's spool threshold); its owner deletes it
+    body_file: str | None = None
+    body_file_size: int = 0
+
+    @property
+    def body_size(self) -> int:
+        """The body's length in bytes, held or spooled."""
+        return self.body_file_size if self.body_file is not None else len(self.response_body)
 
     @property
     def error(self) -> ApiError | None:
@@ -96,7 +105,7 @@ class Exchange:
         status = self.status if self.status is not None else "-"
         return (
             f"<Exchange {self.method} {url} -> {status} {self.kind} "
-            f"{len(self.response_body)} B {self.elapsed * 1000:.0f} ms>"
+            f"{self.body_size} B {self.elapsed * 1000:.0f} ms>"
         )
 
     def to_dict(self, *, body_limit: int | None = 1_000_000) -> dict[str, Any]:
@@ -120,6 +129,8 @@ class Exchange:
             "status": self.status,
             "responseHeaders": [list(p) for p in redact(self.response_headers, self.secrets)],
             "responseBody": _body_dict(self.response_body, self.secrets, body_limit),
+            "responseBodyFile": self.body_file is not None,
+            "responseSize": self.body_size,
             "startedAt": self.started_at,
             "elapsed": self.elapsed,
             "attempts": self.attempts,

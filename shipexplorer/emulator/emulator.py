@@ -125,6 +125,12 @@ class Emulator:
     def app_base(self) -> str:
         return f"{self.base_url}_apps/"
 
+    # Faults
+    def fail_task_polls(self, count: int, kind: str = "429", retry_after: float = 1.0) -> None:
+        """Answer the next ``count`` ``task/status`` requests with a fault: ``"429"`` (with
+        ``Retry-After``), ``"503"`` or ``"drop"`` (the connection cut before the body)."""
+        self.store.task_poll_faults.add(count, kind, retry_after)
+
     # The request record
     def _record(self, request: RecordedRequest) -> None:
         with self._records_lock:

@@ -194,6 +194,9 @@ def package_list(ctx: ApiContext, body: dict[str, Any]) -> Any:
 # Tasks
 @operation("task/status")
 def task_status(ctx: ApiContext, body: dict[str, Any]) -> Any:
+    fault = ctx.store.task_poll_faults.take()
+    if fault is not None:
+        return fault
     task = ctx.store.get_task(body.get("taskId") or body.get("id"))
     return json_reply(envelopes.task_envelope(task, ctx.dialect))
 

@@ -17,6 +17,7 @@ from typing import Any
 from shipexplorer.emulator.envelopes import ApiError
 from shipexplorer.emulator.packages import CATALOGUE
 from shipexplorer.emulator.packages.base import ArgumentError, Package, validate_config
+from shipexplorer.emulator.task_faults import TaskPollFaults
 from shipexplorer.emulator.tasks import Failure, Schedule, Task, iso_utc
 
 DEFAULT_WORKSPACE = "default"
@@ -124,6 +125,7 @@ class Store:
         self.workspaces: dict[str, Workspace] = {}
         self.instances: dict[str, Instance] = {}
         self.tasks: OrderedDict[str, Task] = OrderedDict()
+        self.task_poll_faults = TaskPollFaults()
         self.create_workspace(DEFAULT_WORKSPACE)
 
     def user_json(self) -> dict[str, Any]:

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 #: API operations never recorded: the task tracker polls them many times a second.
 SKIPPED_OPERATIONS = frozenset({"task/status"})
 HISTORY_FILE = "history.sqlite3"
+#: bodies up to this size are compared whole; bigger ones by their first megabyte
+COMPARE_WHOLE_LIMIT = 4 * 1024 * 1024
 _READY_TIMEOUT = 30.0
 
 
@@ -228,9 +230,14 @@ class HistoryService(QObject):
         entry_id: int,
         on_result: Callable[[HistoryEntry | None], None],
         on_error: Callable[[BaseException], None] | None = None,
+        *,
+        whole_body: bool = False,
     ) -> JobHandle:
-        """One entry with its bodies (None when it was deleted meanwhile)."""
-        return self._read(lambda: self.store.get(entry_id), on_result, on_error, None)
+        """One entry with its bodies (None when it was deleted meanwhile). The response body is
+        the row's first megabyte unless ``whole_body`` (a spilled body is then read back)."""
+        return self._read(
+            lambda: self.store.get(entry_id, whole_body=whole_body), on_result, on_error, None
+        )
 
     def filter_values(
         self, on_result: Callable[[dict[str, list[str]]], None], *, key: str | None = None
@@ -251,7 +258,9 @@ class HistoryService(QObject):
         """Both entries (older first) and the diff of their response bodies."""
 
         def work() -> tuple[HistoryEntry, HistoryEntry, BodyDiff]:
-            a, b = self.store.get(first), self.store.get(second)
+            # Whole spilled bodies only up to a size that parses quickly (parsing holds the GIL);
+            # beyond it the first megabyte kept in the row is compared (its note says so).
+            a, b = (self.store.get(i, whole_body=self._small(i)) for i in (first, second))
             if a is None or b is None:
                 raise LookupError("one of the entries was deleted")
             if (b.time, b.id) < (a.time, a.id):
@@ -259,6 +268,11 @@ class HistoryService(QObject):
             return a, b, diff_bodies(a.response_body or b"", b.response_body or b"")
 
         return self._read(work, on_result, on_error, "history-compare")
+
+    def _small(self, entry_id: int) -> bool:
+        with self.store.reading() as db:
+            row = db.execute("SELECT response_size FROM entries WHERE id=?", (entry_id,)).fetchone()
+        return bool(row) and row[0] <= COMPARE_WHOLE_LIMIT
 
     # -- GUI side -------------------------------------------------------------------------------
     def _read_failed(self, exc: BaseException) -> None:

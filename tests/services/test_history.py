@@ -63,7 +63,7 @@ def fetch(qtbot, history: HistoryService, query: HistoryQuery | None = None):
 
 def get(qtbot, history: HistoryService, entry_id: int):
     got: list = []
-    history.get(entry_id, got.append)
+    history.get(entry_id, got.append, whole_body=True)
     qtbot.waitUntil(lambda: bool(got), timeout=5000)
     return got[0]
 

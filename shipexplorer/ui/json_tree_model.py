@@ -250,8 +250,10 @@ class JsonTreeModel(QAbstractItemModel):
         if lookup is not None:
             return lookup(self._doc, paths, done, failed)
         if not self._doc.synchronous:
-            failed("this document cannot look nodes up without the worker pool")
-            return None
+            if self._queries is None:
+                failed("no worker pool to read this document")
+                return None
+            return _ChainedLookup(self._queries, self._doc, paths, done, failed).next()
         try:
             infos = [node_info(self._doc, path) for path in paths]
         except Exception as exc:
@@ -345,6 +347,56 @@ def size_text(info: Any) -> str:
     if info.kind == "string":
         return f"{info.size:,} chars"
     return ""
+
+
+class _ChainedLookup:
+    """NodeInfos of paths in a document read on the pool, through ``children`` alone: one path
+    after another (an array item directly, an object member by scanning its parent's keys)."""
+
+    def __init__(self, queries: Any, doc: Any, paths: list[tuple], done, failed) -> None:
+        self.queries, self.doc, self.paths = queries, doc, [tuple(p) for p in paths]
+        self.done, self.failed = done, failed
+        self.found: list[Any] = []
+        self.start = 0
+        self.handle: Any = None
+        self.cancelled = False
+
+    def cancel(self) -> bool:
+        self.cancelled = True
+        return self.handle.cancel() if self.handle is not None else True
+
+    def next(self) -> _ChainedLookup:
+        if self.cancelled:
+            return self
+        if len(self.found) == len(self.paths):
+            self.done(self.found)
+            return self
+        path = self.paths[len(self.found)]
+        if not path:
+            self._got(self.doc.root())
+            return self
+        key = path[-1]
+        start, count = (key, 1) if isinstance(key, int) else (self.start, BATCH)
+        self.handle = self.queries.children(
+            self.doc, path[:-1], start, count, self._batch, self.failed
+        )
+        return self
+
+    def _batch(self, infos: list[Any]) -> None:
+        key = self.paths[len(self.found)][-1]
+        match = next((info for info in infos if info.key == key), None)
+        if match is not None:
+            self._got(match)
+        elif isinstance(key, int) or not infos:
+            self.failed(f"no node at {_path_text(self.paths[len(self.found)])}")
+        else:
+            self.start += len(infos)
+            self.next()
+
+    def _got(self, info: Any) -> None:
+        self.found.append(info)
+        self.start = 0
+        self.next()
 
 
 def node_info(doc: Any, path: tuple) -> Any:

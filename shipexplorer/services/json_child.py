@@ -12,9 +12,10 @@ macOS and Windows and inside a PyInstaller bundle (where ``sys.executable -m`` w
 entry point must call ``multiprocessing.freeze_support()``), and it does not inherit the parent's
 threads and Qt state as a fork would. Starting it costs ~0.1-0.3 s (a fresh interpreter).
 
-Cancel: each call polls its token while it waits; when set, a shared event asks the child to stop
-its walk (checked every few thousand nodes) and the call returns what was found so far. Close:
-:meth:`ChildDocument.close` (also at garbage collection and, the process being a daemon, at exit).
+Cancel: each call polls its token while it waits; when set, a byte on a second pipe asks the child
+to stop its walk (polled every few thousand nodes) and a search returns what it found so far. Close:
+:meth:`ChildDocument.close` terminates the child at once, whatever it is doing (it holds nothing
+that needs saving); it also happens at garbage collection and, the child being a daemon, at exit.
 
 The JSONPath filter runs on read-only ``Mapping``/``Sequence`` views over the lazy proxies, so a
 filter over 100 MB converts to Python only the nodes it visits, never the whole body.
@@ -64,7 +65,12 @@ class LazyDocument(TreeDocument):
         super().__init__(value)
 
     def _should_stop(self, cancel: CancelToken | None) -> bool:
-        return self._stop.is_set()
+        return self._stop.poll()
+
+    def drain(self) -> None:
+        """Forget stop requests that came after the last call had ended."""
+        while self._stop.poll():
+            self._stop.recv_bytes()
 
     def node(self, path: JsonPath) -> Any:
         value = self._value
@@ -74,7 +80,7 @@ class LazyDocument(TreeDocument):
 
     def tick(self) -> None:
         self._visits += 1
-        if self._visits % 2000 == 0 and self._stop.is_set():
+        if self._visits % 2000 == 0 and self._stop.poll():
             raise Cancelled()
 
     def encode(self, value: Any, indent: int | None) -> Iterator[str]:
@@ -194,6 +200,7 @@ def _serve(conn: Any, stop: Any) -> None:
             return
         if op == "close":
             return
+        doc.drain()
         try:
             result = getattr(doc, op)(*args, **kwargs)
         except Cancelled:
@@ -222,14 +229,15 @@ def _raise_cancelled() -> None:
     raise CallCancelled("Cancelled.")
 
 
-def _shut(process: Any, conn: Any) -> None:
-    with contextlib.suppress(OSError, ValueError):
-        conn.send(("close", (), {}))
+def _shut(process: Any, conn: Any, stop: Any) -> None:
+    process.terminate()
     process.join(1.0)
-    if process.is_alive():
+    if process.is_alive():  # pragma: no cover - SIGTERM is not handled by the child
         process.kill()
         process.join(1.0)
-    conn.close()
+    for end in (conn, stop):
+        with contextlib.suppress(OSError):
+            end.close()
 
 
 class ChildDocument(JsonDocument):
@@ -246,7 +254,7 @@ class ChildDocument(JsonDocument):
         self._stop = stop
         self._root = root
         self._lock = threading.Lock()
-        self._closer = weakref.finalize(self, _shut, process, conn)
+        self._closer = weakref.finalize(self, _shut, process, conn, stop)
 
     @classmethod
     def open(
@@ -261,20 +269,21 @@ class ChildDocument(JsonDocument):
         Raises ``ValueError`` when the body is not JSON, ``api.Cancelled`` when cancelled.
         """
         ours, theirs = _CONTEXT.Pipe()
-        stop = _CONTEXT.Event()
+        stop_reader, stop = _CONTEXT.Pipe(duplex=False)
         process = _CONTEXT.Process(
-            target=_serve, args=(theirs, stop), name="shipexplorer-json", daemon=True
+            target=_serve, args=(theirs, stop_reader), name="shipexplorer-json", daemon=True
         )
         process.start()
         theirs.close()
+        stop_reader.close()
         try:
             ours.send(("path", str(path)) if data is None else ("data", bytes(data)))
             status, value, message = _wait(ours, process, cancel, stop, kill_on_cancel=True)
         except BaseException:
-            _shut(process, ours)
+            _shut(process, ours, stop)
             raise
         if status != "ok":
-            _shut(process, ours)
+            _shut(process, ours, stop)
             raise ValueError(message or "The body is not valid JSON.")
         return cls(process, ours, stop, value)
 
@@ -286,7 +295,6 @@ class ChildDocument(JsonDocument):
         with self._lock:
             if not self._closer.alive:
                 raise ValueError("the document is closed")
-            self._stop.clear()
             self._conn.send((op, args, kwargs))
             status, value, message = _wait(self._conn, self._process, cancel, self._stop)
         if status == "ok":
@@ -321,8 +329,7 @@ class ChildDocument(JsonDocument):
         return vm_hwm(self.pid) if self._closer.alive else None
 
     def close(self) -> None:
-        """Stop the child (waits up to ~1 s, then kills it). Safe to call twice."""
-        self._stop.set()
+        """Terminate the child now (a call waiting on it fails). Safe to call twice."""
         self._closer()
 
 
@@ -338,8 +345,9 @@ def _wait(
         if cancel is not None and cancel.cancelled:
             if kill_on_cancel:
                 _raise_cancelled()
-            stop.set()
             if deadline is None:
+                with contextlib.suppress(OSError):
+                    stop.send_bytes(b"x")
                 deadline = time.monotonic() + _STOP_GRACE
             elif time.monotonic() > deadline:
                 process.kill()

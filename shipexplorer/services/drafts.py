@@ -14,6 +14,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,10 @@ class DraftStore(QObject):
         super().__init__(parent)
         self._pool = pool
         self.folder = Path(folder) if folder is not None else app_paths().data / "drafts"
-        self._pending: dict[str, RequestSpec | None] = {}  # GUI thread only
-        self._queue: dict[Path, bytes | None] = {}  # shared with the worker, under _queue_lock
+        # GUI thread only: a spec, a function giving one (called when the batch is made), or None
+        self._pending: dict[str, RequestSpec | Callable[[], RequestSpec] | None] = {}
+        # shared with the worker, under _queue_lock: a record to write, or None to delete
+        self._queue: dict[Path, dict[str, Any] | None] = {}
         self._queue_lock = threading.Lock()
         self._io_lock = threading.Lock()
         self._seq = 0
@@ -69,6 +72,13 @@ class DraftStore(QObject):
     def update(self, tab_key: str, spec: RequestSpec) -> None:
         """The tab's request changed: written within ``DELAY_MS`` (typing does not postpone it)."""
         self._pending[tab_key] = spec
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def update_later(self, tab_key: str, spec_of: Callable[[], RequestSpec]) -> None:
+        """Like :meth:`update`, but ``spec_of()`` is called only when the draft is written, so a
+        keystroke costs nothing (not even copying a big body out of the editor)."""
+        self._pending[tab_key] = spec_of
         if not self._timer.isActive():
             self._timer.start()
 
@@ -136,15 +146,16 @@ class DraftStore(QObject):
     # -- writing --------------------------------------------------------------------------------
 
     def _enqueue(self) -> None:
-        batch: dict[Path, bytes | None] = {}
-        for key, spec in self._pending.items():
+        batch: dict[Path, dict[str, Any] | None] = {}
+        for key, pending in self._pending.items():
             path = draft_path(self.folder, key)
             self._loaded.discard(path)
-            if spec is None:
+            if pending is None:
                 batch[path] = None
                 continue
+            spec = pending if isinstance(pending, RequestSpec) else pending()
             self._seq += 1
-            record = {
+            batch[path] = {
                 "kind": KIND,
                 "schemaVersion": SCHEMA_VERSION,
                 "tabKey": key,
@@ -152,10 +163,6 @@ class DraftStore(QObject):
                 "order": self._seq,
                 "spec": spec.to_dict(),
             }
-            try:
-                batch[path] = storage.dump_json(record)
-            except ValueError as exc:
-                self.problem.emit(f"A draft could not be saved: {exc}.")
         for path in self._loaded:  # restored drafts no tab took back
             batch.setdefault(path, None)
         self._loaded.clear()
@@ -172,13 +179,13 @@ class DraftStore(QObject):
         with self._io_lock:
             with self._queue_lock:
                 ops, self._queue = self._queue, {}
-            for path, data in ops.items():
+            for path, record in ops.items():
                 try:
-                    if data is None:
+                    if record is None:
                         path.unlink(missing_ok=True)
                     else:
-                        storage.atomic_write_bytes(path, data)
-                except OSError as exc:
+                        storage.atomic_write_bytes(path, storage.dump_json(record))
+                except (OSError, ValueError) as exc:
                     failures.append(f"The draft {path.name} could not be saved: {exc}.")
         return len(ops) - len(failures), failures
 

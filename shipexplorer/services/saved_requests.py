@@ -298,15 +298,16 @@ class SavedRequests(QObject):
         self.changed.emit()
 
     def _watch(self, snapshot: Snapshot) -> None:
+        # Every path is watched afresh: a file replaced by a rename (an atomic write, a git
+        # checkout) is a new inode, which the old watch no longer sees.
         wanted = [str(snapshot.root / f) if f else str(snapshot.root) for f in snapshot.folders]
         wanted += [str(snapshot.root / e.rel) for e in snapshot.entries[:_MAX_WATCHED_FILES]]
-        have = set(self._watcher.directories()) | set(self._watcher.files())
-        stale = [p for p in have if p not in set(wanted)]
-        if stale:
-            self._watcher.removePaths(stale)
-        new = [p for p in wanted if p not in have and os.path.exists(p)]
-        if new:
-            self._watcher.addPaths(new)
+        watched = self._watcher.directories() + self._watcher.files()
+        if watched:
+            self._watcher.removePaths(watched)
+        wanted = [p for p in wanted if os.path.exists(p)]
+        if wanted:
+            self._watcher.addPaths(wanted)
 
     @Slot(str)
     def _on_disk_change(self, _path: str) -> None:

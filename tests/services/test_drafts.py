@@ -138,3 +138,18 @@ def test_a_corrupt_draft_is_moved_aside(qtbot, tmp_path):
     with qtbot.waitSignals([store.problem, store.problem], timeout=1000):
         assert store.load() == []
     assert len(list(tmp_path.glob("*.corrupt-*"))) == 2
+
+
+def test_update_later_reads_the_editor_only_when_writing(qtbot, tmp_path, worker_pool):
+    store = DraftStore(worker_pool, tmp_path)
+    calls = []
+
+    def spec_of() -> RequestSpec:
+        calls.append(1)
+        return RequestSpec(body=f"typed {len(calls)}")
+
+    with qtbot.waitSignal(store.written, timeout=3000):
+        for _ in range(50):  # fifty keystrokes
+            store.update_later("tab", spec_of)
+    assert len(calls) == 1
+    assert [s.body for s in DraftStore(None, tmp_path).load()] == ["typed 1"]

@@ -130,6 +130,11 @@ def test_a_change_on_disk_is_picked_up(qtbot, store):
     qtbot.waitUntil(lambda: store.entry(rel).spec.body == "{}", timeout=5000)
     (store.root / "team" / "Pulled.json").unlink()
     qtbot.waitUntil(lambda: store.entry("team/Pulled.json") is None, timeout=5000)
+    # after our own atomic replace (a new inode), an in-place edit is still seen
+    edit(qtbot, store, store.overwrite, rel, RequestSpec(**{**SPEC.to_dict(), "body": "[1]"}))
+    with open(store.root / rel, "wb") as handle:
+        handle.write(to_bytes(RequestSpec(**{**SPEC.to_dict(), "body": "[2]"})))
+    qtbot.waitUntil(lambda: store.entry(rel).spec.body == "[2]", timeout=5000)
 
 
 def test_chosen_folder_is_remembered(qtbot, tmp_path):
@@ -178,3 +183,21 @@ def test_any_spec_round_trips(spec):
     except ValueError:  # lone surrogates cannot be UTF-8: refused before writing
         return
     assert parse_bytes(raw)[0] == spec
+
+
+def test_an_imported_curl_with_a_key_leaves_it_nowhere(qtbot, store, tmp_path):
+    from shipexplorer.api.curl_import import parse_curl
+    from shipexplorer.services.drafts import DraftStore
+
+    canary = "ss-CANARY-curl-77"
+    command = (
+        f"curl -X POST http://127.0.0.1:1/ws/t-echo/echo -H 'Authorization: Bearer {canary}' "
+        """-H 'Content-Type: application/json' --data-raw '{"a": 1}'"""
+    )
+    spec = RequestSpec(**parse_curl(command))
+    assert (spec.instance, spec.method) == ("t-echo", "echo")
+    edit(qtbot, store, store.save, spec, "imported")
+    drafts = DraftStore(None, tmp_path / "drafts")
+    drafts.update("tab", spec)
+    drafts.flush()
+    assert assert_not_in_files(canary, [store.root, tmp_path / "drafts"]) == 2

@@ -46,6 +46,14 @@ class SavedRequestError(Exception):
     """An edit was refused or failed; the message is one sentence for the user."""
 
 
+class NameTakenError(SavedRequestError):
+    """A request of that name is already in that folder; ``rel`` is its file."""
+
+    def __init__(self, message: str, rel: str) -> None:
+        super().__init__(message)
+        self.rel = rel
+
+
 @dataclass(frozen=True)
 class RequestSpec:
     """A request as the user wrote it: what the saved files, drafts and tabs hold.
@@ -338,9 +346,9 @@ class SavedRequests(QObject):
         rel = f"{folder.strip('/')}/{file_name(spec.name)}".lstrip("/")
         path = self._path(rel)
         if path.exists():
-            raise SavedRequestError(
-                f"A saved request named “{spec.name}” already exists in "
-                f"{('folder “' + folder + '”') if folder else 'the top folder'}."
+            where = f"folder “{folder}”" if folder else "the top folder"
+            raise NameTakenError(
+                f"A saved request named “{spec.name}” already exists in {where}.", rel
             )
         self._write(path, spec)
         return rel

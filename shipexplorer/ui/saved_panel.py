@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from shipexplorer.services.saved_requests import (
+    NameTakenError,
     RequestSpec,
     SavedEntry,
     SavedRequestError,
     SavedRequests,
     Snapshot,
-    file_name,
 )
 
 REL_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -302,11 +302,14 @@ class SavedRequestsPanel(QDockWidget):
         spec = RequestSpec(**{**spec.to_dict(), "name": name})
         try:
             rel = self.store.save(spec, folder)
-        except SavedRequestError as exc:
-            if "already exists" not in str(exc) or not self.confirm(f"{exc} Replace it?"):
+        except NameTakenError as exc:
+            if not self.confirm(f"{exc} Replace it?"):
                 self.show_message(str(exc))
                 return None
-            rel = self._run(self.store.overwrite, f"{folder}/{file_name(name)}".lstrip("/"), spec)
+            rel = self._run(self.store.overwrite, exc.rel, spec)
+        except SavedRequestError as exc:
+            self.show_message(str(exc))
+            return None
         self.show_message(f"Saved “{name}”." if rel else self.message.text())
         return rel
 

@@ -135,9 +135,9 @@ def test_base_types(kind, expected):
 # -- from a real __dir__ ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def specs(emulator) -> dict[str, MethodSpec]:
-    """``package.method`` -> MethodSpec, from the emulator's own ``__dir__`` answers."""
+def describe_packages(emulator, packages=("greeter", "slow-job", "faults")) -> dict:
+    """``package`` -> PackageSpec, from the emulator's own ``__dir__`` answers (also used by the
+    editor and form tests)."""
     workspace = f"ws-{uuid.uuid4().hex[:8]}"
     api = SteamshipClient(
         ConnectionSettings(
@@ -149,14 +149,19 @@ def specs(emulator) -> dict[str, MethodSpec]:
     )
     try:
         api.workspace_create(workspace)
-        found = {}
-        for package in ("greeter", "slow-job", "faults"):
-            instance = api.instance_create(package, package).value
-            for spec in api.describe(instance).value.methods:
-                found[f"{package}.{spec.path}"] = spec
-        return found
+        return {p: api.describe(api.instance_create(p, p).value).value for p in packages}
     finally:
         api.close()
+
+
+@pytest.fixture(scope="module")
+def specs(emulator) -> dict[str, MethodSpec]:
+    """``package.method`` -> MethodSpec."""
+    return {
+        f"{package}.{method.path}": method
+        for package, spec in describe_packages(emulator).items()
+        for method in spec.methods
+    }
 
 
 def test_skeletons_from_real_dir(specs):

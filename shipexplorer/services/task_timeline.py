@@ -2,7 +2,8 @@
 
 Pure Python (no Qt), shared by the tracker (which fills it in) and the task panel (which shows it).
 :meth:`TrackedTask.to_dict` is what is persisted: ids, profile and workspace names, origin and
-timeline, never a key or any connection setting beyond names.
+timeline, never a key or any connection setting beyond names. :func:`save_tasks` and
+:func:`load_tasks` write and read the list (a versioned JSON file; a corrupt one is moved aside).
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import json
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from shipexplorer.services.storage import ReadStatus, atomic_write_json, read_versioned_json
 
 WATCHING, RECONNECTING, STOPPED, ENDED, UNKNOWN = (
     "watching",
@@ -266,3 +270,44 @@ def _persistable_output(output: Any) -> Any:
     except (TypeError, ValueError):
         return None
     return output if len(text) <= MAX_PERSISTED_OUTPUT else None
+
+
+# -- the saved list -----------------------------------------------------------------------------
+STORE_KIND = "tracked-tasks"
+STORE_VERSION = 1
+
+
+def save_tasks(path: Path, records: list[dict[str, Any]]) -> None:
+    """Write :meth:`TrackedTask.to_dict` records to ``path`` atomically (a worker's job)."""
+    atomic_write_json(
+        path, {"kind": STORE_KIND, "schemaVersion": STORE_VERSION, "tasks": list(records)}
+    )
+
+
+def load_tasks(path: Path) -> tuple[list[TrackedTask], str | None, bool]:
+    """The saved tasks, a sentence about any problem (or None), and whether the file is read-only
+    (written by a newer version). A corrupt file is moved aside; unusable records are skipped."""
+    read = read_versioned_json(path, kind=STORE_KIND, current_version=STORE_VERSION)
+    if read.status in (ReadStatus.MISSING, ReadStatus.CORRUPT, ReadStatus.UNREADABLE):
+        return [], read.message, False
+    data = read.data or {}
+    items = data.get("tasks")
+    if not isinstance(items, list):
+        items = []
+    tasks: list[TrackedTask] = []
+    seen: set[str] = set()
+    skipped = 0
+    for item in items:
+        try:
+            task = TrackedTask.from_dict(item)
+        except ValueError:
+            skipped += 1
+            continue
+        if task.task_id not in seen:
+            seen.add(task.task_id)
+            tasks.append(task)
+    message = read.message
+    if skipped:
+        note = f"{skipped} unreadable tracked task(s) in {path} were skipped."
+        message = f"{message} {note}" if message else note
+    return tasks, message, read.status is ReadStatus.NEWER

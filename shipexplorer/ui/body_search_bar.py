@@ -117,7 +117,7 @@ class BodySearchBar(QWidget):
         self._searched: str | None = None  # the text the current results are for
         self._paths: list[tuple] = []
         self._filtered: list[tuple] | None = None
-        self._count = 0
+        self._count: int | None = 0  # None: still being counted
         self._position = -1
         self._wanted_row: int | None = None
         self.set_mode(NONE)
@@ -146,6 +146,9 @@ class BodySearchBar(QWidget):
         """A new body: forget the results of the last one."""
         self._doc, self._source = doc, source
         self._filtered = None
+        self.filter_field.blockSignals(True)
+        self.filter_field.clear()  # a filter belongs to the body it narrowed
+        self.filter_field.blockSignals(False)
         self.filter_label.setText("")
         show_error(self.filter_error, None, self.filter_field)
         self._forget()
@@ -233,8 +236,11 @@ class BodySearchBar(QWidget):
                     self._count = count
                     if self._position < 0 and self._raw.match() is not None and direction < 0:
                         self._position = count - 1  # the first jump went backwards
+                    elif count:
+                        self._position %= count
                     self._show_count()
 
+            self._count = None
             self._call("text_count", self._source, text, counted)
             self._raw_jump(direction)
         else:
@@ -248,6 +254,10 @@ class BodySearchBar(QWidget):
         return None
 
     def _show_count(self) -> None:
+        if self._count is None:
+            shown = f"Match {self._position + 1:,}" if self._position >= 0 else "Searching"
+            self.count_label.setText(f"{shown} (counting…)")
+            return
         if self._count == 0:
             self.count_label.setText("No matches")
             return
@@ -329,8 +339,8 @@ class BodySearchBar(QWidget):
         self._raw.go_to(line, column, len(self.search_field.text()))
         if self._count:
             self._position = (self._position + direction) % self._count
-        else:
-            self._position = 0 if direction > 0 else -1
+        elif self._count is None:  # not counted yet: only a forward jump from the start is known
+            self._position = self._position + 1 if direction > 0 else -1
         self._show_count()
 
     # text widgets

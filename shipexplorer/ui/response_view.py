@@ -62,7 +62,7 @@ TREE_TAB, RAW_TAB, PRETTY_TAB, RENDERED_TAB = range(4)
 EAGER_PRETTY_CHARS = 20_000
 #: Characters put in a text widget per event-loop turn: plain text with JSON highlighting costs
 #: about 6 ms per 10k characters here, markdown about 15 ms per 10k.
-TEXT_CHUNK = 16_000
+TEXT_CHUNK = 10_000
 MARKDOWN_CHUNK = 6_000
 #: Raw text of bodies held in memory up to this size is indexed on the GUI thread when needed.
 RAW_INDEX_BYTES = 2_000_000

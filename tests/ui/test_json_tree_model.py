@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import QModelIndex, Qt
 
 from shipexplorer.services.json_document import PyDocument
@@ -196,3 +198,57 @@ def test_node_info_finds_object_members_through_children():
     doc = ChildrenOnly({"a": {f"k{i}": i for i in range(1200)}})
     assert node_info(doc, ("a", "k1100")).preview == "1100"
     assert node_info(doc, ()).kind == "object"
+
+
+def test_a_child_process_document_answers_later_through_the_pool(qtbot, worker_pool, tmp_path):
+    from shipexplorer.services.document_queries import DocumentQueries
+    from shipexplorer.services.json_document import open_document
+
+    path = tmp_path / "big.json"
+    value = {"items": [{"name": f"n{i}"} for i in range(1200)], "owner": "Ada"}
+    path.write_text(json.dumps(value))
+    doc = open_document(path=path, threshold=100)
+    assert not doc.synchronous
+    try:
+        model = JsonTreeModel(DocumentQueries(worker_pool))
+        model.set_document(doc)
+        model.fetchMore(QModelIndex())
+        assert model.rowCount() == 0  # nothing waited for on this thread
+        qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=5000)
+        items = model.index(0, 0)
+        model.fetchMore(items)
+        qtbot.waitUntil(lambda: model.rowCount(items) == BATCH, timeout=5000)
+        model.set_matches([("owner",), ("items", 1100, "name"), ("items", 7)])
+        model.fetchMore(QModelIndex())
+        qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=5000)
+        assert _texts(model) == ["$.owner", "$.items[1100].name", "$.items[7]"]
+        assert _texts(model, column=1) == ['"Ada"', '"n1100"', "{1 key}"]
+    finally:
+        doc.close()
+        qtbot.waitUntil(lambda: worker_pool.active_jobs() == 0, timeout=5000)
+
+
+def test_copy_value_path_and_pointer(qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    from shipexplorer.ui.json_tree_view import JsonTreeView
+
+    view = JsonTreeView()
+    qtbot.addWidget(view)
+    view.tree_model.set_document(PyDocument({"a b": [{"c/d": 1}]}))
+    view.show()
+    qtbot.waitUntil(lambda: view.tree_model.rowCount() == 1)
+    top = view.tree_model.index(0, 0)
+    view.expand(top)
+    qtbot.waitUntil(lambda: view.tree_model.rowCount(top) == 1)
+    view.setCurrentIndex(view.tree_model.index(0, 0, top))
+    messages: list[str] = []
+    view.message.connect(messages.append)
+    clipboard = QGuiApplication.clipboard()
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert json.loads(clipboard.text()) == {"c/d": 1}
+    view.copy_path_action.trigger()
+    assert clipboard.text() == "$['a b'][0]"
+    view.copy_pointer_action.trigger()
+    assert clipboard.text() == "/a b/0"
+    assert messages[-1] == "Copied the pointer /a b/0."

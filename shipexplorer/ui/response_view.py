@@ -49,6 +49,7 @@ from shipexplorer.services.presentation import (
     IMAGE,
     JSON,
     MARKDOWN,
+    TASK,
     Presentation,
     format_size,
 )
@@ -403,7 +404,9 @@ class ResponseView(QWidget):
         self.views.setTabEnabled(RENDERED_TAB, rendered)
         if p.kind == BYTES:
             self.info_label.setText("A binary body: use Save body to file… to keep all of it.")
-        if document is not None:
+        if p.kind == TASK:  # the task's id and state first; its output is in the Tree
+            self._pick(PRETTY_TAB)
+        elif document is not None:
             self._pick(TREE_TAB)
         elif rendered:
             self._pick(RENDERED_TAB)

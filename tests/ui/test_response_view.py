@@ -86,6 +86,9 @@ def test_each_kind_picks_its_view(view):
     assert view.current_view() == "Raw"
     assert view.raw_view.line_text(0).startswith("1,024 bytes")
     assert view.save_button.isEnabled() and "Save body" in view.info_label.text()
+    task = presentation("task", "A task was started.\nTask id: t1", document=PyDocument({"a": 1}))
+    view.show_presentation(task)
+    assert view.current_view() == "Pretty" and view.views.isTabEnabled(rv.TREE_TAB)
     view.show_presentation(presentation("error", "It failed.", error_title="x"))
     assert view.current_view() == "Pretty" and view.body_text() == "It failed."
     assert not view.save_button.isEnabled()

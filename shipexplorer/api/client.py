@@ -29,7 +29,7 @@ import httpx
 from .. import __version__
 from .decode import decode
 from .errors import Cancelled, InsecureTransportError
-from .exchange import Exchange
+from .exchange import Exchange, discard_body_file
 from .models import PackageInstance
 from .operations import Operations, Result
 from .redact import redact
@@ -426,13 +426,6 @@ def _spool_file(folder: str | Path | None):
         Path(folder).mkdir(parents=True, exist_ok=True, mode=0o700)
     # mkstemp's file is private to this user (mode 0600)
     return tempfile.NamedTemporaryFile(prefix="body-", suffix=".part", dir=folder, delete=False)
-
-
-def discard_body_file(exchange: Exchange) -> None:
-    """Delete the exchange's spooled body file (if any); safe to call twice."""
-    if exchange.body_file is not None:
-        with contextlib.suppress(OSError):
-            os.unlink(exchange.body_file)
 
 
 __all__ = ["USER_AGENT", "Result", "SteamshipClient", "discard_body_file"]

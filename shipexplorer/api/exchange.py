@@ -10,6 +10,8 @@ is in the file ``body_file`` (``response_body`` stays empty).
 from __future__ import annotations
 
 import base64
+import contextlib
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -137,6 +139,13 @@ class Exchange:
             "packageCall": self.package_call,
             "outcome": redact_tree(outcome, self.secrets),
         }
+
+
+def discard_body_file(exchange: Exchange) -> None:
+    """Delete the exchange's spooled body file (if any); safe to call twice."""
+    if exchange.body_file is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(exchange.body_file)
 
 
 def redact_tree(value: Any, secrets: tuple[str, ...]) -> Any:

@@ -5,12 +5,25 @@ returned or raised into a :class:`Presentation` (status line, elapsed time, size
 and the body as the view shows it: pretty JSON, text, image bytes, a hex summary, a task summary, or
 an error in words). Neither ever raises, whatever the body or content type; big bodies are cut to
 :data:`MAX_SHOWN_CHARS` for display (the whole body stays in ``raw`` for "Save to file…").
+
+For the Tree and Raw views a presentation also carries a :class:`~.json_document.JsonDocument` (JSON
+bodies, a task's JSON output) and a :class:`~.text_source.TextSource` (every text body). For bodies
+under the spool threshold both are built here from memory. A spooled body (above the threshold:
+``raw`` is None, ``body_file`` names the file) is opened by :func:`~.spooled_body.open_spooled`, on
+a worker: its JSON goes to a child process and the Pretty text is the pretty-printed first part.
+
+Lifetime: :meth:`Presentation.close` closes the document (ending its child process), the text source
+and deletes the spooled file. Copies made with ``dataclasses.replace`` share these resources; when
+the last copy is garbage-collected, or at exit, they are released anyway.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http
 import json
+import os
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +41,8 @@ from shipexplorer.api import (
     redact,
 )
 from shipexplorer.services.error_advice import what_to_check
+from shipexplorer.services.json_document import JsonDocument, PyDocument
+from shipexplorer.services.text_source import TextSource
 
 #: The most characters put in the body view (setPlainText of 150k characters takes about 12 ms;
 #: 2M took 150 ms, a visible stall); the rest is left to "Save to file…".
@@ -70,6 +85,31 @@ class TaskSummary:
         return "\n".join(lines)
 
 
+def _release(items: list[Any]) -> None:
+    for thing in items:
+        if isinstance(thing, str):
+            with contextlib.suppress(OSError):
+                os.unlink(thing)
+        else:
+            with contextlib.suppress(Exception):
+                thing.close()
+    items.clear()
+
+
+class _Resources:
+    """What a presentation holds outside Python objects (documents, text sources, spooled files);
+    released once: on close, when the last presentation sharing them is collected, or at exit."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self.finalizer = weakref.finalize(self, _release, self.items)
+
+    def adopt(self, *things: Any) -> None:
+        for thing in things:
+            if thing is not None and not any(thing is item for item in self.items):
+                self.items.append(thing)
+
+
 @dataclass(frozen=True)
 class Presentation:
     """Everything the response view shows for one answer or failure.
@@ -96,6 +136,29 @@ class Presentation:
     truncated: bool = False
     #: the image already decoded off the GUI thread (a QImage, set by the request runner)
     decoded_image: Any = field(default=None, repr=False, compare=False)
+    #: JSON bodies (and a task's JSON output): what the Tree view and the filter browse
+    document: JsonDocument | None = field(default=None, repr=False, compare=False)
+    #: every body with text: the exact raw text, line by line (the Raw view)
+    text_source: TextSource | None = field(default=None, repr=False, compare=False)
+    #: the spooled body's file when the body was above the threshold (``raw`` is None then)
+    body_file: str | None = None
+    #: why the Pretty view shows only part of the body, in words ("" when it shows all of it)
+    shown_note: str = ""
+    _resources: _Resources | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        owned = (self.document, self.text_source, self.body_file)
+        if any(thing is not None for thing in owned):
+            if self._resources is None:
+                object.__setattr__(self, "_resources", _Resources())
+            self._resources.adopt(*owned)
+
+    def close(self) -> None:
+        """Close the document (its child process), the text source; delete the spooled file.
+
+        Safe to call twice; copies made with ``replace`` share (and so also close) them."""
+        if self._resources is not None:
+            self._resources.finalizer()
 
     @property
     def ok(self) -> bool:
@@ -202,7 +265,7 @@ def _base(exchange: Exchange | None) -> dict[str, Any]:
     return {
         "status": exchange.status,
         "elapsed": exchange.elapsed,
-        "size": len(exchange.response_body or b""),
+        "size": exchange.body_size,
         "headers": _headers(exchange),
         "request_line": redact(f"{exchange.method} {exchange.url}", exchange.secrets),
         "request_headers": redact(exchange.request_headers, exchange.secrets),
@@ -222,35 +285,67 @@ def present_result(result: Any) -> Presentation:
         )
 
 
+def _text_source(raw: bytes | None) -> TextSource | None:
+    return None if raw is None else TextSource.from_bytes(raw)
+
+
 def _present_result(result: Any) -> Presentation:
     exchange: Exchange | None = getattr(result, "exchange", None)
     base = _base(exchange)
     line = status_text(base["status"])
     secrets = exchange.secrets if exchange is not None else ()
+    raw = exchange.response_body if exchange is not None else None
     task = getattr(result, "task", None)
+    data = getattr(result, "value", None)
+    if exchange is not None and exchange.body_file is not None and task is None and data:
+        return _present_spooled(exchange, data, line, base)
     if task is not None:
         summary = _task_summary(task)
         text = summary.text()
-        data = getattr(result, "value", None)
+        document = None
         if data is not None and getattr(data, "kind", None) == "json":
             text += "\n\nData:\n" + pretty_json(data.value)
+            document = PyDocument(data.value)
         text, cut = _cut(redact(text, secrets))
-        return Presentation(TASK, line, body_text=text, task=summary, truncated=cut, **base)
-    data = getattr(result, "value", None)
+        return Presentation(
+            TASK,
+            line,
+            body_text=text,
+            task=summary,
+            truncated=cut,
+            raw=raw or None,
+            document=document,
+            text_source=_text_source(raw or None),
+            **base,
+        )
     if data is None:
         return Presentation(EMPTY, line, body_text="(no body)", **base)
     kind, mime, value = data.kind, data.mime_type, data.value
     if kind == "json":
         text, cut = _cut(pretty_json(value))
-        raw = exchange.response_body if exchange is not None else None
         return Presentation(
-            JSON, line, body_text=text, mime_type=mime, raw=raw, truncated=cut, **base
+            JSON,
+            line,
+            body_text=text,
+            mime_type=mime,
+            raw=raw,
+            truncated=cut,
+            document=PyDocument(value),
+            text_source=_text_source(raw),
+            **base,
         )
     if kind in ("text", "markdown", "html"):
         text, cut = _cut(value if isinstance(value, str) else str(value))
-        raw = exchange.response_body if exchange is not None else text.encode()
+        raw = raw if exchange is not None else text.encode()
         return Presentation(
-            kind, line, body_text=text, mime_type=mime, raw=raw, truncated=cut, **base
+            kind,
+            line,
+            body_text=text,
+            mime_type=mime,
+            raw=raw,
+            truncated=cut,
+            text_source=_text_source(raw),
+            **base,
         )
     body = value if isinstance(value, (bytes, bytearray)) else str(value).encode()
     body = bytes(body)
@@ -262,6 +357,68 @@ def _present_result(result: Any) -> Presentation:
     return Presentation(
         BYTES, line, body_text=hex_summary(body, mime), mime_type=mime, raw=body, **base
     )
+
+
+def _present_spooled(exchange: Exchange, data: Any, line: str, base: dict) -> Presentation:
+    """A body in a file: what can be said without reading it all (then see
+    :func:`~.spooled_body.open_spooled`)."""
+    path, mime, size = exchange.body_file, data.mime_type, exchange.body_size
+    common = {"mime_type": mime, "body_file": path, **base}
+    if data.kind in (JSON, TEXT, MARKDOWN, HTML):
+        note = f"Opening {format_size(size)}…"
+        return Presentation(data.kind, line, body_text=note, truncated=True, **common)
+    with open(path, "rb") as handle:  # type: ignore[arg-type]
+        if (mime or "").lower() in IMAGE_TYPES:
+            body = handle.read()
+            caption = f"{mime} image, {format_size(len(body))}"
+            return Presentation(IMAGE, line, body_text=caption, image=body, **common)
+        head = handle.read(HEX_PREVIEW_BYTES)
+    text = hex_summary(head, mime).replace(f"{len(head):,} bytes", f"{size:,} bytes", 1)
+    if size > len(head):
+        text += f"\n… {size - len(head):,} more bytes: use Save to file… to keep them."
+    return Presentation(BYTES, line, body_text=text, **common)
+
+
+def present_value(value: Any, *, title: str = "Task output") -> Presentation:
+    """A value (a task's output) as the response viewer shows it: JSON with its document and text,
+    a string as text, bytes as a hex summary. Pure; call on a worker when it may be big."""
+    try:
+        if isinstance(value, (bytes, bytearray)):
+            body = bytes(value)
+            return Presentation(BYTES, title, body_text=hex_summary(body, None), raw=body)
+        if isinstance(value, str):
+            raw = value.encode("utf-8", errors="replace")
+            text, cut = _cut(value)
+            return Presentation(
+                TEXT,
+                title,
+                body_text=text,
+                raw=raw,
+                size=len(raw),
+                truncated=cut,
+                text_source=TextSource.from_bytes(raw),
+            )
+        full = json.dumps(value, indent=2, ensure_ascii=False)
+        raw = full.encode("utf-8", errors="replace")
+        text, cut = _cut(full)
+        return Presentation(
+            JSON,
+            title,
+            body_text=text,
+            raw=raw,
+            size=len(raw),
+            truncated=cut,
+            mime_type="application/json",
+            document=PyDocument(value),
+            text_source=TextSource.from_bytes(raw),
+        )
+    except Exception as exc:
+        return Presentation(
+            ERROR,
+            title,
+            body_text=f"Could not show the value ({type(exc).__name__}: {exc}).",
+            error_title="display error",
+        )
 
 
 def present_error(error: BaseException) -> Presentation:
@@ -334,6 +491,7 @@ __all__ = [
     "hex_summary",
     "present_error",
     "present_result",
+    "present_value",
     "pretty_json",
     "status_text",
 ]

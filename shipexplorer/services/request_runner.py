@@ -5,11 +5,23 @@ before anything is sent, with "line L, column C: message"), then invokes the met
 The answer, or the error, is turned into a :class:`~.presentation.Presentation` on the worker, so
 the GUI thread only shows it. Cancelling sets the job's token, which aborts the HTTP exchange at
 once; a late answer of a cancelled request is dropped by the pool.
+
+Big answers: the body is read as a stream (``progress`` reports it, at most ~20 times a second);
+above ``spool_threshold`` bytes it goes to a temporary file in the cache folder's ``spool`` folder,
+and its views are opened on the worker before ``finished`` (the JSON in a child process, see
+:mod:`~.spooled_body`). The receiver of ``finished`` owns the presentation: it calls
+:meth:`Presentation.close` when it stops showing it (which ends the child process and deletes the
+file; garbage collection and exit do it otherwise).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -19,13 +31,17 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from shipexplorer.api import Cancelled, InstanceRef, PackageInstance
+from shipexplorer.api.exchange import discard_body_file
 from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.json_document import SPOOL_THRESHOLD
+from shipexplorer.services.paths import app_paths
 from shipexplorer.services.presentation import (
     IMAGE,
     Presentation,
     present_error,
     present_result,
 )
+from shipexplorer.services.spooled_body import open_spooled
 from shipexplorer.services.storage import atomic_write_bytes
 from shipexplorer.services.workers import JobHandle, WorkerPool
 
@@ -68,6 +84,8 @@ class RequestRunner(QObject):
         cancelled(int): the request was cancelled (its HTTP exchange aborted).
         inFlightChanged(int): how many requests are in flight now.
         saved(str, str): "Save to file…" ended: the path, and "" or an error message.
+        progress(int, int, int): request id, bytes received, total (-1 when unknown); at most
+            ~20 a second per request, and the last one when the body is complete.
     """
 
     started = Signal(int)
@@ -76,13 +94,22 @@ class RequestRunner(QObject):
     cancelled = Signal(int)
     inFlightChanged = Signal(int)
     saved = Signal(str, str)
+    progress = Signal(int, int, int)
 
     def __init__(
-        self, clients: ClientProvider, pool: WorkerPool, parent: QObject | None = None
+        self,
+        clients: ClientProvider,
+        pool: WorkerPool,
+        parent: QObject | None = None,
+        *,
+        spool_threshold: int = SPOOL_THRESHOLD,
+        spool_dir: str | Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._clients = clients
         self._pool = pool
+        self.spool_threshold = spool_threshold
+        self.spool_dir = Path(spool_dir) if spool_dir else app_paths().cache / "spool"
         self._jobs: dict[int, JobHandle] = {}
         self._next_id = 1
 
@@ -114,17 +141,38 @@ class RequestRunner(QObject):
         self._next_id += 1
         clients = self._clients
 
-        def call(token, _progress) -> tuple[bool, Presentation]:
+        threshold, folder = self.spool_threshold, self.spool_dir
+
+        def call(token, progress) -> tuple[bool, Presentation]:
+            from shipexplorer.api.operations import Result  # loads httpx: not at window start
+
             client = clients.client_for(settings)
             try:
-                result = client.invoke(
-                    instance, method, args, verb=verb, cancel=token, deadline=deadline
-                )
-            except Cancelled:
-                raise
-            except Exception as exc:  # every failure is shown in words
+                request = client.invoke_request(instance, method, args, verb=verb)
+            except Exception as exc:
                 return False, present_error(exc)
-            return True, _with_decoded_image(present_result(result))
+            exchange = client.send(
+                request,
+                cancel=token,
+                deadline=deadline,
+                on_progress=_throttled(progress),
+                spool_threshold=threshold,
+                spool_dir=folder,
+            )
+            if exchange.error is not None:
+                discard_body_file(exchange)
+                if isinstance(exchange.error, Cancelled):
+                    raise exchange.error
+                return False, present_error(exchange.error)
+            result = Result(exchange.outcome.data if exchange.outcome else None, exchange)
+            presentation = present_result(result)
+            if exchange.body_file is not None and presentation.body_file is None:
+                discard_body_file(exchange)  # not shown from the file (e.g. an error display)
+            presentation = open_spooled(presentation, cancel=token, threshold=threshold)
+            if token.cancelled:
+                presentation.close()
+                raise Cancelled("Cancelled.")
+            return True, _with_decoded_image(presentation)
 
         self._jobs[request_id] = self._pool.submit(
             call,
@@ -132,6 +180,7 @@ class RequestRunner(QObject):
             on_result=lambda outcome: self._done(request_id, outcome),
             on_error=lambda exc: self._error(request_id, exc),
             on_cancelled=lambda: self._cancelled(request_id),
+            on_progress=lambda value: self.progress.emit(request_id, *value),
         )
         self.inFlightChanged.emit(len(self._jobs))
         return request_id
@@ -156,6 +205,26 @@ class RequestRunner(QObject):
             on_error=lambda exc: self.saved.emit(path, f"Could not save {path}: {exc}"),
         )
 
+    def save_presentation(self, p: Presentation, path: str) -> None:
+        """Write the whole body of ``p`` to ``path`` on the pool (its bytes, or a copy of its
+        spooled file), atomically; ``saved`` reports the end."""
+        if p.raw is None and p.body_file is None and p.image is None:
+            self.saved.emit(path, f"Could not save {path}: there is no body to save.")
+            return
+        data, source = (p.raw if p.raw is not None else p.image), p.body_file
+
+        def write(token, _progress) -> None:
+            if data is not None:
+                atomic_write_bytes(Path(path), data)
+            else:
+                copy_file_atomically(Path(source), Path(path), cancel=token)
+
+        self._pool.submit(
+            write,
+            on_result=lambda _: self.saved.emit(path, ""),
+            on_error=lambda exc: self.saved.emit(path, f"Could not save {path}: {exc}"),
+        )
+
     # -- outcomes (GUI thread) ------------------------------------------------------------------
 
     def _end(self, request_id: int, emit: Callable[[], None]) -> None:
@@ -174,3 +243,41 @@ class RequestRunner(QObject):
 
     def _cancelled(self, request_id: int) -> None:
         self._end(request_id, lambda: self.cancelled.emit(request_id))
+
+
+def _throttled(progress: Callable[[object], None]) -> Callable[[int, int | None], None]:
+    """The client's progress hook, passed on at most every 50 ms (and when complete)."""
+    last = 0.0
+
+    def report(received: int, total: int | None) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= 0.05 or (total is not None and received >= total):
+            last = now
+            progress((received, -1 if total is None else total))
+
+    return report
+
+
+def copy_file_atomically(source: Path, target: Path, *, cancel=None) -> None:
+    """Copy ``source`` over ``target`` all at once (a temporary file beside it, fsynced, renamed),
+    in chunks so a cancel stops it; on failure ``target`` is left as it was."""
+    if target.is_symlink():
+        target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            while chunk := src.read(1 << 20):
+                if cancel is not None and cancel.cancelled:
+                    raise Cancelled("Cancelled.")
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(OSError):
+            shutil.copymode(target, temp)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise

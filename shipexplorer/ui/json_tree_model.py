@@ -350,8 +350,11 @@ def size_text(info: Any) -> str:
 
 
 class _ChainedLookup:
-    """NodeInfos of paths in a document read on the pool, through ``children`` alone: one path
-    after another (an array item directly, an object member by scanning its parent's keys)."""
+    """NodeInfos of paths in a document read on the pool, through ``children`` alone.
+
+    One read serves every following path under the same parent that it holds: array items are
+    read from the first wanted index on (up to BATCH), object members by scanning the parent's
+    keys batch after batch."""
 
     def __init__(self, queries: Any, doc: Any, paths: list[tuple], done, failed) -> None:
         self.queries, self.doc, self.paths = queries, doc, [tuple(p) for p in paths]
@@ -366,36 +369,38 @@ class _ChainedLookup:
         return self.handle.cancel() if self.handle is not None else True
 
     def next(self) -> _ChainedLookup:
-        if self.cancelled:
-            return self
-        if len(self.found) == len(self.paths):
+        while not self.cancelled and len(self.found) < len(self.paths):
+            path = self.paths[len(self.found)]
+            if path:
+                key = path[-1]
+                start = key if isinstance(key, int) else self.start
+                self.handle = self.queries.children(
+                    self.doc, path[:-1], start, BATCH, self._batch, self.failed
+                )
+                return self
+            self.found.append(self.doc.root())
+        if not self.cancelled:
             self.done(self.found)
-            return self
-        path = self.paths[len(self.found)]
-        if not path:
-            self._got(self.doc.root())
-            return self
-        key = path[-1]
-        start, count = (key, 1) if isinstance(key, int) else (self.start, BATCH)
-        self.handle = self.queries.children(
-            self.doc, path[:-1], start, count, self._batch, self.failed
-        )
         return self
 
     def _batch(self, infos: list[Any]) -> None:
-        key = self.paths[len(self.found)][-1]
-        match = next((info for info in infos if info.key == key), None)
-        if match is not None:
-            self._got(match)
-        elif isinstance(key, int) or not infos:
-            self.failed(f"no node at {_path_text(self.paths[len(self.found)])}")
+        if self.cancelled:
+            return
+        path = self.paths[len(self.found)]
+        by_key = {info.key: info for info in infos}
+        if path[-1] not in by_key:
+            if isinstance(path[-1], int) or not infos:
+                self.failed(f"no node at {_path_text(path)}")
+                return
+            self.start += len(infos)  # an object member further on: read the next batch
         else:
-            self.start += len(infos)
-            self.next()
-
-    def _got(self, info: Any) -> None:
-        self.found.append(info)
-        self.start = 0
+            parent = path[:-1]
+            while len(self.found) < len(self.paths):
+                wanted = self.paths[len(self.found)]
+                if not wanted or wanted[:-1] != parent or wanted[-1] not in by_key:
+                    break
+                self.found.append(by_key[wanted[-1]])
+            self.start = 0
         self.next()
 
 

@@ -13,6 +13,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, 
 
 from shipexplorer.ui.json_tree_model import KEY, VALUE, JsonTreeModel
 
+#: JsonDocument.value_json stops after this many characters (its default limit)
+COPY_LIMIT = 10_000_000
+
 
 class JsonTreeView(QTreeView):
     """A lazy JSON tree.
@@ -99,7 +102,12 @@ class JsonTreeView(QTreeView):
 
         def done(text: str) -> None:
             QGuiApplication.clipboard().setText(text)
-            self.message.emit(f"Copied the value ({len(text):,} characters).")
+            cut = (
+                " (cut there: use Save body to file… for all of it)"
+                if len(text) >= COPY_LIMIT
+                else ""
+            )
+            self.message.emit(f"Copied the value ({len(text):,} characters{cut}).")
 
         def failed(error: str) -> None:
             self.message.emit(f"Could not copy the value: {error}")

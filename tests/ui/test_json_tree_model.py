@@ -252,3 +252,41 @@ def test_copy_value_path_and_pointer(qtbot):
     view.copy_pointer_action.trigger()
     assert clipboard.text() == "/a b/0"
     assert messages[-1] == "Copied the pointer /a b/0."
+
+
+class _AsyncDocument:
+    """A PyDocument that says it must be read on the pool."""
+
+    synchronous = False
+
+    def __init__(self, value) -> None:
+        self.doc = PyDocument(value)
+
+    def root(self):
+        return self.doc.root()
+
+    def children(self, path, start, count):
+        return self.doc.children(path, start, count)
+
+
+def _answer_all(queries: _Queries) -> int:
+    answered = 0
+    while queries.waiting:
+        queries.waiting.pop(0)()
+        answered += 1
+    return answered
+
+
+def test_narrowed_rows_of_a_pool_document_are_looked_up_in_few_reads():
+    queries = _Queries()
+    model = JsonTreeModel(queries)
+    model.set_document(
+        _AsyncDocument({"a": list(range(1000)), "o": {f"k{i}": i for i in range(1200)}})
+    )
+    model.set_matches([("a", i) for i in range(0, 1000, 4)] + [("o", "k1100"), ("o", "k5"), ()])
+    model.fetchMore(QModelIndex())
+    reads = _answer_all(queries)
+    assert model.rowCount() == 253
+    assert reads == 2 + 3 + 1  # items 0-499 and 500-999; k1100 in the third batch; k5 in the first
+    assert _texts(model)[-3:] == ["$.o.k1100", "$.o.k5", "$"]
+    assert model.index(1, 1).data() == "4"

@@ -1,24 +1,32 @@
 """Drafts: what every open request tab holds, autosaved so a crash or a kill loses nothing.
 
 :meth:`DraftStore.update` is cheap (it keeps the newest spec per tab in memory); at most
-``DELAY_MS`` after the first change since the last write, every pending draft is written on the
-worker pool, one file per tab (``draft-<hash>.json`` in ``<data>/drafts``), atomically. All disk
-work goes through one queue drained under one lock, so a write, a discard and :meth:`flush` of the
-same tab always land in the order they were asked. At start, :meth:`load` returns the drafts left
-on disk (damaged ones are moved aside and reported through ``problem``).
+``DELAY_MS`` after the first change since the last write, every pending draft is serialised and
+written on the worker pool, one file per tab, atomically. All disk work goes through one queue
+drained under one lock, so a write, a discard and :meth:`flush` of the same tab always land in the
+order they were asked.
+
+Two running copies of the app: each store writes in a session folder of its own
+(``<data>/drafts/session-<id>/``) holding a ``QLockFile`` for as long as the process lives. At
+start, :meth:`load` adopts only the sessions whose lock is free or stale (their process ended,
+cleanly or not): it takes their lock, returns their drafts, and removes them once this session has
+written its own. A session of a running copy is never touched. A damaged draft is moved aside and
+reported through ``problem``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
 
 from shipexplorer.services import storage
 from shipexplorer.services.paths import app_paths
@@ -29,12 +37,13 @@ log = logging.getLogger(__name__)
 KIND = "request-draft"
 SCHEMA_VERSION = 1
 DELAY_MS = 500  # a draft reaches the disk within about half a second (the promise is 2 s)
+LOCK_NAME = "session.lock"
 _DELETE = None
 
 
-def draft_path(folder: Path, tab_key: str) -> Path:
+def draft_path(session: Path, tab_key: str) -> Path:
     digest = hashlib.sha256(tab_key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
-    return folder / f"draft-{digest}.json"
+    return session / f"draft-{digest}.json"
 
 
 class DraftStore(QObject):
@@ -54,6 +63,8 @@ class DraftStore(QObject):
         super().__init__(parent)
         self._pool = pool
         self.folder = Path(folder) if folder is not None else app_paths().data / "drafts"
+        self.session = self.folder / f"session-{uuid.uuid4().hex[:16]}"
+        self._lock = self._take_lock(self.session, create=True)
         # GUI thread only: a spec, a function giving one (called when the batch is made), or None
         self._pending: dict[str, RequestSpec | Callable[[], RequestSpec] | None] = {}
         # shared with the worker, under _queue_lock: a record to write, or None to delete
@@ -61,11 +72,22 @@ class DraftStore(QObject):
         self._queue_lock = threading.Lock()
         self._io_lock = threading.Lock()
         self._seq = 0
-        self._loaded: set[Path] = set()
+        self._adopted: list[tuple[Path, QLockFile]] = []  # sessions to remove after a write
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DELAY_MS)
         self._timer.timeout.connect(self._write_pending)
+
+    def _take_lock(self, session: Path, *, create: bool = False) -> QLockFile | None:
+        try:
+            if create:
+                session.mkdir(parents=True, exist_ok=True, mode=storage.NEW_FOLDER_MODE)
+            lock = QLockFile(str(session / LOCK_NAME))
+            lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
+            return lock if lock.tryLock(0) else None
+        except OSError as exc:
+            self.problem.emit(f"The drafts folder {session} cannot be used: {exc.strerror}.")
+            return None
 
     # -- the tabs' side -------------------------------------------------------------------------
 
@@ -96,60 +118,83 @@ class DraftStore(QObject):
         for message in failures:
             self.problem.emit(message)
 
+    def close(self) -> None:
+        """:meth:`flush`, then free this session's lock (its drafts stay, for the next start)."""
+        self.flush()
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+
     # -- start ----------------------------------------------------------------------------------
 
     def load_keyed(self) -> list[tuple[str, RequestSpec]]:
-        """The drafts on disk, oldest first, with their tab keys. Never raises."""
+        """The drafts of ended sessions, oldest first, with their tab keys. Never raises."""
         found: list[tuple[float, int, str, RequestSpec]] = []
         try:
-            paths = sorted(self.folder.glob("draft-*.json"))
+            sessions = sorted(p for p in self.folder.glob("session-*") if p != self.session)
         except OSError as exc:
             self.problem.emit(f"The drafts folder could not be read: {exc}.")
             return []
-        for path in paths:
-            read = storage.read_versioned_json(path, kind=KIND, current_version=SCHEMA_VERSION)
-            if read.data is None:
-                if read.message:
-                    self.problem.emit(f"A draft could not be restored: {read.message}")
-                continue
-            data = read.data
-            try:
-                spec = RequestSpec.from_dict(data.get("spec") if isinstance(data, dict) else {})
-                key = data["tabKey"]
-                if not isinstance(key, str):
-                    raise ValueError("tabKey should be text")
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                read = storage.corrupt(path, f"not a draft ({exc})")
-                self.problem.emit(f"A draft could not be restored: {read.message}")
-                continue
-            stamp = data.get("savedAt")
-            order = data.get("order")
-            found.append(
-                (
-                    stamp if isinstance(stamp, (int, float)) else 0.0,
-                    order if isinstance(order, int) else 0,
-                    key,
-                    spec,
-                )
-            )
-            self._loaded.add(path)
+        for session in sessions:
+            lock = self._take_lock(session)
+            if lock is None:
+                continue  # a running copy of the app owns it
+            self._adopted.append((session, lock))
+            for path in sorted(session.glob("draft-*.json")):
+                item = self._read(path)
+                if item is not None:
+                    found.append(item)
         found.sort(key=lambda item: (item[0], item[1]))
         return [(key, spec) for _, _, key, spec in found]
 
     def load(self) -> list[RequestSpec]:
-        """The drafts a crash or kill left, to restore as tabs. Their files stay until the first
-        write after this, which removes those whose tab key was not updated again (so give the
-        restored tabs their drafts with :meth:`update`, or reuse the keys of :meth:`load_keyed`).
-        """
+        """The drafts a crash, a kill or a closed copy left, to restore as tabs. Their files are
+        removed at this store's first write after this (give the restored tabs their drafts with
+        :meth:`update` before then: the integrator does it as it opens them)."""
         return [spec for _, spec in self.load_keyed()]
+
+    def _read(self, path: Path) -> tuple[float, int, str, RequestSpec] | None:
+        read = storage.read_versioned_json(path, kind=KIND, current_version=SCHEMA_VERSION)
+        if read.data is None:
+            self._kept_aside(read)
+            return None
+        data = read.data
+        try:
+            spec = RequestSpec.from_dict(data.get("spec") if isinstance(data, dict) else {})
+            key = data["tabKey"]
+            if not isinstance(key, str):
+                raise ValueError("tabKey should be text")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            self._kept_aside(storage.corrupt(path, f"not a draft ({exc})"))
+            return None
+        stamp, order = data.get("savedAt"), data.get("order")
+        return (
+            stamp if isinstance(stamp, (int, float)) else 0.0,
+            order if isinstance(order, int) else 0,
+            key,
+            spec,
+        )
+
+    def _kept_aside(self, read: storage.VersionedRead) -> None:
+        """Report a damaged draft; what was moved aside goes up to the drafts folder, so it
+        outlives its session's removal."""
+        message = read.message
+        if read.moved_to is not None:
+            kept = self.folder / read.moved_to.name
+            try:
+                read.moved_to.rename(kept)
+                message = f"{read.path.name} is damaged ({read.reason}); it was kept as {kept}."
+            except OSError as exc:
+                log.warning("could not move %s to %s: %s", read.moved_to, kept, exc)
+        if message:
+            self.problem.emit(f"A draft could not be restored: {message}")
 
     # -- writing --------------------------------------------------------------------------------
 
     def _enqueue(self) -> None:
         batch: dict[Path, dict[str, Any] | None] = {}
         for key, pending in self._pending.items():
-            path = draft_path(self.folder, key)
-            self._loaded.discard(path)
+            path = draft_path(self.session, key)
             if pending is None:
                 batch[path] = None
                 continue
@@ -163,30 +208,32 @@ class DraftStore(QObject):
                 "order": self._seq,
                 "spec": spec.to_dict(),
             }
-        for path in self._loaded:  # restored drafts no tab took back
-            batch.setdefault(path, None)
-        self._loaded.clear()
         self._pending.clear()
         with self._queue_lock:
-            for path, data in batch.items():
+            for path, record in batch.items():
                 self._queue.pop(path, None)  # keep the newest at the end of the order
-                self._queue[path] = data
+                self._queue[path] = record
 
     def _drain(self) -> tuple[int, list[str]]:
-        """Apply the queue (any thread); returns how many files it wrote or removed, and the
-        failure messages."""
+        """Apply the queue (any thread), then remove adopted sessions; returns how many files it
+        wrote or removed, and the failure messages."""
         failures: list[str] = []
         with self._io_lock:
             with self._queue_lock:
                 ops, self._queue = self._queue, {}
+                adopted, self._adopted = self._adopted, []
             for path, record in ops.items():
                 try:
                     if record is None:
                         path.unlink(missing_ok=True)
                     else:
+                        path.parent.mkdir(parents=True, exist_ok=True)
                         storage.atomic_write_bytes(path, storage.dump_json(record))
                 except (OSError, ValueError) as exc:
                     failures.append(f"The draft {path.name} could not be saved: {exc}.")
+            for session, lock in adopted:
+                shutil.rmtree(session, ignore_errors=True)
+                lock.unlock()
         return len(ops) - len(failures), failures
 
     @Slot()

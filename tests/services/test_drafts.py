@@ -69,6 +69,8 @@ def test_a_draft_survives_a_kill(tmp_path, qtbot):
     try:
         typed = wait_for_line(child, 5)
         time.sleep(max(0.0, 2.0 - (time.monotonic() - typed)))  # the promise: within 2 s
+        # a second copy of the app, started while the child runs, leaves its drafts alone
+        assert DraftStore(None, folder).load() == []
         child.send_signal(signal.SIGKILL)
         child.wait(10)
     finally:
@@ -92,10 +94,12 @@ def test_a_kill_while_typing_leaves_a_whole_draft(tmp_path):
             child.wait(10)
         finally:
             child.kill()
-        specs = DraftStore(None, folder).load()
+        store = DraftStore(None, folder)
+        specs = store.load()
+        store.close()  # the restored session is removed; this one ends (empty)
         bodies = [json.loads(s.body) for s in specs if s.method == "echo"]
         assert len(bodies) == 1 and bodies[0]["n"] > 0, specs
-    assert not list(folder.glob("*.corrupt-*"))
+    assert not list(folder.rglob("*.corrupt-*"))
 
 
 def test_update_discard_flush_and_restore(qtbot, tmp_path, worker_pool):
@@ -105,12 +109,12 @@ def test_update_discard_flush_and_restore(qtbot, tmp_path, worker_pool):
     with qtbot.waitSignal(store.written, timeout=3000):
         store.update("a", spec)
         store.update("b", spec)
-    assert draft_path(tmp_path, "a").exists() and draft_path(tmp_path, "b").exists()
+    assert draft_path(store.session, "a").exists() and draft_path(store.session, "b").exists()
     with qtbot.waitSignal(store.written, timeout=3000):
         store.discard("b")
-    assert not draft_path(tmp_path, "b").exists()
+    assert not draft_path(store.session, "b").exists()
     store.update("a", RequestSpec(body="newest"))
-    store.flush()  # at shutdown: written now, on this thread
+    store.close()  # at shutdown: written now, on this thread
     assert [s.body for s in DraftStore(None, tmp_path).load()] == ["newest"]
     assert_not_in_files(canary, [tmp_path])
 
@@ -120,24 +124,31 @@ def test_restored_drafts_are_replaced_by_the_new_tabs(qtbot, tmp_path):
     old.update("old-1", RequestSpec(body="one"))
     old.update("old-2", RequestSpec(body="two"))
     old.flush()
+    assert DraftStore(None, tmp_path).load() == []  # a running copy's drafts are left alone
+    old.close()
     new = DraftStore(None, tmp_path)
     restored = new.load()
     assert [s.body for s in restored] == ["one", "two"]
     for n, spec in enumerate(restored):  # the integrator opens tabs with keys of its own
         new.update(f"tab-{n}", spec)
-    new.flush()
+    new.close()
+    assert not old.session.exists()
     assert sorted(k for k, _ in DraftStore(None, tmp_path).load_keyed()) == ["tab-0", "tab-1"]
 
 
 def test_a_corrupt_draft_is_moved_aside(qtbot, tmp_path):
-    tmp_path.joinpath("draft-0123.json").write_bytes(b"\x00garbage")
-    tmp_path.joinpath("draft-4567.json").write_text(
+    session = tmp_path / "session-ended"
+    session.mkdir()
+    session.joinpath("draft-0123.json").write_bytes(b"\x00garbage")
+    session.joinpath("draft-4567.json").write_text(
         json.dumps({"kind": "request-draft", "schemaVersion": 1, "tabKey": 3, "spec": {}})
     )
     store = DraftStore(None, tmp_path)
     with qtbot.waitSignals([store.problem, store.problem], timeout=1000):
         assert store.load() == []
-    assert len(list(tmp_path.glob("*.corrupt-*"))) == 2
+        store.flush()  # the ended session is removed, the damaged drafts are kept
+    assert len(list(tmp_path.glob("draft-*.corrupt-*"))) == 2
+    assert not session.exists()
 
 
 def test_update_later_reads_the_editor_only_when_writing(qtbot, tmp_path, worker_pool):
@@ -152,4 +163,5 @@ def test_update_later_reads_the_editor_only_when_writing(qtbot, tmp_path, worker
         for _ in range(50):  # fifty keystrokes
             store.update_later("tab", spec_of)
     assert len(calls) == 1
+    store.close()
     assert [s.body for s in DraftStore(None, tmp_path).load()] == ["typed 1"]

@@ -265,3 +265,14 @@ def test_chunks_join_back_to_the_text():
     pieces = rv.markdown_chunks(md, 30)
     assert "".join(pieces) == md and len(pieces) > 10
     assert all(piece.count("```") % 2 == 0 for piece in pieces)  # fences never cut
+
+
+def test_a_long_markdown_answer_is_rendered_in_pieces(view, qtbot):
+    text = "".join(f"## Part {i}\n\nSome *words* for part {i}.\n\n" for i in range(600))
+    assert len(text) > 3 * rv.MARKDOWN_CHUNK
+    view.show_presentation(presentation("markdown", text, raw=text.encode()))
+    assert view.current_view() == "Rendered"
+    assert "Part 599" not in view.rendered_text.toPlainText()  # not all in one go
+    qtbot.waitUntil(lambda: "Part 599" in view.rendered_text.toPlainText(), timeout=5000)
+    shown = view.rendered_text.toPlainText()
+    assert "Part 0\n" in shown and "*" not in shown and "Part 300\nSome words" in shown

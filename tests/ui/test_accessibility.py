@@ -8,7 +8,8 @@ The rule, per widget (hidden ones included: a hidden page is shown later):
   (tree, table, list), tab bars, sliders and key-sequence edits. The parts Qt builds inside one
   control are not controls of their own: a combo box's or spin box's line edit and popup, a line
   edit's clear button, an item view's headers, corner button and cell editors, scroll bars, a
-  toolbar's overflow button, a tab bar's close buttons.
+  toolbar's overflow button, a tab bar's close buttons, a dock's title-bar buttons, and any
+  popup list (a completer's, a combo box's): keys reach them through the control that owns them.
 * **Named** means one of: ``accessibleName()`` is set; or, for a button, it shows text (its
   mnemonic ``&`` removed), which Qt exposes as the button's name on every platform; or a
   ``QLabel`` among the control's siblings has the control as its ``buddy()`` (what
@@ -19,6 +20,7 @@ The rule, per widget (hidden ones included: a hidden page is shown later):
 * **Keyboard path**: a control that takes input must accept Tab focus (its focus policy includes
   ``TabFocus``). A toolbar's button may be out of the Tab chain (Qt's own default) when its action
   has a shortcut or is also in a menu.
+* **Docks** are reached by their toggle action, which must have a shortcut or be in a menu.
 * **Menu commands**: every action in the menu bar's menus (and submenus) has a shortcut or a
   mnemonic (``&`` before a letter); a submenu's title has a mnemonic.
 
@@ -42,6 +44,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QDockWidget,
     QGroupBox,
     QHeaderView,
     QKeySequenceEdit,
@@ -89,7 +92,13 @@ COMPOSITES: tuple[type[QWidget], ...] = (
     QAbstractItemView,  # headers, the table's corner button, cell editors
     QTabBar,  # Qt's close buttons on tabs (closing by keys is the tab widget's shortcut)
 )
-QT_INTERNAL_NAMES = {"qt_toolbar_ext_button", "qt_menubar_ext_button"}
+# Qt's own buttons on toolbars and dock title bars: the dock is reached by its toggle action.
+QT_INTERNAL_NAMES = {
+    "qt_toolbar_ext_button",
+    "qt_menubar_ext_button",
+    "qt_dockwidget_closebutton",
+    "qt_dockwidget_floatbutton",
+}
 _MNEMONIC = re.compile(r"&[^&\s]")
 
 
@@ -98,6 +107,8 @@ def _is_part_of_composite(widget: QWidget) -> bool:
         return True
     if widget.objectName() in QT_INTERNAL_NAMES:
         return True
+    if widget.window().windowType() == Qt.WindowType.Popup:
+        return True  # a completer's or combo box's list: keys go through the control that owns it
     parent = widget.parentWidget()
     while parent is not None:
         if isinstance(parent, COMPOSITES):
@@ -183,7 +194,12 @@ def describe(widget: QWidget) -> str:
 
 
 def offenders(root: QWidget) -> list[str]:
-    found = []
+    found = [
+        f"dock not reachable by keyboard (its toggle action has no shortcut and is in no menu): "
+        f"{describe(dock)}"
+        for dock in [root, *root.findChildren(QDockWidget)]
+        if isinstance(dock, QDockWidget) and not _action_reachable(dock.toggleViewAction())
+    ]
     for widget in _controls(root):
         problems = []
         if not is_named(widget):
@@ -272,6 +288,18 @@ def test_the_rule_catches_nameless_and_unfocusable_controls(qtbot):
     assert any('"icon-only"' in f for f in found)
     assert any("Blocked" in f and "TabFocus" in f and "no accessible name" not in f for f in found)
     assert all("in QWidget" in f for f in found)  # the parent chain is named
+
+
+def test_the_dock_rule_wants_its_toggle_action_in_a_menu(qtbot):
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    dock = QDockWidget("Tasks", window)
+    dock.setObjectName("tasks-dock")
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    found = offenders(window)
+    assert len(found) == 1 and '"tasks-dock"' in found[0], found
+    window.menuBar().addMenu("&View").addAction(dock.toggleViewAction())
+    assert offenders(window) == []
 
 
 def test_the_menu_rule_catches_a_command_without_shortcut_or_mnemonic(qtbot):

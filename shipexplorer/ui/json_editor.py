@@ -3,8 +3,10 @@ live validation, completion from the method's ``__dir__``, and undoable Format /
 skeleton commands.
 
 Validation runs 300 ms after the last keystroke while the body is at most ``LIVE_LIMIT``
-characters (``json.loads`` of 200 kB takes a few ms). A bigger body is not checked while typing:
-the status says so, and it is checked on demand (F8, "Check now", Format, Minify, or Send).
+characters (``json.loads`` of 200 kB takes about 4 ms). A bigger body is not checked while typing:
+the status says so, and it is checked on demand (F8, Format, Minify, or Send). A body loaded or
+pasted bigger than ``HIGHLIGHT_LIMIT`` is shown without colours (highlighting costs about 10 µs a
+line, once, when the text arrives); typing stays per line either way.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from shipexplorer.ui.json_highlighter import JsonHighlighter
 LIVE_LIMIT = 200_000
 DEBOUNCE_MS = 300
 INDENT = "  "
-BRACKET_SCAN_LIMIT = 200_000  # characters scanned for a matching bracket
+HIGHLIGHT_LIMIT = 200_000  # a body loaded or pasted bigger than this is shown plain
+BRACKET_SCAN_LIMIT = 50_000  # characters (and at most 1,000 lines) scanned for a match
 _PAIRS = {"{": "}", "[": "]", "}": "{", "]": "["}
 _BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"?|[{}\[\]]')
 
@@ -187,6 +190,8 @@ class JsonEditor(QPlainTextEdit):
     def check_now(self) -> str:
         """Check the body now; its problem ("" when valid)."""
         self._timer.stop()
+        if self.document().characterCount() <= HIGHLIGHT_LIMIT // 10:
+            self._highlight(True)  # a big body was cut down: colours come back
         value, problem = json_body.check(self.toPlainText(), self._verb)
         self._stale = False
         self._problem = problem
@@ -216,6 +221,30 @@ class JsonEditor(QPlainTextEdit):
         self.ensureCursorVisible()
         self.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
+
+    def setPlainText(self, text: str) -> None:
+        self._highlight(len(text) <= HIGHLIGHT_LIMIT)
+        super().setPlainText(text)
+
+    def insertFromMimeData(self, source) -> None:
+        if source.hasText():
+            size = self.document().characterCount() + len(source.text())
+            if size > HIGHLIGHT_LIMIT:
+                self._highlight(False)
+        super().insertFromMimeData(source)
+
+    def is_highlighted(self) -> bool:
+        return self.highlighter.document() is not None
+
+    def _highlight(self, on: bool) -> None:
+        if on != self.is_highlighted():
+            self.highlighter.setDocument(self.document() if on else None)
+
+    @Slot()
+    def check_live(self) -> None:
+        """Check now if the body is small enough to be checked while typing."""
+        if self.document().characterCount() <= LIVE_LIMIT:
+            self.check_now()
 
     def replace_all(self, text: str) -> None:
         """Replace the text by ``text`` as ONE undoable edit, touching only what differs."""
@@ -405,7 +434,7 @@ class JsonEditor(QPlainTextEdit):
     def _find_match(self, block, found: list[tuple[int, str]], index: int):
         char = found[index][1]
         forward = char in "{["
-        depth, scanned = 0, 0
+        depth, scanned, lines = 0, 0, 0
         items = found[index:] if forward else found[: index + 1][::-1]
         while True:
             for at, c in items:
@@ -416,8 +445,9 @@ class JsonEditor(QPlainTextEdit):
                     if depth == 0:
                         return (block, at) if _PAIRS[c] == char else None
             scanned += len(block.text())
+            lines += 1
             block = block.next() if forward else block.previous()
-            if not block.isValid() or scanned > BRACKET_SCAN_LIMIT:
+            if not block.isValid() or scanned > BRACKET_SCAN_LIMIT or lines > 1000:
                 return None
             items = _block_brackets(block.text())
             items = items if forward else items[::-1]

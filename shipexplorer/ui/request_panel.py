@@ -290,12 +290,12 @@ class RequestPanel(QWidget):
         self._body_pair = pair
         if stored != text:
             self.body_edit.setPlainText(stored)
-        self.body_edit.check_now()
+        self.body_edit.check_live()
 
     @Slot(object)
     def _form_edited(self, body: dict) -> None:
         self.body_edit.replace_all(pretty(body))
-        self.body_edit.check_now()
+        self.body_edit.check_live()
 
     @Slot(str)
     def _status_changed(self, status: str) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont, QTextCursor, QTextDocument
 from PySide6.QtTest import QTest
 
-from shipexplorer.ui.json_editor import LIVE_LIMIT, JsonEditor
+from shipexplorer.ui.json_editor import HIGHLIGHT_LIMIT, LIVE_LIMIT, JsonEditor
 from shipexplorer.ui.json_highlighter import JsonHighlighter
 from shipexplorer.ui.request_panel import RequestPanel
 from tests.services.test_json_body import describe_packages
@@ -85,6 +85,13 @@ def test_big_bodies_are_checked_on_demand(qtbot, editor):
     assert not editor._timer.isActive()
     assert editor.check_now().startswith("line 1, column ")
     assert editor.go_to_problem()
+
+
+def test_big_bodies_arrive_without_colours(qtbot, editor):
+    editor.setPlainText("[" + ",".join(["1"] * (HIGHLIGHT_LIMIT // 2)) + "]")
+    assert not editor.is_highlighted()
+    editor.setPlainText('{"a": 1}')
+    assert editor.is_highlighted()
 
 
 def test_format_minify_skeleton_by_keys_and_undo(qtbot, editor, packages):

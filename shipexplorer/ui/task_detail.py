@@ -173,10 +173,12 @@ class TaskDetail(QWidget):
         self.times_label.setText(self._server_times(task))
         self.watch_label.setText(self._watching(task, now))
         self.trouble_label.setVisible(bool(task.last_error) and not task.finished)
-        if task.last_error:
+        if task.last_error and task.watch == "reconnecting":
             self.trouble_label.setText(
                 f"Reconnecting after: {task.last_error} ({task.retries} retries so far)"
             )
+        elif task.last_error:
+            self.trouble_label.setText(f"Not polled: {task.last_error}")
         failed = task.state == "failed"
         self.failure_box.setVisible(failed)
         if failed:
@@ -251,6 +253,11 @@ class TaskDetail(QWidget):
         elapsed = format_duration(task.elapsed(now))
         polls = f"{task.polls} poll{'s' if task.polls != 1 else ''}"
         retries = f", {task.retries} retries" if task.retries else ""
+        if task.watch == "unknown":
+            return (
+                f"The server does not know this task ({polls}{retries}). Check the profile and "
+                "workspace it belongs to, then resume watching."
+            )
         if task.finished:
             return f"Ended after {elapsed} ({polls}{retries})"
         if task.watch == "stopped":

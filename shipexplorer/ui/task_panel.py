@@ -52,7 +52,31 @@ from shipexplorer.ui.task_table_model import (
 
 #: how the title lists the counts (the rest in CATEGORIES order after these)
 _TITLE_ORDER = ("running", "waiting", "creating", "reconnecting", "stopped", "failed")
+_FINAL = ("succeeded", "failed")
 SettingsFor = Callable[[Any], Any]
+
+
+def _resumable(task: Any) -> bool:
+    """Stopped, unknown to the server or reconnecting, and not ended on the server."""
+    return task.state not in _FINAL and task.watch in ("stopped", "unknown", "reconnecting")
+
+
+def settings_from(clients: Any) -> SettingsFor:
+    """A ``settings_for`` over a ``ClientProvider``: the current profile's connection, in the
+    task's workspace, for tasks of that profile (None for other profiles' tasks)."""
+
+    def settings_for(task: Any) -> Any:
+        settings = clients.settings()
+        if settings is None:
+            return None
+        name = clients.profile_name_for(settings)
+        if task.origin.profile and name and task.origin.profile != name:
+            return None
+        if task.origin.workspace and task.origin.workspace != settings.workspace_handle:
+            settings = settings.replace(workspace_handle=task.origin.workspace, workspace_id=None)
+        return settings
+
+    return settings_for
 
 
 def counts_title(counts: Counter[str]) -> str:
@@ -320,9 +344,9 @@ class TaskPanel(QDockWidget):
         tasks = self.selected_tasks()
         current = self.current_task()
         any_selected = bool(tasks)
-        self.poll_action.setEnabled(any(not t.finished for t in tasks))
+        self.poll_action.setEnabled(any(t.state not in _FINAL for t in tasks))
         self.stop_action.setEnabled(any(not t.finished and t.watch != "stopped" for t in tasks))
-        self.resume_action.setEnabled(any(t.watch == "stopped" for t in tasks))
+        self.resume_action.setEnabled(any(_resumable(t) for t in tasks))
         self.remove_action.setEnabled(any_selected)
         self.copy_id_action.setEnabled(any_selected)
         self.curl_action.setEnabled(current is not None)
@@ -385,7 +409,8 @@ class TaskPanel(QDockWidget):
 
     def poll_now(self) -> None:
         for task in self.selected_tasks():
-            self._tracker.poll_now(task.task_id)
+            if task.state not in _FINAL:
+                self._tracker.poll_now(task.task_id)
 
     def stop_watching(self) -> None:
         tasks = [t for t in self.selected_tasks() if not t.finished]
@@ -399,7 +424,7 @@ class TaskPanel(QDockWidget):
 
     def resume(self) -> None:
         for task in self.selected_tasks():
-            if task.watch == "stopped":
+            if _resumable(task):
                 self._tracker.resume(task.task_id)
         self._update_actions()
 
@@ -429,8 +454,8 @@ class TaskPanel(QDockWidget):
         if settings is None:
             show_error(
                 self.error,
-                f"The connection of task {task.task_id} (profile "
-                f"{task.origin.profile or 'unknown'}) is not known, so no curl loop can be made.",
+                f"Task {task.task_id} was started with the profile "
+                f"{task.origin.profile or '(unknown)'}: switch to it to copy a curl loop.",
             )
             return False
         text = build(settings, task.task_id)

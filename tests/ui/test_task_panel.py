@@ -19,7 +19,7 @@ from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.services.task_timeline import StateSpan
 from shipexplorer.ui.task_detail import MAX_INLINE_OUTPUT, TaskDetail, output_size
 from shipexplorer.ui.task_notifier import TaskNotifier
-from shipexplorer.ui.task_panel import TaskPanel
+from shipexplorer.ui.task_panel import TaskPanel, settings_from
 from shipexplorer.ui.task_table_model import STATE, TASK_ID
 from shipexplorer.ui.task_timeline_bar import TaskTimelineBar
 from tests.service_support import profile_services
@@ -121,6 +121,33 @@ def test_finished_tasks_are_not_stopped_or_polled(panel):
     panel.select_task("t-ok")
     assert not panel.stop_action.isEnabled() and not panel.poll_action.isEnabled()
     assert panel.remove_action.isEnabled() and panel.copy_id_action.isEnabled()
+
+
+def test_unknown_and_reconnecting_tasks_can_be_resumed(panel):
+    panel.select_task("t-404")
+    assert panel.resume_action.isEnabled() and panel.poll_action.isEnabled()
+    assert "does not know this task" in panel.detail.watch_label.text()
+    panel.resume_action.trigger()
+    assert ("resume", "t-404") in panel._tracker.calls
+    panel.select_task("t-net")
+    assert panel.resume_action.isEnabled() and panel.stop_action.isEnabled()
+
+
+def test_settings_from_the_client_provider():
+    base = ConnectionSettings(api_base="http://127.0.0.1:9/api/v1/", workspace_handle="a")
+
+    class Clients:
+        def settings(self):
+            return base
+
+        def profile_name_for(self, _settings):
+            return "emu"
+
+    settings_for = settings_from(Clients())
+    task = make_task("t", "running", start=NOW)  # profile "emu", workspace "ws"
+    assert settings_for(task).workspace_handle == "ws"
+    task.origin.profile = "other"
+    assert settings_for(task) is None
 
 
 def test_add_task_id(qtbot, panel):
@@ -362,3 +389,13 @@ def test_live_stop_resume_copy(qtbot, live):
     panel.remove_action.trigger()
     qtbot.waitUntil(lambda: tracker.task(task_id) is None, timeout=2000)
     assert panel.model.rowCount() == 0 and panel.detail.task() is None
+
+
+def test_live_pasted_id_unknown_to_the_server(qtbot, live):
+    panel, _tracker, _runner = live
+    assert panel.add_task_id("no-such-task")
+    unknown = "unknown to the server"
+    qtbot.waitUntil(lambda: state_cell(panel, "no-such-task") == unknown, timeout=5000)
+    assert panel.current_task().task_id == "no-such-task"
+    assert "does not know this task" in panel.detail.watch_label.text()
+    qtbot.waitUntil(lambda: panel.windowTitle() == "Tasks — 1 unknown", timeout=2000)

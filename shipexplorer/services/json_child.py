@@ -32,9 +32,8 @@ import time
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shipexplorer.api.cancel import CancelToken
 from shipexplorer.services.json_document import (
     Cancelled,
     FilterError,
@@ -43,6 +42,10 @@ from shipexplorer.services.json_document import (
     NodeInfo,
     TreeDocument,
 )
+
+if TYPE_CHECKING:  # the child process does not import the api package
+    from shipexplorer.api.cancel import CancelToken
+
 
 _CONTEXT = multiprocessing.get_context("spawn")
 _POLL = 0.05  # seconds between cancel checks while waiting for the child
@@ -268,24 +271,19 @@ class ChildDocument(JsonDocument):
 
         Raises ``ValueError`` when the body is not JSON, ``api.Cancelled`` when cancelled.
         """
-        ours, theirs = _CONTEXT.Pipe()
-        stop_reader, stop = _CONTEXT.Pipe(duplex=False)
-        process = _CONTEXT.Process(
-            target=_serve, args=(theirs, stop_reader), name="shipexplorer-json", daemon=True
-        )
-        process.start()
-        theirs.close()
-        stop_reader.close()
+        return cls.begin(data, path).finish(cancel)
+
+    @classmethod
+    def begin(cls, data: bytes | None = None, path: str | Path | None = None) -> PendingDocument:
+        """Ask a child (the spare one when :func:`prestart` made one) to load the body, without
+        waiting: do other work, then :meth:`PendingDocument.finish`."""
+        process, ours, stop = _take_spare() or _spawn()
         try:
             ours.send(("path", str(path)) if data is None else ("data", bytes(data)))
-            status, value, message = _wait(ours, process, cancel, stop, kill_on_cancel=True)
         except BaseException:
             _shut(process, ours, stop)
             raise
-        if status != "ok":
-            _shut(process, ours, stop)
-            raise ValueError(message or "The body is not valid JSON.")
-        return cls(process, ours, stop, value)
+        return PendingDocument(cls, process, ours, stop)
 
     @property
     def pid(self) -> int | None:
@@ -333,6 +331,64 @@ class ChildDocument(JsonDocument):
         self._closer()
 
 
+class PendingDocument:
+    """A child loading a body: :meth:`finish` waits for it and gives the document."""
+
+    def __init__(self, cls: type[ChildDocument], process: Any, conn: Any, stop: Any) -> None:
+        self._cls, self._process, self._conn, self._stop = cls, process, conn, stop
+
+    def finish(self, cancel: CancelToken | None = None) -> ChildDocument:
+        process, ours, stop = self._process, self._conn, self._stop
+        try:
+            status, value, message = _wait(ours, process, cancel, stop, kill_on_cancel=True)
+        except BaseException:
+            _shut(process, ours, stop)
+            raise
+        if status != "ok":
+            _shut(process, ours, stop)
+            raise ValueError(message or "The body is not valid JSON.")
+        return self._cls(process, ours, stop, value)
+
+    def abandon(self) -> None:
+        _shut(self._process, self._conn, self._stop)
+
+
+def _spawn() -> tuple[Any, Any, Any]:
+    ours, theirs = _CONTEXT.Pipe()
+    stop_reader, stop = _CONTEXT.Pipe(duplex=False)
+    process = _CONTEXT.Process(
+        target=_serve, args=(theirs, stop_reader), name="shipexplorer-json", daemon=True
+    )
+    process.start()
+    theirs.close()
+    stop_reader.close()
+    return process, ours, stop
+
+
+_spare: tuple[Any, Any, Any] | None = None
+_spare_lock = threading.Lock()
+
+
+def prestart() -> None:
+    """Start a spare child now (if there is none), so that the next big body does not wait for
+    an interpreter to start (~0.1-0.7 s). Call it on a worker, e.g. when a download turns big."""
+    global _spare
+    with _spare_lock:
+        if _spare is not None and _spare[0].is_alive():
+            return
+        _spare = _spawn()
+
+
+def _take_spare() -> tuple[Any, Any, Any] | None:
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is not None and not spare[0].is_alive():
+        _shut(*spare)
+        return None
+    return spare
+
+
 def _wait(
     conn: Any, process: Any, cancel: CancelToken | None, stop: Any, *, kill_on_cancel: bool = False
 ) -> tuple:
@@ -370,4 +426,4 @@ def vm_hwm(pid: int | None = None) -> int | None:
     return None
 
 
-__all__ = ["ChildDocument", "LazyDocument", "vm_hwm"]
+__all__ = ["ChildDocument", "LazyDocument", "PendingDocument", "prestart", "vm_hwm"]

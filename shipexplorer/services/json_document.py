@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shipexplorer.api.cancel import CancelToken
+if TYPE_CHECKING:  # the child process does not import the api package
+    from shipexplorer.api.cancel import CancelToken
+
 
 JsonPath = tuple[str | int, ...]
 OBJECT, ARRAY, STRING, NUMBER, BOOLEAN, NULL = (
@@ -38,7 +39,7 @@ OBJECT, ARRAY, STRING, NUMBER, BOOLEAN, NULL = (
 #: Bodies above this many bytes are spooled to a file and served by a child process.
 SPOOL_THRESHOLD = 2_000_000
 PREVIEW_CHARS = 200
-#: How many nodes a walk visits between cancel checks (and GIL releases in this process).
+#: How many nodes a walk visits between cancel checks.
 _CHECK_EVERY = 2000
 
 
@@ -243,10 +244,10 @@ class TreeDocument(JsonDocument):
                 stack.pop()
                 continue
             seen += 1
-            if seen % _CHECK_EVERY == 0:
-                if self._should_stop(cancel):
-                    raise Cancelled()
-                time.sleep(0)  # let the GUI thread have the interpreter
+            # no time.sleep(0) here: a Python loop gives the interpreter up at every switch
+            # interval (5 ms) when another thread waits for it
+            if seen % _CHECK_EVERY == 0 and self._should_stop(cancel):
+                raise Cancelled()
             key, child = pair
             child_path = (*path, key)
             yield child_path, key, child

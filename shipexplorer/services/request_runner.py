@@ -33,6 +33,7 @@ from PySide6.QtGui import QImage
 from shipexplorer.api import Cancelled, InstanceRef, PackageInstance
 from shipexplorer.api.exchange import discard_body_file
 from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.json_child import prestart
 from shipexplorer.services.json_document import SPOOL_THRESHOLD
 from shipexplorer.services.paths import app_paths
 from shipexplorer.services.presentation import (
@@ -146,6 +147,7 @@ class RequestRunner(QObject):
         def call(token, progress) -> tuple[bool, Presentation]:
             from shipexplorer.api.operations import Result  # loads httpx: not at window start
 
+            prestart()  # a spare JSON process (once; ~20 MB) so a big answer need not wait for one
             client = clients.client_for(settings)
             try:
                 request = client.invoke_request(instance, method, args, verb=verb)
@@ -155,7 +157,7 @@ class RequestRunner(QObject):
                 request,
                 cancel=token,
                 deadline=deadline,
-                on_progress=_throttled(progress),
+                on_progress=_throttled(progress, threshold),
                 spool_threshold=threshold,
                 spool_dir=folder,
             )
@@ -245,12 +247,19 @@ class RequestRunner(QObject):
         self._end(request_id, lambda: self.cancelled.emit(request_id))
 
 
-def _throttled(progress: Callable[[object], None]) -> Callable[[int, int | None], None]:
-    """The client's progress hook, passed on at most every 50 ms (and when complete)."""
+def _throttled(
+    progress: Callable[[object], None], threshold: int
+) -> Callable[[int, int | None], None]:
+    """The client's progress hook, passed on at most every 50 ms (and when complete). When the
+    body turns out big, a spare JSON child process starts while the rest downloads."""
     last = 0.0
+    big = False
 
     def report(received: int, total: int | None) -> None:
-        nonlocal last
+        nonlocal last, big
+        if not big and (received > threshold or (total or 0) > threshold):
+            big = True
+            prestart()
         now = time.monotonic()
         if now - last >= 0.05 or (total is not None and received >= total):
             last = now

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from shipexplorer.api.cancel import CancelToken
-from shipexplorer.services.json_document import open_document
+from shipexplorer.services.json_child import ChildDocument
+from shipexplorer.services.json_document import SPOOL_THRESHOLD, open_document
 from shipexplorer.services.presentation import (
     HTML,
     JSON,
@@ -37,14 +38,22 @@ def open_spooled(
     """
     if p.body_file is None or p.kind not in (JSON, TEXT, MARKDOWN, HTML):
         return p
+    limit = SPOOL_THRESHOLD if threshold is None else threshold
+    # the child parses the JSON while this thread indexes the lines
+    pending = None
+    if p.kind == JSON and p.size > limit:
+        pending = ChildDocument.begin(path=p.body_file)
     try:
         source = TextSource.from_file(p.body_file, cancel=cancel)
         p = replace(p, text_source=source)
         shown_of = f"of {format_size(p.size)}"
         if p.kind == JSON:
             try:
-                kwargs = {} if threshold is None else {"threshold": threshold}
-                document = open_document(path=p.body_file, cancel=cancel, **kwargs)
+                if pending is not None:
+                    pending, waiting = None, pending
+                    document = waiting.finish(cancel)
+                else:
+                    document = open_document(path=p.body_file, cancel=cancel, threshold=limit)
             except ValueError as exc:
                 note = f"{exc} Shown as text; the Raw view holds all of it."
                 return replace(p, kind=TEXT, body_text=_first_text(source), shown_note=note)
@@ -61,6 +70,8 @@ def open_spooled(
         note += "the Raw view holds all of it."
         return replace(p, body_text=text, truncated=True, shown_note=note)
     except BaseException:
+        if pending is not None:
+            pending.abandon()
         p.close()
         raise
 

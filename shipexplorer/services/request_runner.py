@@ -227,6 +227,13 @@ class RequestRunner(QObject):
             on_error=lambda exc: self.saved.emit(path, f"Could not save {path}: {exc}"),
         )
 
+    def sweep_spool(self, max_age: float = 24 * 3600) -> None:
+        """Delete, on the pool, spooled bodies older than ``max_age`` seconds left behind by a run
+        that ended abruptly (the app calls this once at start-up; newer files may belong to
+        another running instance)."""
+        folder = self.spool_dir
+        self._pool.submit(lambda token, progress: sweep_spool(folder, max_age))
+
     # -- outcomes (GUI thread) ------------------------------------------------------------------
 
     def _end(self, request_id: int, emit: Callable[[], None]) -> None:
@@ -290,3 +297,16 @@ def copy_file_atomically(source: Path, target: Path, *, cancel=None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def sweep_spool(folder: Path, max_age: float) -> int:
+    """Delete the spooled bodies in ``folder`` older than ``max_age`` seconds; how many."""
+    removed = 0
+    cutoff = time.time() - max_age
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            with contextlib.suppress(OSError):
+                if entry.name.startswith("body-") and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed

@@ -133,3 +133,18 @@ def test_present_value():
     text = present_value("hello\nworld")
     assert text.kind == TEXT and text.text_source.line(1) == "world"
     assert present_value(b"\x00\x01").kind == "bytes"
+
+
+def test_sweep_spool_removes_only_old_bodies(tmp_path):
+    import os
+
+    from shipexplorer.services.request_runner import sweep_spool
+
+    old, new, other = tmp_path / "body-old.part", tmp_path / "body-new.part", tmp_path / "x.txt"
+    for path in (old, new, other):
+        path.write_bytes(b"x")
+    os.utime(old, (time.time() - 90_000, time.time() - 90_000))
+    os.utime(other, (time.time() - 90_000, time.time() - 90_000))
+    assert sweep_spool(tmp_path, 86_400) == 1
+    assert not old.exists() and new.exists() and other.exists()
+    assert sweep_spool(tmp_path / "missing", 1) == 0

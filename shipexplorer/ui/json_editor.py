@@ -139,7 +139,7 @@ class JsonEditor(QPlainTextEdit):
             self.addAction(act)
             return act
 
-        self.format_action = action("&Format", "Ctrl+Shift+F", self.format_body, "format")
+        self.format_action = action("Forma&t", "Ctrl+Shift+F", self.format_body, "format")
         self.minify_action = action("&Minify", "Ctrl+Shift+M", self.minify_body, "minify")
         self.skeleton_action = action(
             "Insert s&keleton", "Ctrl+Shift+K", self.insert_skeleton, "skeleton"

@@ -90,7 +90,7 @@ class RequestPanel(QWidget):
         form_scroll.setMinimumHeight(40)
         self.body_tabs = QTabWidget(self)
         self.body_tabs.setAccessibleName("Body view")
-        self.body_tabs.addTab(form_scroll, "&Form")
+        self.body_tabs.addTab(form_scroll, "F&orm")
         self.body_tabs.addTab(self.body_edit, "&JSON")
         self.body_tabs.setCurrentWidget(self.body_edit)
         self.body_tabs.setTabVisible(0, False)
@@ -195,6 +195,12 @@ class RequestPanel(QWidget):
         if key != self._instance_key:
             self._instance_key = key
             self._switch_body()
+
+    def show_form(self, form: bool = True) -> bool:
+        """Show the form (when the method has one) or the JSON text; True when the form shows."""
+        on = form and self.body_tabs.isTabVisible(0)
+        self.body_tabs.setCurrentIndex(0 if on else 1)
+        return on
 
     @Slot()
     def go_to_problem(self) -> bool:

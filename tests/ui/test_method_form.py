@@ -65,10 +65,11 @@ def test_the_form_tab_shows_only_for_simple_methods(panel, packages):
     panel.set_methods(packages["faults"])
     panel.set_method("fail")
     assert panel.body_tabs.isTabVisible(0)
-    panel.body_tabs.setCurrentIndex(0)
+    assert panel.show_form()
     panel.set_method("bad_json")
     assert not panel.body_tabs.isTabVisible(0)
     assert panel.body_tabs.currentWidget() is panel.body_edit
+    assert not panel.show_form()
 
 
 def test_form_and_text_stay_in_sync_and_undo(qtbot, panel, packages):

@@ -224,3 +224,33 @@ def test_warnings_from_real_dir(specs):
     assert warnings({"form": "other"}, fail) == ['"form" should be one of "status", "package".']
     assert warnings([1], greet) == ["The body is a list; greet takes named arguments (an object)."]
     assert warnings({"x": 1}, None) == []
+
+
+_SPEC = MethodSpec(
+    "m",
+    args=[
+        ArgSpec("name", "<class 'str'>"),
+        ArgSpec("n", "<class 'int'>"),
+        ArgSpec("flag", "<class 'bool'>"),
+        ArgSpec("form", "<enum 'Form'>", ["a", "b"]),
+    ],
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=40), _JSONISH), st.integers(min_value=0, max_value=40))
+def test_completion_never_raises_and_replaces_only_before_the_cursor(text, offset):
+    offset = min(offset, len(text))
+    context = complete(text, offset, _SPEC)
+    assert context.kind in ("", "key", "value")
+    if context.kind:
+        assert 0 <= context.start <= context.end == offset
+        assert text[context.start : context.end].endswith(context.prefix)
+    if context.kind == "key":
+        assert {label for label, _ in context.options} <= {"name", "n", "flag", "form"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(_VALUES)
+def test_warnings_never_raise(value):
+    assert isinstance(warnings(value, _SPEC), list)

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QItemSelectionModel, QRect, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ from shipexplorer.ui.task_detail import TaskDetail
 from shipexplorer.ui.task_table_model import (
     CATEGORIES,
     CREATED,
+    ELAPSED,
     ORIGIN,
     PROGRESS,
     STATE,
@@ -143,6 +144,8 @@ class TaskPanel(QDockWidget):
         self.setObjectName("tasks-dock")
         self.setAccessibleName("Tasks")
         self.model = TaskTableModel(tracker, self, clock=clock)
+        self.model.tick_data_changed = False  # repaint Elapsed cells instead (no re-sort)
+        self.model.elapsedTicked.connect(self._repaint_elapsed)
         self.proxy = TaskFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         body = _Body(self.poll_now, self)
@@ -372,6 +375,14 @@ class TaskPanel(QDockWidget):
             self.detail.show_task(self.current_task())
         self._update_actions()
         self._schedule_title()
+
+    @Slot()
+    def _repaint_elapsed(self) -> None:
+        """Repaint the visible Elapsed cells (their text is computed when painted)."""
+        viewport = self.table.viewport()
+        x = self.table.columnViewportPosition(ELAPSED)
+        if x >= 0:
+            viewport.update(QRect(x, 0, self.table.columnWidth(ELAPSED), viewport.height()))
 
     @Slot()
     def _schedule_title(self, *_: object) -> None:

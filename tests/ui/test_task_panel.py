@@ -399,3 +399,13 @@ def test_live_pasted_id_unknown_to_the_server(qtbot, live):
     assert panel.current_task().task_id == "no-such-task"
     assert "does not know this task" in panel.detail.watch_label.text()
     qtbot.waitUntil(lambda: panel.windowTitle() == "Tasks — 1 unknown", timeout=2000)
+
+
+def test_the_elapsed_tick_repaints_without_resorting(qtbot, panel, monkeypatch):
+    panel.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+    sort_keys: list[int] = []
+    original = panel.model._sort_key
+    monkeypatch.setattr(panel.model, "_sort_key", lambda *a: sort_keys.append(1) or original(*a))
+    with qtbot.waitSignal(panel.model.elapsedTicked, timeout=100):
+        panel.model._tick()
+    assert sort_keys == []  # the proxy was not told: no re-sort of every row each second

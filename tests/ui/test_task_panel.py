@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QSystemTrayIcon
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QLineEdit, QMainWindow, QSystemTrayIcon
 
 from shipexplorer.api import ConnectionSettings, SteamshipClient
 from shipexplorer.api import export as api_export
@@ -409,3 +409,29 @@ def test_the_elapsed_tick_repaints_without_resorting(qtbot, panel, monkeypatch):
     with qtbot.waitSignal(panel.model.elapsedTicked, timeout=100):
         panel.model._tick()
     assert sort_keys == []  # the proxy was not told: no re-sort of every row each second
+
+
+def test_f5_in_the_docked_panel_polls_not_the_window_refresh(qtbot):
+    tracker = filled_tracker()
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    refreshed: list[bool] = []
+    refresh = QAction("Refresh", window)
+    refresh.setShortcut(QKeySequence("F5"))
+    refresh.triggered.connect(lambda: refreshed.append(True))
+    window.addAction(refresh)
+    window.setCentralWidget(QLineEdit(window))
+    panel = TaskPanel(tracker, clock=lambda: NOW)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, panel)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    panel.select_task("t-run")
+    panel.table.setFocus()
+    qtbot.waitUntil(lambda: panel.table.hasFocus(), timeout=1000)
+    qtbot.keyClick(panel.table, Qt.Key.Key_F5)
+    assert ("poll_now", "t-run") in tracker.calls and refreshed == []
+    window.centralWidget().setFocus()
+    qtbot.waitUntil(lambda: window.centralWidget().hasFocus(), timeout=1000)
+    qtbot.keyClick(window.centralWidget(), Qt.Key.Key_F5)
+    assert refreshed == [True]  # outside the panel F5 is the window's again

@@ -158,3 +158,39 @@ def test_from_dict_never_fails_otherwise(data: dict) -> None:
     json.dumps(task.to_dict(), allow_nan=False)
     task.durations(0.0)
     assert isinstance(task.display_state, str)
+
+
+def test_save_and_load_the_list(tmp_path) -> None:
+    from shipexplorer.services.task_timeline import load_tasks, save_tasks
+
+    path = tmp_path / "tasks.json"
+    assert load_tasks(path) == ([], None, False)
+    good = make_task().to_dict()
+    save_tasks(path, [good, {"taskId": ""}, good])
+    tasks, message, read_only = load_tasks(path)
+    assert [t.task_id for t in tasks] == ["t-1"] and not read_only
+    assert message and "1 unreadable" in message
+
+
+def test_a_newer_list_is_read_only(tmp_path) -> None:
+    from shipexplorer.services.task_timeline import STORE_KIND, load_tasks
+
+    path = tmp_path / "tasks.json"
+    record = make_task().to_dict()
+    path.write_text(json.dumps({"kind": STORE_KIND, "schemaVersion": 99, "tasks": [record]}))
+    tasks, message, read_only = load_tasks(path)
+    assert read_only and len(tasks) == 1 and "newer" in message
+
+
+@given(st.binary(max_size=200))
+def test_any_bytes_load_without_raising(data: bytes) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from shipexplorer.services.task_timeline import load_tasks
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tasks.json"
+        path.write_bytes(data)
+        tasks, _, _ = load_tasks(path)
+        assert isinstance(tasks, list)

@@ -1,0 +1,292 @@
+"""Watching 1,000 tasks at once: polls sent, end-to-display delay, GUI stalls, memory.
+
+A :class:`~shipexplorer.services.task_tracker.TaskTracker` (no window) watches ``--tasks`` slow
+jobs of random lengths (``--min-seconds`` to ``--max-seconds``, 1 to 3 steps) against the emulator
+in a process of its own. The jobs are started one after the other from a plain thread through the
+provider's clients, so the tracker picks each up from its answer, as in the app. A 60 Hz
+heartbeat on the GUI thread runs from the first start to the last end.
+
+The emulator computes a task's state from its clock, so a task ends on the server exactly at
+``taskCreatedOn + seconds``; the delay is from then to the tracker's ``taskEnded``. The polls are
+counted as they are sent; the official client's fixed loop (sleep 1 s, poll) sends
+``ceil(duration)`` polls per task. Figures only: nothing passes or fails on time.
+
+    python bench/many_tasks.py [--tasks N] [--rate R] [--concurrent C] [--ceiling S]
+                               [--gc-freeze] [--switch-interval MS]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from responsiveness import Heartbeat, spin_until, start_emulator_process
+
+
+def rss_mb() -> float:
+    """Resident memory now (Linux /proc; else the peak from getrusage)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            pages = int(handle.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError):
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (2**20 if sys.platform == "darwin" else 2**10)
+
+
+def epoch(iso: str) -> float:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+class GcPauses:
+    """The full (generation 2) collections and the longest one, on any thread."""
+
+    def __init__(self) -> None:
+        self.count, self.longest, self._began = 0, 0.0, 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.count += 1
+            self.longest = max(self.longest, time.perf_counter() - self._began)
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self._callback)
+
+
+class SlotTimer:
+    """How long the tracker's own code holds the GUI thread, per call (wall and CPU time)."""
+
+    NAMES = ("_tick", "_polled", "_on_seen", "_save", "_restored", "_key_ready")
+
+    def __init__(self, cls: type) -> None:
+        self.longest: dict[str, tuple[float, float]] = {}
+        self.total = 0.0
+        for name in self.NAMES:
+            setattr(cls, name, self._wrap(name, getattr(cls, name)))
+
+    def _wrap(self, name: str, fn):
+        def timed(*args, **kwargs):
+            wall, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+                self.total += wall
+                if wall > self.longest.get(name, (0.0, 0.0))[0]:
+                    self.longest[name] = (wall, cpu)
+
+        timed.__name__ = fn.__name__
+        return timed
+
+    def worst(self) -> tuple[str, float, float]:
+        name, (wall, cpu) = max(self.longest.items(), key=lambda item: item[1][0])
+        return name, wall, cpu
+
+
+def percentile(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=1000)
+    parser.add_argument("--min-seconds", type=float, default=1.0)
+    parser.add_argument("--max-seconds", type=float, default=20.0)
+    parser.add_argument("--rate", type=float, default=250.0, help="max polls per second")
+    parser.add_argument("--concurrent", type=int, default=4, help="max polls in flight")
+    parser.add_argument("--ceiling", type=float, default=5.0, help="max poll interval (s)")
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="gc.freeze() after set-up, so full collections skip the start-up objects",
+    )
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=None,
+        help="sys.setswitchinterval in ms (Python's default: 5): how long a busy worker may hold "
+        "the interpreter lock while the GUI thread waits",
+    )
+    args = parser.parse_args()
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval / 1000)
+    home = Path(tempfile.mkdtemp(prefix="shipexplorer-bench-"))
+    os.environ.setdefault("SHIPEXPLORER_HOME", str(home))
+
+    from PySide6.QtWidgets import QApplication
+
+    from shipexplorer.emulator import DEMO_API_KEY
+    from shipexplorer.services.client_provider import ClientProvider
+    from shipexplorer.services.credentials import CredentialService
+    from shipexplorer.services.profile_service import ProfileService
+    from shipexplorer.services.profiles import ProfileStore, local_profile
+    from shipexplorer.services.task_tracker import TaskTracker
+    from shipexplorer.services.workers import WorkerPool
+
+    app = QApplication([])  # noqa: F841 (kept alive for the run)
+    server, api_base, app_base = start_emulator_process()
+    pool = WorkerPool()
+    credentials = CredentialService(pool)  # never started: the key is a session key
+    profiles = ProfileService(
+        ProfileStore(home / "profiles.json"), credentials, pool, home=home, environ={}
+    )
+    profiles.add_builtin(local_profile(api_base, app_base), DEMO_API_KEY)
+    clients = ClientProvider(profiles, credentials)
+    settings = clients.settings()
+    assert settings is not None
+    client = clients.client_for(settings)
+    client.workspace_create("bench")
+    settings = settings.replace(workspace_handle="bench")
+    client = clients.client_for(settings)
+    client.instance_create("slow-job", "bench-slow")
+    clients.profile_name_for(settings)
+
+    polls: list[float] = []
+    clients.add_exchange_listener(
+        lambda ex, s, n: (
+            polls.append(time.time())
+            if ex.request is not None and ex.request.operation == "task/status"
+            else None
+        )
+    )
+    slots = SlotTimer(TaskTracker)
+    tracker = TaskTracker(
+        clients,
+        pool,
+        home / "tasks.json",
+        max_interval=args.ceiling,
+        max_concurrent=args.concurrent,
+        max_polls_per_second=args.rate,
+    )
+    tracker.start()
+    spin_until(lambda: tracker._loaded)
+
+    rng = random.Random(args.seed)
+    jobs = [
+        (round(rng.uniform(args.min_seconds, args.max_seconds), 2), rng.randint(1, 3))
+        for _ in range(args.tasks)
+    ]
+    ends: dict[str, float] = {}  # task id -> when it ends on the server (epoch seconds)
+    lengths: dict[str, float] = {}
+    shown: dict[str, float] = {}
+    tracker.taskEnded.connect(lambda tid: shown.setdefault(tid, time.time()))
+    failures: list[str] = []
+
+    def start_all() -> None:
+        starter = clients.client_for(settings)
+        for seconds, steps in jobs:
+            try:
+                task = starter.invoke(
+                    "bench-slow", "start", {"seconds": seconds, "steps": steps}
+                ).task
+            except Exception as exc:  # report, go on
+                failures.append(str(exc))
+                continue
+            ends[task.task_id] = epoch(task.task_created_on) + seconds
+            lengths[task.task_id] = seconds
+
+    idle = Heartbeat()  # the same heartbeat with nothing of ours running: the machine's own noise
+    idle.start()
+    settle = time.perf_counter() + 3.0
+    spin_until(lambda: time.perf_counter() > settle)
+    idle_stall, idle_p99, _ = idle.stop()
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()
+    gc_pauses = GcPauses()
+    rss_before = rss_mb()
+    heartbeat = Heartbeat()
+    begun_wall, begun = time.time(), heartbeat.start()
+    starter = threading.Thread(target=start_all, name="bench-starter")
+    starter.start()
+    spin_until(lambda: not starter.is_alive(), timeout=300)
+    started_in = time.perf_counter() - begun
+    rss_peak = rss_mb()
+
+    def all_shown() -> bool:
+        nonlocal rss_peak
+        rss_peak = max(rss_peak, rss_mb())
+        return len(shown) >= len(ends)
+
+    spin_until(all_shown, timeout=args.max_seconds + 120)
+    stall, p99, beats = heartbeat.stop()
+    gc_pauses.stop()
+    elapsed = time.perf_counter() - begun
+    counts = tracker.counts()
+    tracker.shutdown()
+    pool.shutdown(5000)
+    clients.close()
+    server.terminate()
+    server.wait(10)
+
+    delays = sorted(shown[t] - ends[t] for t in ends if t in shown)
+    sent = len(polls)
+    fixed = sum(math.ceil(lengths[t]) for t in ends)
+    per_second = Counter(int(t - begun_wall) for t in polls)
+    cores, python = os.cpu_count(), platform.python_version()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"machine: {platform.machine()}, {cores} cores, Python {python}, load average {load:.1f}; "
+        "emulator in its own process"
+    )
+    print(
+        f"{len(ends)} tasks of {args.min_seconds:g}-{args.max_seconds:g} s (1-3 steps), started in "
+        f"{started_in:.1f} s; ceiling {args.ceiling:g} s, at most {args.concurrent} polls in "
+        f"flight and {args.rate:g} per second"
+    )
+    if failures:
+        print(f"{len(failures)} starts failed, e.g. {failures[0]}")
+    print(f"all ended and shown after {elapsed:.1f} s; states: {dict(counts)}")
+    print(
+        f"polls sent: {sent} ({sent / elapsed:.0f}/s on average, peak {max(per_second.values())}/s)"
+        f"; the fixed 1 s loop: {fixed} ({sent / fixed:.2f}x)"
+    )
+    print(
+        f"end-to-display delay: median {statistics.median(delays):.2f} s, "
+        f"p95 {percentile(delays, 95):.2f} s, max {delays[-1]:.2f} s"
+    )
+    print(
+        f"GUI: longest stall {stall * 1e3:.1f} ms, p99 gap {p99 * 1e3:.1f} ms ({beats} beats); "
+        f"idle for 3 s before: {idle_stall * 1e3:.1f} ms, p99 {idle_p99 * 1e3:.1f} ms"
+    )
+    name, wall, cpu = slots.worst()
+    print(
+        f"tracker code on the GUI thread: {slots.total:.2f} s in all; longest call {name} "
+        f"{wall * 1e3:.1f} ms ({cpu * 1e3:.1f} ms of CPU)"
+    )
+    print(
+        f"garbage collector: {gc_pauses.count} full collections, longest "
+        f"{gc_pauses.longest * 1e3:.1f} ms (holding the interpreter lock)"
+        + ("; gc.freeze() after set-up" if args.gc_freeze else "")
+        + f"; switch interval {sys.getswitchinterval() * 1e3:g} ms"
+    )
+    print(f"memory: RSS {rss_before:.0f} MB before the tasks, {rss_peak:.0f} MB at the peak")
+
+
+if __name__ == "__main__":
+    main()

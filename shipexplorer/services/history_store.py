@@ -70,6 +70,8 @@ CREATE TABLE IF NOT EXISTS entries(
 );
 CREATE INDEX IF NOT EXISTS entries_time ON entries(time DESC, id DESC);
 CREATE INDEX IF NOT EXISTS entries_task ON entries(task_id) WHERE task_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_instance ON entries(instance, time DESC);
+CREATE INDEX IF NOT EXISTS entries_status ON entries(status_class, time DESC);
 CREATE INDEX IF NOT EXISTS entries_spilled ON entries(time) WHERE body_file IS NOT NULL;
 """
 #: migrations[n] takes a database at version n to n + 1.
@@ -651,14 +653,17 @@ class HistoryStore:
         return entry
 
     def _read_spilled(self, name: str) -> bytes:
+        """The whole body, inflated a megabyte at a time (each step short work for the GIL)."""
         unpacker = zlib.decompressobj(31)
-        parts = []
+        out = bytearray()
         with open(self.bodies / name, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                parts.append(unpacker.decompress(chunk))
-                time.sleep(0)
-        parts.append(unpacker.flush())
-        return b"".join(parts)
+            while chunk := handle.read(1 << 16):
+                while chunk:
+                    out += unpacker.decompress(chunk, 1 << 20)
+                    chunk = unpacker.unconsumed_tail
+                    time.sleep(0)
+        out += unpacker.flush()
+        return out  # a bytearray: copying 100 MB into bytes would hold the GIL for long
 
     def count(self) -> int:
         with self.reading() as db:

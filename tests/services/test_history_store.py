@@ -184,10 +184,12 @@ def _open_bytes(data: bytes) -> tuple[HistoryStore, str | None, Path]:
 def test_a_file_of_arbitrary_bytes_is_quarantined_or_used_never_raised(data):
     store, message, folder = _open_bytes(data)
     try:
+        if store.read_only:  # bytes that happen to say "a newer schema": kept, not written
+            assert message and "newer shipexplorer" in message
+            return
         if message is not None:
             assert "moved aside" in message
             assert list(folder.glob("history.sqlite3.corrupt-*"))
-        assert not store.read_only
         entry_id = store.add(record(1))  # history works either way
         assert store.get(entry_id).url.endswith("n=1")
     finally:

@@ -39,6 +39,7 @@ OBJECT, ARRAY, STRING, NUMBER, BOOLEAN, NULL = (
 #: Bodies above this many bytes are spooled to a file and served by a child process.
 SPOOL_THRESHOLD = 2_000_000
 PREVIEW_CHARS = 200
+_CURSORS = 16
 #: How many nodes a walk visits between cancel checks.
 _CHECK_EVERY = 2000
 
@@ -93,6 +94,21 @@ def _cut(text: str, limit: int = PREVIEW_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _scalar_text(value: Any) -> str:
+    """A scalar as its JSON text (what search matches), without json.dumps for the common kinds."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value)
+
+
 class JsonDocument:
     """The interface of a browsable JSON document (see the module docstring)."""
 
@@ -144,9 +160,9 @@ class TreeDocument(JsonDocument):
 
     def __init__(self, value: Any) -> None:
         self._value = value
-        # The last batch's iterator per container, so reading a huge array batch after batch is
-        # linear (lazy arrays only index in linear time).
-        self._cursor: tuple[JsonPath, int, Iterator[tuple[Any, Any]]] | None = None
+        # Where the last batch of each recently read container ended (its iterator), so reading
+        # a huge array batch after batch is linear (lazy arrays only index in linear time).
+        self._cursors: dict[JsonPath, tuple[int, Iterator[tuple[Any, Any]]]] = {}
 
     # -- kinds and previews ---------------------------------------------------------------------
 
@@ -201,13 +217,16 @@ class TreeDocument(JsonDocument):
         if self.kind(value) not in (OBJECT, ARRAY) or count <= 0:
             return []
         start = max(0, start)
-        cursor = self._cursor
-        if cursor is not None and cursor[0] == path and cursor[1] == start:
-            pairs = cursor[2]
+        cursor = self._cursors.pop(path, None)
+        if cursor is not None and cursor[0] == start:
+            pairs = cursor[1]
         else:
             pairs = itertools.islice(self.items(value), start, None)
         out = [self.info(k, (*path, k), v) for k, v in itertools.islice(pairs, count)]
-        self._cursor = (path, start + len(out), pairs)
+        if len(out) == count:
+            self._cursors[path] = (start + len(out), pairs)
+            while len(self._cursors) > _CURSORS:
+                del self._cursors[next(iter(self._cursors))]  # the least recently read
         return out
 
     def value_json(
@@ -230,49 +249,43 @@ class TreeDocument(JsonDocument):
     def _should_stop(self, cancel: CancelToken | None) -> bool:
         return cancel is not None and cancel.cancelled
 
-    def walk(self, cancel: CancelToken | None) -> Iterator[tuple[JsonPath, Any, Any]]:
-        """(path, key, value) of every node in document order (iterative: no recursion limit)."""
-        yield (), None, self._value
-        stack: list[tuple[JsonPath, Iterator[tuple[Any, Any]]]] = []
-        if self.kind(self._value) in (OBJECT, ARRAY):
-            stack.append(((), self.items(self._value)))
-        seen = 0
-        while stack:
-            path, pairs = stack[-1]
-            pair = next(pairs, None)
-            if pair is None:
-                stack.pop()
-                continue
-            seen += 1
-            # no time.sleep(0) here: a Python loop gives the interpreter up at every switch
-            # interval (5 ms) when another thread waits for it
-            if seen % _CHECK_EVERY == 0 and self._should_stop(cancel):
-                raise Cancelled()
-            key, child = pair
-            child_path = (*path, key)
-            yield child_path, key, child
-            if isinstance(child, self.object_types + self.array_types):
-                stack.append((child_path, self.items(child)))
-
     def search(
         self, text: str, *, limit: int = 10_000, cancel: CancelToken | None = None
     ) -> list[JsonPath]:
         needle = text.casefold()
-        if not needle:
+        if not needle or limit <= 0:
             return []
+        containers = self.object_types + self.array_types
+        root = self._value
+        if not isinstance(root, containers):
+            return [()] if needle in _scalar_text(root).casefold() else []
         found: list[JsonPath] = []
-        try:
-            for path, key, value in self.walk(cancel):
-                hit = isinstance(key, str) and needle in key.casefold()
-                if not hit and not isinstance(value, self.object_types + self.array_types):
-                    shown = value if isinstance(value, str) else json.dumps(value)
-                    hit = needle in shown.casefold()
-                if hit:
-                    found.append(path)
+        # Depth first, iterative (no recursion limit); a path tuple is built only for a hit or a
+        # container. A Python loop gives the interpreter up to other threads at every switch
+        # interval (5 ms), so no explicit yielding is needed here.
+        stack: list[tuple[JsonPath, Iterator[tuple[Any, Any]]]] = [((), self.items(root))]
+        seen = 0
+        while stack:
+            path, pairs = stack[-1]
+            for key, child in pairs:
+                seen += 1
+                if seen % _CHECK_EVERY == 0 and self._should_stop(cancel):
+                    return found
+                key_hit = isinstance(key, str) and needle in key.casefold()
+                if isinstance(child, containers):
+                    child_path = (*path, key)
+                    if key_hit:
+                        found.append(child_path)
+                        if len(found) >= limit:
+                            return found
+                    stack.append((child_path, self.items(child)))
+                    break  # its children come next (document order); then this loop resumes
+                if key_hit or needle in _scalar_text(child).casefold():
+                    found.append((*path, key))
                     if len(found) >= limit:
-                        break
-        except Cancelled:
-            pass
+                        return found
+            else:
+                stack.pop()
         return found
 
     def query_view(self, value: Any) -> Any:

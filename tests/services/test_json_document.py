@@ -106,6 +106,16 @@ def test_children_in_batches():
     assert [n.key for n in doc.children((), 8, 100)] == [8, 9]
 
 
+def test_children_of_two_containers_read_in_turns():
+    doc = PyDocument({"a": list(range(10)), "b": list(range(100, 110))})
+    got = {"a": [], "b": []}
+    for start in range(0, 10, 3):
+        for name in ("a", "b"):
+            got[name] += [n.key for n in doc.children((name,), start, 3)]
+    assert got == {"a": list(range(10)), "b": list(range(10))}
+    assert [n.preview for n in doc.children(("b",), 4, 2)] == ["104", "105"]
+
+
 def test_value_json_indent_and_limit():
     value = {"a": [1, {"b": "é"}]}
     doc = PyDocument(value)

@@ -93,6 +93,7 @@ class TaskDetail(QWidget):
         self._clock = clock
         self._task: Any = None
         self._shown_output: tuple[str, int] | None = None  # (task id, id(output)) on screen
+        self._presentation: Any = None  # the output's Presentation on screen (closed when left)
         self.setAccessibleName("Task detail")
         self.title_label = _selectable(QLabel("No task selected", self), "Selected task")
         font = self.title_label.font()
@@ -157,7 +158,7 @@ class TaskDetail(QWidget):
             self.failure_box.hide()
             self.timeline_bar.set_segments([])
             self.messages_view.setPlainText("")
-            self.output_view.show_message("No task selected", "")
+            self._show_message("No task selected", "")
             return
         self.refresh()
 
@@ -213,17 +214,33 @@ class TaskDetail(QWidget):
         if value is None:
             note = "The task failed without an output." if task.state == "failed" else ""
             status = "No output" if task.finished else "No output yet"
-            self.output_view.show_message(status, note or "The output shows when the task ends.")
+            self._show_message(status, note or "The output shows when the task ends.")
             return
         size = output_size(value)
         if size > MAX_INLINE_OUTPUT:
-            self.output_view.show_message(
+            self._show_message(
                 "Output too big to show here",
                 f"The output is over {MAX_INLINE_OUTPUT // 1000} kB of JSON, too much to lay out "
                 "here without freezing the window. Copy the curl polling loop to fetch it.",
             )
             return
-        self.output_view.show_presentation(present_output(value, f"Output of task {task.task_id}"))
+        shown = present_output(value, f"Output of task {task.task_id}")
+        self.output_view.show_presentation(shown)
+        self._close_presentation(shown)
+
+    def set_queries(self, queries: Any) -> None:
+        """The shared DocumentQueries the output viewer reads documents through."""
+        self.output_view.set_queries(queries)
+
+    def _show_message(self, status: str, text: str) -> None:
+        self.output_view.show_message(status, text)
+        self._close_presentation(None)
+
+    def _close_presentation(self, new: Any) -> None:
+        old, self._presentation = self._presentation, new
+        close = getattr(old, "close", None)
+        if old is not None and old is not new and close is not None:
+            close()
 
     @staticmethod
     def _origin(task: Any) -> str:

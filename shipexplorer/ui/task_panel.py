@@ -288,6 +288,10 @@ class TaskPanel(QDockWidget):
             if button is not None:
                 button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
 
+    def set_queries(self, queries: Any) -> None:
+        """The shared DocumentQueries the detail's output viewer reads documents through."""
+        self.detail.set_queries(queries)
+
     def actions_list(self) -> list[QAction]:
         return [
             self.add_action,

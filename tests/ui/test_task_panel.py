@@ -216,7 +216,7 @@ def test_timeline_bar_describes_its_segments(qtbot):
     assert widths[1] > widths[0] and abs(sum(widths) - 400.0) < 1.0
 
 
-def test_detail_shows_small_output_and_refuses_big_output(qtbot):
+def test_detail_shows_small_output_and_refuses_big_output(qtbot, monkeypatch):
     detail = TaskDetail(clock=lambda: NOW)
     qtbot.addWidget(detail)
     detail.show()
@@ -224,9 +224,13 @@ def test_detail_shows_small_output_and_refuses_big_output(qtbot):
     task.output = {"result": "done", "steps": 2}
     detail.show_task(task)
     assert '"result": "done"' in detail.output_view.body_text()
+    shown = detail._presentation
+    closed: list[object] = []
+    monkeypatch.setattr(type(shown), "close", lambda self: closed.append(self))
     task.output = {"blob": "x" * (MAX_INLINE_OUTPUT + 10)}
     detail.refresh()
     assert "too big" in detail.output_view.status_text()
+    assert closed == [shown]  # the output left on screen is closed
     assert output_size(task.output) > MAX_INLINE_OUTPUT
 
 

@@ -24,6 +24,7 @@ than the naive's. Figures only: nothing passes or fails.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -139,7 +140,7 @@ def main() -> None:
             print(
                 f"       (app +{mb(row['app_growth'])}, child peak {mb(row['child_peak'])}, "
                 f"download {row['download']:.2f}s, delivered at {row['delivered']:.2f}s, "
-                f"{row['beats']} heartbeats)"
+                f"longest stall at {row['stall_at']:.2f}s, {row['beats']} heartbeats)"
             )
     finally:
         services.shutdown()
@@ -180,6 +181,8 @@ def measure(size: float, runner, queries, faults) -> dict:
     settle = time.perf_counter() + 0.3
     spin_until(lambda: time.perf_counter() > settle)
     stall, _p99, beats = heartbeat.stop()
+    gaps = [(b - a, a) for a, b in itertools.pairwise(heartbeat.ticks)]
+    stall_at = max(gaps)[1] - begun if gaps else 0.0
     runner.progress.disconnect(on_progress)
     runner.finished.disconnect(on_finished)
     delivered, presentation = answers[0]
@@ -202,6 +205,7 @@ def measure(size: float, runner, queries, faults) -> dict:
         "download": (complete[0] if complete else delivered) - begun,
         "delivered": delivered - begun,
         "stall": stall,
+        "stall_at": stall_at,
         "beats": beats,
         "app_growth": app_growth,
         "child_peak": child_peak,

@@ -158,18 +158,20 @@ class TaskTracker(QObject):
     def track(self, task: Task, origin: TaskOrigin) -> TrackedTask:
         """Watch ``task`` (an answer seen elsewhere); a task already tracked is updated."""
         task_id = str(task.task_id)
+        outcome = PollOutcome(task_polling.TASK, task, task.output_value())
         tracked = self._tasks.get(task_id)
         if tracked is not None:
             if not tracked.finished:
-                self._apply(tracked, PollOutcome(task_polling.TASK, task, task.output_value()))
+                self._apply(tracked, outcome, polled=False)
             return tracked
         tracked = TrackedTask(task_id, origin)
         if origin.request_id is None and task_id in self._pending_links:
             origin.request_id = self._pending_links.pop(task_id)
+        _observe(tracked, outcome, time.time())
+        tracked.last_change = time.time()
         self._add(tracked)
-        self._apply(
-            tracked, PollOutcome(task_polling.TASK, task, task.output_value()), polled=False
-        )
+        if tracked.finished:
+            self._end(tracked, ENDED, time.time())
         return tracked
 
     def add_by_id(self, task_id: str) -> TrackedTask:
@@ -231,6 +233,8 @@ class TaskTracker(QObject):
             tracked.ended_at = None
         tracked.watch = WATCHING
         tracked.last_error = None
+        if tracked.origin.profile:  # the profile's key now (it may have changed since)
+            self._settings.pop(task_id, None)
         self._resolver.forget_attempts()
         self._unschedule(task_id)
         self._schedule.add(task_id, time.monotonic(), delay=0.0)

@@ -285,3 +285,60 @@ def test_track_dedups_and_links_the_request(qtbot, env) -> None:
     assert first is again and len(tracker.tasks()) == 1
     assert first.origin.request_id == 7
     assert [text for _, text in first.messages] == ["half way"]
+
+
+def test_after_a_restart_the_key_is_loaded_for_the_task_profile(qtbot, env, worker_pool) -> None:
+    """A saved profile (key in the keyring), services built anew over the same folder: the
+    restored task's profile is found by name, its key loaded, and the task watched to its end."""
+    folder = env.store.parent / "restart"
+    folder.mkdir()
+    base = env.client.settings.replace(api_key=None)
+    credentials, profiles = profile_services(worker_pool, folder)
+    assert profiles.save_profile(None, Profile("team", base), env.key) == []
+    qtbot.waitUntil(lambda: (folder / "profiles.json").exists(), timeout=5000)
+    task_id = env.start(seconds=2, steps=1)
+    env.store.write_text(
+        json.dumps(
+            {
+                "kind": "tracked-tasks",
+                "schemaVersion": 1,
+                "tasks": [{"taskId": task_id, "origin": {"profile": "team"}, "state": "waiting"}],
+            }
+        ),
+        "utf-8",
+    )
+    credentials, profiles = profile_services(worker_pool, folder)  # "restart"
+    profiles.load()
+    clients = ClientProvider(profiles, credentials)
+    tracker = TaskTracker(clients, worker_pool, env.store, **FAST)
+    env.trackers.append(tracker)
+    tracker.start()
+    task = wait_ended(qtbot, tracker, task_id)
+    assert task.display_state == "succeeded" and task.polls >= 1
+    tracker.shutdown()
+    clients.close()
+
+
+def test_a_refused_key_stops_watching_with_the_reason(qtbot, env) -> None:
+    tracker = env.tracker()
+    task_id = env.start(seconds=5, steps=1)
+    qtbot.waitUntil(lambda: tracker.task(task_id) is not None, timeout=5000)
+    tracker._settings[task_id] = env.client.settings.replace(api_key="not-a-key-it-knows")
+    tracker.poll_now(task_id)
+    qtbot.waitUntil(lambda: tracker.task(task_id).watch == STOPPED, timeout=5000)
+    assert "401" in tracker.task(task_id).last_error
+    tracker.resume(task_id)  # resolves the profile again, with its right key
+    assert wait_ended(qtbot, tracker, task_id).display_state == "succeeded"
+
+
+def test_a_task_seen_finished_ends_at_once_without_polls(qtbot, env) -> None:
+    from shipexplorer.api.tasks import Task
+
+    tracker = env.tracker()
+    ended: list[str] = []
+    tracker.taskEnded.connect(ended.append)
+    done = Task(task_id="T-DONE", state="succeeded", output='{"n": 1}')
+    tracked = tracker.track(done, TaskOrigin(profile="emu"))
+    tracker.track(done, TaskOrigin(profile="emu"))
+    assert ended == ["T-DONE"] and tracked.watch == ENDED and tracked.polls == 0
+    assert tracked.output == {"n": 1} and "T-DONE" not in tracker._schedule

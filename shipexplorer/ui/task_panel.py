@@ -4,8 +4,10 @@ copy the id, copy a curl polling loop, open the originating request).
 
 Keyboard: Insert adds a task id, F5 polls now (in the panel; it takes F5 from the window while
 the focus is here), Ctrl+Shift+S stops watching, Ctrl+Shift+R resumes, Delete removes,
-Ctrl+Shift+C copies the id (Ctrl+C too in the table), Ctrl+Shift+L copies the curl loop,
-Ctrl+Return opens the originating request. Every action is in the table's context menu.
+Ctrl+Shift+I copies the id (Ctrl+C too in the table), Ctrl+Shift+L copies the curl loop,
+Ctrl+Shift+O (or Enter on a row) opens the originating request. Every action is in the table's
+context menu. None of these keys is one the window or the output viewer inside uses (Ctrl+Return
+sends, Ctrl+Shift+C copies a JSON path): a shared key would be ambiguous and do nothing.
 """
 
 from __future__ import annotations
@@ -260,7 +262,7 @@ class TaskPanel(QDockWidget):
             body, "Re&move", self.remove, ["Del"], "Forget the task here (it is not cancelled)"
         )
         self.copy_id_action = act(
-            body, "&Copy task id", self.copy_task_id, ["Ctrl+Shift+C"], "Copy the task id"
+            body, "&Copy task id", self.copy_task_id, ["Ctrl+Shift+I"], "Copy the task id"
         )
         self.curl_action = act(
             body,
@@ -273,7 +275,7 @@ class TaskPanel(QDockWidget):
             body,
             "&Open originating request",
             self.open_origin,
-            ["Ctrl+Return"],
+            ["Ctrl+Shift+O"],
             "Open the request that started the task in a tab",
         )
         copy = QShortcut(QKeySequence.StandardKey.Copy, self.table)  # Ctrl+C in the table

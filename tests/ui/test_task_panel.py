@@ -9,7 +9,7 @@ import uuid
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QLineEdit, QMainWindow, QSystemTrayIcon
+from PySide6.QtWidgets import QLineEdit, QMainWindow, QSystemTrayIcon, QWidget
 
 from shipexplorer.api import ConnectionSettings, SteamshipClient
 from shipexplorer.api import export as api_export
@@ -439,3 +439,15 @@ def test_f5_in_the_docked_panel_polls_not_the_window_refresh(qtbot):
     qtbot.waitUntil(lambda: window.centralWidget().hasFocus(), timeout=1000)
     qtbot.keyClick(window.centralWidget(), Qt.Key.Key_F5)
     assert refreshed == [True]  # outside the panel F5 is the window's again
+
+
+def test_panel_keys_do_not_clash_with_the_window_or_the_output_viewer(panel):
+    ours = {action.shortcut().toString() for action in panel.actions_list()}
+    assert not ours & {"Ctrl+Return", "Ctrl+Enter", "Ctrl+Shift+C", "Ctrl+Alt+C", "Ctrl+T"}
+    inside = {
+        key.toString()
+        for widget in panel.detail.findChildren(QWidget)
+        for action in widget.actions()
+        for key in action.shortcuts()
+    }
+    assert not ours & inside, ours & inside

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from shipexplorer.api import PackageInstance, PackageSpec
+from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.services.window_state import WindowState
@@ -22,14 +23,18 @@ class ExplorerView(QSplitter):
     """Sidebar and request tabs; restores what was selected last."""
 
     def __init__(
-        self, explorer: Explorer, runner: RequestRunner, parent: QWidget | None = None
+        self,
+        explorer: Explorer,
+        runner: RequestRunner,
+        parent: QWidget | None = None,
+        queries: DocumentQueries | None = None,
     ) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self._explorer = explorer
         self.pending = WindowState()  # workspace, instance, method still to bring back
         self.setObjectName("main-splitter")
         self.sidebar = InstanceSidebar(explorer, self)
-        self.tabs = RequestTabs(explorer, runner, self)
+        self.tabs = RequestTabs(explorer, runner, self, queries)
         self.addWidget(self.sidebar)
         self.addWidget(self.tabs)
         self.setStretchFactor(1, 3)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidge
 from shipexplorer import __version__
 from shipexplorer.api import PackageInstance
 from shipexplorer.services.credentials import CredentialService
+from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.profile_service import ProfileService
 from shipexplorer.services.request_runner import RequestRunner
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         runner: RequestRunner | None = None,
         catalog: Any = None,
         state_store: WindowStateStore | None = None,
+        queries: DocumentQueries | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
         self._runner = runner
         self._catalog = catalog
         self._state_store = state_store
+        self._queries = queries
         self._dialog: ProfileDialog | None = None
         self._import_dialog: ImportDialog | None = None
         self._create_dialog: QWidget | None = None
@@ -126,7 +129,7 @@ class MainWindow(QMainWindow):
         self.workspace_selector = WorkspaceSelector(explorer, toolbar)
         toolbar.addSeparator()
         toolbar.addWidget(self.workspace_selector)
-        self.new_workspace_action = QAction("New workspace…", self)
+        self.new_workspace_action = QAction("New &workspace…", self)
         self.new_workspace_action.setToolTip("Create a workspace (or fetch it) and switch to it")
         self.new_workspace_action.triggered.connect(self.workspace_selector.ask_new_workspace)
         toolbar.addAction(self.new_workspace_action)
@@ -144,7 +147,7 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         menu.addAction(self.create_instance_action)
 
-        self.view = ExplorerView(explorer, runner, self)
+        self.view = ExplorerView(explorer, runner, self, self._queries)
         self.sidebar, self.tabs, self.splitter = self.view.sidebar, self.view.tabs, self.view
         explorer.currentWorkspaceChanged.connect(self._workspace_changed)
         explorer.errorChanged.connect(self._explorer_error)
@@ -156,6 +159,7 @@ class MainWindow(QMainWindow):
             (("Escape",), self.cancel_request),
             (("Ctrl+L",), self.focus_method),
             (("Ctrl+T",), lambda: self.tabs.new_tab()),
+            (("Ctrl+W",), lambda: self.tabs.close_current()),
         )
         self._shortcuts = []
         for keys, slot in shortcuts:

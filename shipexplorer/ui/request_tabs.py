@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
 from shipexplorer.api import PackageInstance
+from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import METHODS, Explorer
 from shipexplorer.services.presentation import Presentation
 from shipexplorer.services.request_runner import BodyError, RequestRunner
@@ -29,7 +30,13 @@ class RequestTab(QWidget):
 
     titleChanged = Signal()
 
-    def __init__(self, explorer: Explorer, runner: RequestRunner, parent=None) -> None:
+    def __init__(
+        self,
+        explorer: Explorer,
+        runner: RequestRunner,
+        parent=None,
+        queries: DocumentQueries | None = None,
+    ) -> None:
         super().__init__(parent)
         self._explorer = explorer
         self._runner = runner
@@ -47,7 +54,10 @@ class RequestTab(QWidget):
         layout.addWidget(self.splitter)
         self.panel.cancelRequested.connect(self.cancel)
         self.panel.method_combo.currentTextChanged.connect(lambda _: self.titleChanged.emit())
-        self.response.saveRequested.connect(runner.save_body)
+        self.response.saveRequested.connect(runner.save_presentation)
+        self.response.cancelRequested.connect(self.cancel)
+        if queries is not None:
+            self.response.set_queries(queries)
 
     @property
     def running(self) -> bool:
@@ -59,6 +69,9 @@ class RequestTab(QWidget):
 
     def set_instance(self, instance: PackageInstance | None) -> None:
         self.instance = instance
+        self.panel.set_instance_key(
+            f"{instance.workspace_handle}/{instance.handle}" if instance else None
+        )
         if instance is None:
             self.panel.set_instance_text("No instance selected")
             self.panel.set_methods(None)
@@ -119,10 +132,17 @@ class RequestTab(QWidget):
 class RequestTabs(QTabWidget):
     """The tabs; routes the runner's outcomes to the tab that sent each request."""
 
-    def __init__(self, explorer: Explorer, runner: RequestRunner, parent=None) -> None:
+    def __init__(
+        self,
+        explorer: Explorer,
+        runner: RequestRunner,
+        parent=None,
+        queries: DocumentQueries | None = None,
+    ) -> None:
         super().__init__(parent)
         self._explorer = explorer
         self._runner = runner
+        self._queries = queries
         self._by_id: dict[int, RequestTab] = {}
         self.setAccessibleName("Requests")
         self.setTabsClosable(True)
@@ -138,6 +158,7 @@ class RequestTabs(QTabWidget):
         runner.finished.connect(self._finished)
         runner.failed.connect(self._finished)
         runner.cancelled.connect(self._cancelled)
+        runner.progress.connect(self._progress)
         explorer.methodsChanged.connect(self._methods)
         explorer.instancesChanged.connect(self._instances)
         explorer.errorChanged.connect(self._methods_error)
@@ -150,7 +171,7 @@ class RequestTabs(QTabWidget):
         return self.currentWidget()
 
     def new_tab(self, copy_of: RequestTab | None = None) -> RequestTab:
-        tab = RequestTab(self._explorer, self._runner, self)
+        tab = RequestTab(self._explorer, self._runner, self, self._queries)
         if copy_of is not None:
             tab.copy_from(copy_of)
         elif self.count():
@@ -172,6 +193,10 @@ class RequestTabs(QTabWidget):
 
     def cancel_current(self) -> None:
         self.current().cancel()
+
+    def close_current(self) -> None:
+        """Close the current tab (Ctrl+W): cancels its request; the last tab is replaced."""
+        self.close_tab(self.currentIndex())
 
     def set_instance(self, instance: PackageInstance | None) -> None:
         self.current().set_instance(instance)
@@ -195,6 +220,12 @@ class RequestTabs(QTabWidget):
         tab = self._by_id.pop(request_id, None)
         if tab is not None and self.indexOf(tab) >= 0:
             tab.ended(presentation)
+
+    @Slot(int, int, int)
+    def _progress(self, request_id: int, received: int, total: int) -> None:
+        tab = self._by_id.get(request_id)
+        if tab is not None:
+            tab.response.show_progress(received, total)
 
     @Slot(int)
     def _cancelled(self, request_id: int) -> None:

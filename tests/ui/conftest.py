@@ -9,6 +9,7 @@ import pytest
 
 from shipexplorer.api import ConnectionSettings, PackageInstance, SteamshipClient
 from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.profile_service import ProfileService
 from shipexplorer.services.profiles import Profile
@@ -76,6 +77,7 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
             runner=runner,
             catalog=catalog or None,
             state_store=WindowStateStore(state_path),
+            queries=DocumentQueries(worker_pool),
         )
         qtbot.addWidget(window)
         window.show()

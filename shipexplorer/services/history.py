@@ -56,6 +56,7 @@ class _Relay(QObject):
     added = Signal(int)
     changed = Signal()
     problem = Signal(str)
+    attached = Signal(str)
 
 
 class HistoryService(QObject):
@@ -63,13 +64,15 @@ class HistoryService(QObject):
 
     Signals:
         entryAdded(int): an entry was recorded (its id).
-        changed(): entries were deleted or cleared, or a timeline attached; reload what is shown.
+        changed(): entries were deleted or cleared; reload what is shown.
+        taskAttached(str): a task's final timeline was stored on its entry (the task id).
         problem(str): a sentence for the user (a damaged database moved aside, a failed write).
     """
 
     entryAdded = Signal(int)
     changed = Signal()
     problem = Signal(str)
+    taskAttached = Signal(str)
 
     def __init__(
         self,
@@ -93,6 +96,7 @@ class HistoryService(QObject):
         self._relay.added.connect(self._on_added)
         self._relay.changed.connect(self._on_changed)
         self._relay.problem.connect(self._on_problem)
+        self._relay.attached.connect(self._on_attached)
         if clients is not None:
             clients.add_exchange_listener(self.record)
 
@@ -173,7 +177,7 @@ class HistoryService(QObject):
 
         def write() -> None:
             if self.store.attach_task(task_id, timeline, tuple(self._secrets)):
-                self._relay.changed.emit()
+                self._relay.attached.emit(task_id)
 
         self._submit_write(write)
 
@@ -285,6 +289,10 @@ class HistoryService(QObject):
     @Slot()
     def _on_changed(self) -> None:
         self.changed.emit()
+
+    @Slot(str)
+    def _on_attached(self, task_id: str) -> None:
+        self.taskAttached.emit(task_id)
 
     @Slot(str)
     def _on_problem(self, message: str) -> None:

@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
 
 from shipexplorer.api.redact import redact
 from shipexplorer.services.storage import move_aside
@@ -190,10 +191,21 @@ class HistoryEntry:
 
     @property
     def body_text(self) -> str:
-        """The request body as text (what re-opening puts in the editor)."""
-        if not self.request_body:
+        """The request body as text (what re-opening puts in the editor). A GET sent its
+        arguments in the query string: they come back as a JSON object (values as sent, text)."""
+        if self.request_body:
+            return self.request_body.decode("utf-8", "replace")
+        query = urlsplit(self.url).query if self.verb.upper() == "GET" else ""
+        if not query:
             return ""
-        return self.request_body.decode("utf-8", "replace")
+        args: dict[str, Any] = {}
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            if name in args:
+                previous = args[name]
+                args[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+            else:
+                args[name] = value
+        return json.dumps(args, indent=2, ensure_ascii=False)
 
     @property
     def response_text(self) -> str:
@@ -337,7 +349,10 @@ class HistoryStore:
         if db.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() != "wal":
             raise sqlite3.DatabaseError("the database refused WAL mode")
         db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("BEGIN")  # one snapshot: another copy of the app may be creating the schema
         version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        db.execute("COMMIT")
         if version > SCHEMA_VERSION:
             self.read_only = True
             self.fts = self._has_fts(db)
@@ -345,7 +360,7 @@ class HistoryStore:
                 f"The history in {self.path} was written by a newer shipexplorer (schema "
                 f"{version}); it is shown, but nothing new is recorded this session."
             )
-        if version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        if version == 0 and tables:
             raise sqlite3.DatabaseError("it holds tables of another program")
         self._migrate(db, version)
         columns = {row[1] for row in db.execute("PRAGMA table_info(entries)")}

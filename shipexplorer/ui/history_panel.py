@@ -471,9 +471,15 @@ class HistoryPanel(QDockWidget):
         return [self.model.entry(row) for row in rows]
 
     def _single(self, verb: str) -> HistoryEntry | None:
+        """The one selected method call (API operations such as listings are not re-sent)."""
         selected = self.selected_entries()
         if len(selected) != 1:
             self.status.setText(f"Select one entry to {verb}.")
+            return None
+        if not selected[0].instance or not selected[0].method:
+            what = selected[0].method or selected[0].url
+            done = {"re-open": "re-opened", "re-send": "re-sent"}.get(verb, verb)
+            self.status.setText(f"Only method calls can be {done}; this entry is {what}.")
             return None
         return selected[0]
 

@@ -26,7 +26,7 @@ def make(qtbot, worker_pool, emulator, tmp_path):
     """``make(key=..., emu=...)`` -> (history, runner, explorer, clients, settings)."""
     made = []
 
-    def build(*, emu=None, key="demo-key", path=None):
+    def build(*, emu=None, key="demo-key", path=None, on_problem=None):
         emu = emu or emulator
         workspace = f"ws-{uuid.uuid4().hex[:8]}"
         settings = ConnectionSettings(
@@ -39,6 +39,8 @@ def make(qtbot, worker_pool, emulator, tmp_path):
         credentials, profiles = profile_services(worker_pool, tmp_path / "profiles")
         clients = ClientProvider(profiles, credentials)
         history = HistoryService(worker_pool, clients, path or tmp_path / "data" / "h.sqlite3")
+        if on_problem is not None:
+            history.problem.connect(on_problem)
         history.start()
         explorer = Explorer(clients, worker_pool)
         runner = RequestRunner(clients, worker_pool)
@@ -106,8 +108,9 @@ def test_task_polls_are_skipped_and_the_timeline_attaches(qtbot, make):
     assert client.task_status(task_id).value.task_id == task_id
     qtbot.waitUntil(history.idle, timeout=5000)
     assert not [e for e in fetch(qtbot, history) if e.method == "task/status"]
-    with qtbot.waitSignal(history.changed, timeout=5000):
+    with qtbot.waitSignal(history.taskAttached, timeout=5000) as got:
         history.attach_task(task_id, {"taskId": task_id, "state": "succeeded"})
+    assert got.args == [task_id]
     assert get(qtbot, history, started[0].id).task_timeline["state"] == "succeeded"
 
 
@@ -135,29 +138,14 @@ def test_a_damaged_database_is_reported_and_replaced(qtbot, make, tmp_path):
     path = tmp_path / "data" / "h.sqlite3"
     path.parent.mkdir(parents=True)
     path.write_bytes(b"this is no database " * 100)
-    history, runner, explorer, _, _ = _build_catching(qtbot, make, path)
+    messages: list[str] = []
+    history, runner, explorer, _, _ = make(path=path, on_problem=messages.append)
+    qtbot.waitUntil(lambda: bool(messages), timeout=5000)
+    assert "damaged" in messages[0] and "moved aside" in messages[0]
     send(qtbot, runner, explorer, "e", "echo", "{}")
     qtbot.waitUntil(history.idle, timeout=5000)
     assert [e for e in fetch(qtbot, history) if e.method == "echo"]
     assert list(path.parent.glob("h.sqlite3.corrupt-*"))
-
-
-def _build_catching(qtbot, make, path):
-    messages: list[str] = []
-    original = HistoryService.start
-
-    def start(self):
-        self.problem.connect(messages.append)
-        original(self)
-
-    HistoryService.start = start
-    try:
-        built = make(path=path)
-    finally:
-        HistoryService.start = original
-    qtbot.waitUntil(lambda: bool(messages), timeout=5000)
-    assert "damaged" in messages[0] and "moved aside" in messages[0]
-    return built
 
 
 def test_the_canary_key_is_nowhere_in_history(qtbot, make, start_emulator, tmp_path):
@@ -172,7 +160,7 @@ def test_the_canary_key_is_nowhere_in_history(qtbot, make, start_emulator, tmp_p
     entries = fetch(qtbot, history)
     tasks = [e.task_id for e in entries if e.task_id]
     assert tasks
-    with qtbot.waitSignal(history.changed, timeout=5000):
+    with qtbot.waitSignal(history.taskAttached, timeout=5000):
         history.attach_task(tasks[0], {"taskId": tasks[0], "messages": [[0, f"k={CANARY}"]]})
     full = [get(qtbot, history, e.id) for e in entries]
     assert any(e.body_complete and len(e.response_body) > 1_000_000 for e in full)

@@ -3,6 +3,7 @@ filters, damaged files quarantined, and two processes writing at once."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -80,6 +81,16 @@ def test_round_trip_keeps_everything_but_the_key(store, tmp_path):
     assert store.get(entry_id + 100) is None
     store.close()
     assert assert_not_in_files(KEY, [tmp_path]) >= 1
+
+
+def test_a_get_gives_its_query_arguments_back_as_the_body(store):
+    url = "http://h/api/e/lookup?name=ada&tag=a&tag=b&empty="
+    entry = store.get(store.add(record(verb="GET", url=url, request_body=None)))
+    assert json.loads(entry.body_text) == {"name": "ada", "tag": ["a", "b"], "empty": ""}
+    assert (
+        store.get(store.add(record(verb="GET", url="http://h/x", request_body=None))).body_text
+        == ""
+    )
 
 
 def test_schema_is_versioned_and_in_wal_mode(store):

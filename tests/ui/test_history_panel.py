@@ -158,6 +158,15 @@ def test_reopen_and_resend_emit_the_whole_entry(qtbot, make_panel):
     assert got.args[0].method == "greet"
 
 
+def test_api_operations_are_not_reopened(qtbot, make_panel):
+    panel, _ = make_panel([record(1, instance=None, method="package/instance/list")])
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+    select_rows(panel, 0)
+    with qtbot.assertNotEmitted(panel.reopenRequested, wait=200):
+        panel.reopen_selected()
+    assert "Only method calls can be re-opened" in panel.status.text()
+
+
 def test_compare_shows_the_diff(qtbot, make_panel):
     panel, _ = make_panel(
         [

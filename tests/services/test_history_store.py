@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -205,6 +206,7 @@ def test_a_file_of_arbitrary_bytes_is_quarantined_or_used_never_raised(data):
         assert store.get(entry_id).url.endswith("n=1")
     finally:
         store.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_a_damaged_database_is_moved_aside_and_a_new_one_started(tmp_path):

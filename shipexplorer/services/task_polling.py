@@ -151,6 +151,16 @@ class ConnectionResolver(QObject):
             settings = settings.replace(workspace_handle=origin.workspace, workspace_id=None)
         return settings
 
+    def profile_settings(self, origin: TaskOrigin) -> ConnectionSettings | None:
+        """The profile's settings (no key) in the task's workspace, or None without a profile."""
+        profile = self._profiles.profile(origin.profile) if self._profiles is not None else None
+        if profile is None:
+            return None
+        settings = profile.settings
+        if origin.workspace:
+            settings = settings.replace(workspace_handle=origin.workspace, workspace_id=None)
+        return settings
+
     def forget_attempts(self) -> None:
         """Let :meth:`resolve` try to load keys again (the user resumed a task)."""
         self._tried.clear()

@@ -150,6 +150,15 @@ class TaskTracker(QObject):
     def task(self, task_id: str) -> TrackedTask | None:
         return self._tasks.get(task_id)
 
+    def settings_for(self, task_id: str) -> ConnectionSettings | None:
+        """The connection a task is polled through (its profile and workspace), for a curl
+        export. It may carry the key: hand it only to code that never shows it."""
+        settings = self._settings.get(task_id)
+        tracked = self._tasks.get(task_id)
+        if settings is None and tracked is not None:
+            settings = self._resolver.profile_settings(tracked.origin)
+        return settings
+
     def counts(self) -> dict[str, int]:
         """How many tasks per display state."""
         return dict(Counter(task.display_state for task in self._tasks.values()))

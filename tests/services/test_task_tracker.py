@@ -207,8 +207,10 @@ def test_stop_and_resume(qtbot, env) -> None:
     tracker.resume(task_id)
     assert task.watch == WATCHING
     assert wait_ended(qtbot, tracker, task_id).display_state == "succeeded"
+    assert tracker.settings_for(task_id).workspace_handle == env.client.settings.workspace_handle
     tracker.remove(task_id)
     assert tracker.task(task_id) is None and tracker.tasks() == []
+    assert tracker.settings_for(task_id) is None
 
 
 def test_intervals_back_off_and_the_job_is_started_once(qtbot, env) -> None:
@@ -261,6 +263,7 @@ def test_a_task_whose_profile_is_gone_is_stopped_with_a_message(qtbot, env) -> N
     qtbot.waitUntil(lambda: second.task(task_id) is not None, timeout=5000)
     qtbot.waitUntil(lambda: second.task(task_id).watch == STOPPED, timeout=5000)
     assert "deleted-profile" in second.task(task_id).last_error
+    assert second.settings_for(task_id) is None
     assert second.task(task_id).polls == 0
 
 

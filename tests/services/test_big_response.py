@@ -4,6 +4,8 @@ exactly, cancelled quickly; small answers stay in memory."""
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import json
 import time
 import uuid
@@ -148,3 +150,37 @@ def test_sweep_spool_removes_only_old_bodies(tmp_path):
     assert sweep_spool(tmp_path, 86_400) == 1
     assert not old.exists() and new.exists() and other.exists()
     assert sweep_spool(tmp_path / "missing", 1) == 0
+
+
+def test_open_spooled_broken_json_is_shown_as_text(tmp_path):
+    from shipexplorer.services.presentation import Presentation
+    from shipexplorer.services.spooled_body import open_spooled
+
+    path = tmp_path / "body-x.part"
+    path.write_bytes(b'{"a": [1, 2' + b" " * 500)
+    p = Presentation(JSON, "200 OK", size=511, body_file=str(path))
+    shown = open_spooled(p, threshold=100)
+    assert shown.kind == TEXT and shown.document is None
+    assert "not valid JSON" in shown.shown_note and shown.body_text.startswith('{"a": [1, 2')
+    assert shown.text_source.size == 511
+    shown.close()
+    assert not path.exists()
+
+
+def test_open_spooled_text_shows_its_first_part(tmp_path):
+    from shipexplorer.services.presentation import MAX_SHOWN_CHARS, Presentation
+    from shipexplorer.services.spooled_body import open_spooled
+
+    path = tmp_path / "body-t.part"
+    text = "line\n" * 100_000
+    path.write_text(text)
+    p = open_spooled(Presentation(TEXT, "200 OK", size=len(text), body_file=str(path)))
+    assert len(p.body_text) <= MAX_SHOWN_CHARS and p.body_text.startswith("line\nline")
+    assert p.shown_note.startswith("Showing the first") and p.text_source.line_count() == 100_001
+    copy = dataclasses.replace(p, status_line="copy")
+    del p
+
+    gc.collect()
+    assert path.exists()  # the copy still holds the file
+    copy.close()
+    assert not path.exists()

@@ -70,9 +70,12 @@ def classify(exchange: Exchange, task_id: str) -> PollOutcome:
         data = exchange.data
         inner = data.get("task") if isinstance(data.get("task"), dict) else data
         task = Task.from_dict(inner)
-    if task is not None and task.task_id == task_id and task.state:
-        output = exchange.data if exchange.data is not None else task.output_value()
-        return PollOutcome(TASK, task, output)
+    if task is not None and task.state:
+        # A status without its id counts on a 2xx only: error bodies are failed statuses too.
+        answered = exchange.status is not None and 200 <= exchange.status < 300
+        if task.task_id == task_id or (task.task_id is None and answered):
+            output = exchange.data if exchange.data is not None else task.output_value()
+            return PollOutcome(TASK, task, output)
     text = " ".join(describe(error).split()) if error is not None else "The answer held no task."
     status = exchange.status
     if status == 404:

@@ -345,3 +345,61 @@ def test_a_task_seen_finished_ends_at_once_without_polls(qtbot, env) -> None:
     tracker.track(done, TaskOrigin(profile="emu"))
     assert ended == ["T-DONE"] and tracked.watch == ENDED and tracked.polls == 0
     assert tracked.output == {"n": 1} and "T-DONE" not in tracker._schedule
+
+
+def _exchange(status: int | None, body: object = None, headers=(), error=None):
+    from shipexplorer.api import Exchange
+    from shipexplorer.api.decode import decode
+
+    raw = json.dumps(body).encode() if body is not None else b"{not json"
+    headers = [("Content-Type", "application/json"), *headers]
+    exchange = Exchange("POST", "http://127.0.0.1/api/v1/task/status", [], status=status)
+    if error is not None:
+        exchange.transport_error = error
+    else:
+        exchange.outcome = decode(status, headers, raw, package_call=False)
+    return exchange
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers", "kind", "retry_after"),
+    [
+        (200, {"status": {"taskId": "T", "state": "running"}}, (), "task", None),
+        (200, {"status": {"state": "running"}}, (), "task", None),  # no id: taken on a 2xx
+        (
+            200,
+            {"status": {"taskId": "T", "state": "failed", "statusMessage": "x"}},
+            (),
+            "task",
+            None,
+        ),
+        (200, {"task": {"taskId": "T", "taskState": "creating"}}, (), "task", None),
+        (200, {"status": {"taskId": "OTHER", "state": "running"}}, (), "transient", None),
+        (200, None, (), "transient", None),  # unparsable
+        (
+            404,
+            {"status": {"state": "failed", "statusMessage": "Task not found"}},
+            (),
+            "unknown",
+            None,
+        ),
+        (429, {"status": {"state": "failed"}}, [("Retry-After", "3")], "transient", 3.0),
+        (503, {"status": {"state": "failed", "statusMessage": "down"}}, (), "transient", None),
+        (401, {"status": {"state": "failed", "statusMessage": "bad key"}}, (), "refused", None),
+    ],
+)
+def test_poll_answers_are_classified(status, body, headers, kind, retry_after) -> None:
+    from shipexplorer.services.task_polling import classify
+
+    outcome = classify(_exchange(status, body, headers), "T")
+    assert outcome.kind == kind
+    assert outcome.retry_after == retry_after
+    assert (outcome.error is None) == (kind == "task")
+
+
+def test_a_dropped_connection_is_transient() -> None:
+    from shipexplorer.api.errors import ConnectionDropped
+    from shipexplorer.services.task_polling import classify
+
+    outcome = classify(_exchange(200, error=ConnectionDropped("The connection dropped.")), "T")
+    assert outcome.kind == "transient" and "dropped" in outcome.error

@@ -234,8 +234,8 @@ class SavedRequests(QObject):
         self._settings_file = settings_file or app_paths().config / SETTINGS_FILE
         self._root = Path(folder) if folder is not None else self._chosen_folder()
         self._snapshot = Snapshot(self._root)
-        self._scan_job: Any = None
         self._watcher = QFileSystemWatcher(self)
+        self._inodes: dict[str, tuple[int, int] | None] = {}
         self._watcher.directoryChanged.connect(self._on_disk_change)
         self._watcher.fileChanged.connect(self._on_disk_change)
         self._debounce = QTimer(self)
@@ -289,7 +289,9 @@ class SavedRequests(QObject):
         if self._pool is None:
             self._apply(scan(root))
             return
-        self._scan_job = self._pool.submit(
+        # No handle is kept: store -> job -> bound callbacks -> store would be a reference cycle,
+        # and the cyclic GC may then destroy this QObject from a worker thread.
+        self._pool.submit(
             lambda token, _progress: scan(root, lambda: token.cancelled),
             on_result=self._apply,
             on_error=lambda exc: self.problem.emit(f"The saved requests could not be read: {exc}"),
@@ -306,16 +308,29 @@ class SavedRequests(QObject):
         self.changed.emit()
 
     def _watch(self, snapshot: Snapshot) -> None:
-        # Every path is watched afresh: a file replaced by a rename (an atomic write, a git
-        # checkout) is a new inode, which the old watch no longer sees.
-        wanted = [str(snapshot.root / f) if f else str(snapshot.root) for f in snapshot.folders]
-        wanted += [str(snapshot.root / e.rel) for e in snapshot.entries[:_MAX_WATCHED_FILES]]
-        watched = self._watcher.directories() + self._watcher.files()
-        if watched:
-            self._watcher.removePaths(watched)
-        wanted = [p for p in wanted if os.path.exists(p)]
-        if wanted:
-            self._watcher.addPaths(wanted)
+        """Watch every folder and file of ``snapshot``, changing only what changed (removing and
+        re-adding every path on each scan is slow for big folders, and aborted Qt's inotify
+        engine now and then). A file replaced by a rename (an atomic write, a git checkout) is a
+        new inode, which the old watch no longer sees: it is watched again."""
+        wanted: dict[str, tuple[int, int] | None] = {}
+        for rel in snapshot.folders:
+            wanted[str(snapshot.root / rel) if rel else str(snapshot.root)] = None
+        for entry in snapshot.entries[:_MAX_WATCHED_FILES]:
+            path = str(snapshot.root / entry.rel)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            wanted[path] = (info.st_dev, info.st_ino)
+        have = set(self._watcher.directories()) | set(self._watcher.files())
+        stale = [p for p in have if p not in wanted or self._inodes.get(p) != wanted[p]]
+        if stale:
+            self._watcher.removePaths(stale)
+            have.difference_update(stale)
+        new = [p for p in wanted if p not in have and os.path.exists(p)]
+        if new:
+            self._watcher.addPaths(new)
+        self._inodes = wanted
 
     @Slot(str)
     def _on_disk_change(self, _path: str) -> None:

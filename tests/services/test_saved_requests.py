@@ -200,4 +200,4 @@ def test_an_imported_curl_with_a_key_leaves_it_nowhere(qtbot, store, tmp_path):
     drafts = DraftStore(None, tmp_path / "drafts")
     drafts.update("tab", spec)
     drafts.flush()
-    assert assert_not_in_files(canary, [store.root, tmp_path / "drafts"]) == 2
+    assert assert_not_in_files(canary, [store.root, tmp_path / "drafts"]) >= 2

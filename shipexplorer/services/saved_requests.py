@@ -135,6 +135,7 @@ class Snapshot:
     folders: tuple[str, ...] = ("",)
     entries: tuple[SavedEntry, ...] = ()
     problems: tuple[str, ...] = field(default=())
+    inodes: dict[str, tuple[int, int]] = field(default_factory=dict)  # rel -> (device, inode)
 
 
 def to_bytes(spec: RequestSpec) -> bytes:
@@ -181,6 +182,7 @@ def scan(root: Path, cancelled=lambda: False) -> Snapshot:
     folders: list[str] = [""]
     entries: list[SavedEntry] = []
     problems: list[str] = []
+    inodes: dict[str, tuple[int, int]] = {}
     if not root.is_dir():
         return Snapshot(root)
     for current, dirs, files in os.walk(root, onerror=lambda e: problems.append(str(e))):
@@ -196,8 +198,13 @@ def scan(root: Path, cancelled=lambda: False) -> Snapshot:
                 return Snapshot(root)
             rel = f"{rel_dir}/{name}" if rel_dir else name
             entries.append(load_entry(base / name, rel))
+            try:
+                info = os.stat(base / name)
+                inodes[rel] = (info.st_dev, info.st_ino)
+            except OSError:
+                pass
             time.sleep(0)
-    return Snapshot(root, tuple(sorted(folders)), tuple(entries), tuple(problems))
+    return Snapshot(root, tuple(sorted(folders)), tuple(entries), tuple(problems), inodes)
 
 
 def file_name(name: str) -> str:
@@ -234,6 +241,7 @@ class SavedRequests(QObject):
         self._settings_file = settings_file or app_paths().config / SETTINGS_FILE
         self._root = Path(folder) if folder is not None else self._chosen_folder()
         self._snapshot = Snapshot(self._root)
+        self._scanned = False
         self._watcher = QFileSystemWatcher(self)
         self._inodes: dict[str, tuple[int, int] | None] = {}
         self._watcher.directoryChanged.connect(self._on_disk_change)
@@ -301,11 +309,17 @@ class SavedRequests(QObject):
     def _apply(self, snapshot: Snapshot) -> None:
         if snapshot.root != self._root:
             return  # a scan of the previous folder
+        same = self._scanned and (snapshot.folders, snapshot.entries) == (
+            self._snapshot.folders,
+            self._snapshot.entries,
+        )
         self._snapshot = snapshot
+        self._scanned = True
         self._watch(snapshot)
         for message in snapshot.problems:
             self.problem.emit(message)
-        self.changed.emit()
+        if not same:  # a spurious watcher event (our own writes echo) rebuilds no tree
+            self.changed.emit()
 
     def _watch(self, snapshot: Snapshot) -> None:
         """Watch every folder and file of ``snapshot``, changing only what changed (removing and
@@ -316,18 +330,14 @@ class SavedRequests(QObject):
         for rel in snapshot.folders:
             wanted[str(snapshot.root / rel) if rel else str(snapshot.root)] = None
         for entry in snapshot.entries[:_MAX_WATCHED_FILES]:
-            path = str(snapshot.root / entry.rel)
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue
-            wanted[path] = (info.st_dev, info.st_ino)
-        have = set(self._watcher.directories()) | set(self._watcher.files())
-        stale = [p for p in have if p not in wanted or self._inodes.get(p) != wanted[p]]
+            if entry.rel in snapshot.inodes:  # measured by the scan, off this thread
+                wanted[str(snapshot.root / entry.rel)] = snapshot.inodes[entry.rel]
+        have = self._inodes  # what was added (Qt drops a deleted path itself; removing it again
+        # is harmless)
+        stale = [p for p, inode in have.items() if p not in wanted or wanted[p] != inode]
         if stale:
             self._watcher.removePaths(stale)
-            have.difference_update(stale)
-        new = [p for p in wanted if p not in have and os.path.exists(p)]
+        new = [p for p, inode in wanted.items() if p not in have or have[p] != inode]
         if new:
             self._watcher.addPaths(new)
         self._inodes = wanted

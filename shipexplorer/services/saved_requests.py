@@ -40,6 +40,10 @@ DEBOUNCE_MS = 300
 _MAX_WATCHED_FILES = 4000  # inotify watches are a shared, limited resource
 _TEXT_FIELDS = ("name", "method", "verb", "body", "notes")
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
+# The temporary files of storage.atomic_write_bytes (".<name>.<random>.tmp"); one older than this
+# was left by a killed write and is removed by the next scan.
+_LEFTOVER = re.compile(r"^\..+\.json\.[A-Za-z0-9_]+\.tmp$")
+LEFTOVER_AGE_S = 600
 
 
 class SavedRequestError(Exception):
@@ -192,6 +196,8 @@ def scan(root: Path, cancelled=lambda: False) -> Snapshot:
         rel_dir = "" if rel_dir == "." else rel_dir
         folders.extend(f"{rel_dir}/{d}" if rel_dir else d for d in dirs)
         for name in sorted(files):
+            if _LEFTOVER.match(name):
+                _remove_leftover(base / name)
             if name.startswith(".") or not name.endswith(".json"):
                 continue
             if cancelled():
@@ -205,6 +211,14 @@ def scan(root: Path, cancelled=lambda: False) -> Snapshot:
                 pass
             time.sleep(0)
     return Snapshot(root, tuple(sorted(folders)), tuple(entries), tuple(problems), inodes)
+
+
+def _remove_leftover(path: Path) -> None:
+    try:
+        if time.time() - path.stat().st_mtime > LEFTOVER_AGE_S:
+            path.unlink()
+    except OSError:
+        pass
 
 
 def file_name(name: str) -> str:

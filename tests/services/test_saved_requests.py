@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -102,7 +104,11 @@ def test_broken_file_is_listed_and_untouched(qtbot, store):
     wrong = store.root / "wrong.json"
     wrong.write_bytes(b'{"kind": "saved-request", "schemaVersion": 1, "body": 3}')
     (store.root / ".hidden.json.123.tmp").write_bytes(b"x")
+    old_temp = store.root / ".killed.json.abc_123.tmp"  # a write killed long ago
+    old_temp.write_bytes(b"half")
+    os.utime(old_temp, (time.time() - 3600, time.time() - 3600))
     edit(qtbot, store, store.rescan)
+    assert not old_temp.exists()
     entries = {e.rel: e for e in store.snapshot().entries}
     assert set(entries) == {"broken.json", "wrong.json"}
     assert "line 1" in entries["broken.json"].error and entries["broken.json"].spec is None

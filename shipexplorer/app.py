@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version s
     from shipexplorer.services.request_runner import RequestRunner
     from shipexplorer.services.workers import WorkerPool
     from shipexplorer.ui.main_window import MainWindow
+    from shipexplorer.ui.window_docks import DockServices
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -93,6 +94,12 @@ class Services:
     explorer: Explorer | None = None
     runner: RequestRunner | None = None
     catalog: object | None = None  # a PackageCatalog, when that module is there
+    queries: object | None = None  # DocumentQueries: reads of big answers, for the viewers
+    tracker: object | None = None  # TaskTracker
+    history: object | None = None  # HistoryService
+    saved: object | None = None  # SavedRequests
+    drafts: object | None = None  # DraftStore
+    _stopped: bool = field(default=False, repr=False)
 
     def start(self) -> None:
         """Ask the keyring and read the profiles; results arrive through signals."""
@@ -100,10 +107,39 @@ class Services:
         self.profiles.load()
         if self.explorer is not None:  # a profile selected before (--local) changed nothing
             self.explorer.start()
+        for service in (self.history, self.tracker):
+            if service is not None:
+                service.start()
+        if self.saved is not None:
+            self.saved.rescan()
+        if self.runner is not None:  # spooled bodies an abrupt end left behind
+            self.runner.sweep_spool()
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
+        """Stop polling, write the drafts, let running jobs end, then record the last history."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self.tracker is not None:
+            self.tracker.shutdown()
+        if self.drafts is not None:
+            self.drafts.close()
         self.pool.shutdown(timeout_ms)
+        if self.history is not None:
+            self.history.shutdown()
         self.clients.close()
+
+    def dock_services(self) -> DockServices:
+        from shipexplorer.ui.window_docks import DockServices
+
+        return DockServices(
+            tracker=self.tracker,
+            history=self.history,
+            saved=self.saved,
+            drafts=self.drafts,
+            clients=self.clients,
+            queries=self.queries,
+        )
 
 
 def build_services(
@@ -128,21 +164,51 @@ def build_services(
     if context.emulator is not None:
         add_local_profile(profiles, context.emulator)
     clients = ClientProvider(profiles, credentials)
+    extras = _workbench_services(pool, clients)
     try:
         from shipexplorer.services.catalog import PackageCatalog
     except ImportError:  # the create-instance dialog's catalog arrives in its own change
         catalog = None
     else:
         catalog = PackageCatalog(clients, pool)
+    runner = RequestRunner(clients, pool)
+    runner.finished.connect(extras["tracker"].link_request)
     return Services(
         pool,
         credentials,
         profiles,
         clients,
         explorer=Explorer(clients, pool),
-        runner=RequestRunner(clients, pool),
+        runner=runner,
         catalog=catalog,
+        **extras,
     )
+
+
+def _workbench_services(pool: WorkerPool, clients: ClientProvider) -> dict[str, object]:
+    """Document reads, the task tracker, history, saved requests and drafts."""
+    from shipexplorer.services.document_queries import DocumentQueries
+    from shipexplorer.services.drafts import DraftStore
+    from shipexplorer.services.history import HistoryService
+    from shipexplorer.services.saved_requests import SavedRequests
+    from shipexplorer.services.task_tracker import TaskTracker
+
+    tracker = TaskTracker(clients, pool)
+    history = HistoryService(pool, clients)
+
+    def attach(task_id: str) -> None:
+        tracked = tracker.task(task_id)
+        if tracked is not None:
+            history.attach_task(task_id, tracked.to_dict())
+
+    tracker.taskEnded.connect(attach)
+    return {
+        "queries": DocumentQueries(pool),
+        "tracker": tracker,
+        "history": history,
+        "saved": SavedRequests(pool),
+        "drafts": DraftStore(pool),
+    }
 
 
 def add_local_profile(profiles: ProfileService, emulator: Emulator) -> None:
@@ -162,6 +228,8 @@ def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
     window.show()
 
     def start() -> None:
+        if window.docks is not None:
+            window.docks.restore_drafts()
         if not args.local:
             services.start()
             return
@@ -205,6 +273,8 @@ def build_window(context: AppContext, services: Services) -> MainWindow:
         runner=services.runner,
         catalog=services.catalog,
         state_store=WindowStateStore(),
+        queries=services.queries,
+        docks=services.dock_services(),
     )
 
 
@@ -247,6 +317,10 @@ def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("shipexplorer")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("org.example.shipexplorer")
+    from shipexplorer.ui.app_icon import app_icon
+
+    app.setWindowIcon(app_icon())
     context, services, _window = launch(args)
     app.aboutToQuit.connect(services.shutdown)
     app.aboutToQuit.connect(context.shutdown)

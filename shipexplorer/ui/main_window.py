@@ -30,6 +30,7 @@ from shipexplorer.ui.notice_bar import NoticeBar
 from shipexplorer.ui.profile_dialog import ProfileDialog
 from shipexplorer.ui.profile_switcher import ProfileSwitcher
 from shipexplorer.ui.request_tabs import RequestTabs
+from shipexplorer.ui.window_docks import DockServices, WindowDocks
 from shipexplorer.ui.workspace_selector import WorkspaceSelector
 
 
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         catalog: Any = None,
         state_store: WindowStateStore | None = None,
         queries: DocumentQueries | None = None,
+        docks: DockServices | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -62,6 +64,8 @@ class MainWindow(QMainWindow):
         self._catalog = catalog
         self._state_store = state_store
         self._queries = queries
+        self._dock_services = docks
+        self.docks: WindowDocks | None = None
         self._dialog: ProfileDialog | None = None
         self._import_dialog: ImportDialog | None = None
         self._create_dialog: QWidget | None = None
@@ -87,6 +91,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.profiles_action)
         self._file_menu = file_menu
+        self.view_menu = self.menuBar().addMenu("&View")
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -175,6 +180,16 @@ class MainWindow(QMainWindow):
         self.status_requests.setAccessibleName("Status: requests in flight")
         self.statusBar().addPermanentWidget(self.status_workspace)
         self.statusBar().addPermanentWidget(self.status_requests)
+        if self._dock_services is not None:
+            self.docks = WindowDocks(
+                self,
+                self.tabs,
+                self._dock_services,
+                self.view_menu,
+                menu,
+                self.statusBar().showMessage,
+                self.messages.show_message,
+            )
         return self.view
 
     # -- slots -----------------------------------------------------------------------------------

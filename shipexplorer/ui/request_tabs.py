@@ -9,6 +9,8 @@ lost.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
@@ -17,8 +19,11 @@ from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import METHODS, Explorer
 from shipexplorer.services.presentation import Presentation
 from shipexplorer.services.request_runner import BodyError, RequestRunner
+from shipexplorer.services.saved_requests import RequestSpec
 from shipexplorer.ui.request_panel import RequestPanel
 from shipexplorer.ui.response_view import ResponseView
+
+_tab_keys = itertools.count(1)
 
 
 class RequestTab(QWidget):
@@ -26,9 +31,11 @@ class RequestTab(QWidget):
 
     Signals:
         titleChanged(): the tab's title (method, running or not) changed.
+        edited(): the instance, method, verb or body changed (drafts are saved from it).
     """
 
     titleChanged = Signal()
+    edited = Signal()
 
     def __init__(
         self,
@@ -41,7 +48,10 @@ class RequestTab(QWidget):
         self._explorer = explorer
         self._runner = runner
         self.instance: PackageInstance | None = None
+        self._pending_instance: str | None = None
         self.request_id: int | None = None
+        self.last_request_id: int | None = None
+        self.key = f"tab-{next(_tab_keys)}"
         self.panel = RequestPanel(self)
         self.response = ResponseView(self)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -54,6 +64,9 @@ class RequestTab(QWidget):
         layout.addWidget(self.splitter)
         self.panel.cancelRequested.connect(self.cancel)
         self.panel.method_combo.currentTextChanged.connect(lambda _: self.titleChanged.emit())
+        self.panel.method_combo.currentTextChanged.connect(lambda _: self.edited.emit())
+        self.panel.verb_combo.currentTextChanged.connect(lambda _: self.edited.emit())
+        self.panel.body_edit.textChanged.connect(self.edited)
         self.response.saveRequested.connect(runner.save_presentation)
         self.response.cancelRequested.connect(self.cancel)
         if queries is not None:
@@ -102,7 +115,7 @@ class RequestTab(QWidget):
             self.response.show_message("Not sent", str(exc))
             return False
         self.panel.show_body_error("")
-        self.request_id = request_id
+        self.request_id = self.last_request_id = request_id
         self.panel.set_running(True)
         self.response.show_waiting(f"Sending {self.panel.verb()} /{self.panel.method()}…")
         self.titleChanged.emit()
@@ -122,6 +135,28 @@ class RequestTab(QWidget):
             self.response.show_presentation(presentation)
         self.titleChanged.emit()
 
+    def to_spec(self) -> RequestSpec:
+        """What this tab holds, as saved requests and drafts keep it."""
+        inst = self.instance
+        return RequestSpec(
+            name=self.panel.method() or "request",
+            instance=inst.handle if inst else self._pending_instance,
+            workspace=inst.workspace_handle if inst else None,
+            method=self.panel.method(),
+            verb=self.panel.verb(),
+            body=self.panel.body_text(),
+        )
+
+    def load_spec(self, spec: RequestSpec, instance: PackageInstance | None) -> None:
+        """Fill the tab from a saved request, a history entry or a draft. When the instance is not
+        listed (yet), its handle is kept and taken up once the explorer lists it."""
+        self._pending_instance = None if instance is not None else spec.instance
+        self.set_instance(instance)
+        if spec.verb:
+            self.panel.verb_combo.setCurrentText(spec.verb.upper())
+        self.panel.set_method(spec.method)
+        self.panel.body_edit.setPlainText(spec.body)
+
     def copy_from(self, other: RequestTab) -> None:
         self.set_instance(other.instance)
         self.panel.verb_combo.setCurrentText(other.panel.verb())
@@ -130,7 +165,15 @@ class RequestTab(QWidget):
 
 
 class RequestTabs(QTabWidget):
-    """The tabs; routes the runner's outcomes to the tab that sent each request."""
+    """The tabs; routes the runner's outcomes to the tab that sent each request.
+
+    Signals:
+        tabOpened(object): a new ``RequestTab``.
+        tabClosed(str): the key of a tab that was closed.
+    """
+
+    tabOpened = Signal(object)
+    tabClosed = Signal(str)
 
     def __init__(
         self,
@@ -179,7 +222,24 @@ class RequestTabs(QTabWidget):
         tab.panel.sendRequested.connect(lambda: self.send(tab))
         tab.titleChanged.connect(lambda: self._retitle(tab))
         self.setCurrentIndex(self.addTab(tab, tab.title()))
+        self.tabOpened.emit(tab)
         return tab
+
+    def open_request(self, spec: RequestSpec, *, reuse_blank: bool = True) -> RequestTab:
+        """A tab holding ``spec`` (the current tab when it is blank and unused)."""
+        tab = self.current() if reuse_blank and self.count() else None
+        if tab is None or tab.running or tab.panel.body_text().strip() or tab.last_request_id:
+            tab = self.new_tab()
+        instance = self._explorer.instance(spec.instance) if spec.instance else None
+        tab.load_spec(spec, instance)
+        self.setCurrentWidget(tab)
+        return tab
+
+    def tab_for_request(self, request_id: int | None) -> RequestTab | None:
+        """The tab that sent request ``request_id`` (if it is still open)."""
+        if request_id is None:
+            return None
+        return next((t for t in self.tabs() if t.last_request_id == request_id), None)
 
     def send(self, tab: RequestTab | None = None) -> RequestTab | None:
         """Send ``tab`` (the current one by default); a running tab sends from a new copy."""
@@ -206,6 +266,7 @@ class RequestTabs(QTabWidget):
         tab = self.widget(index)
         tab.cancel()
         self.removeTab(index)
+        self.tabClosed.emit(tab.key)
         tab.deleteLater()
         if self.count() == 0:
             self.new_tab()
@@ -244,6 +305,15 @@ class RequestTabs(QTabWidget):
         """Tabs whose instance left the list (another profile or workspace) forget it."""
         listed = {(i.workspace_handle, i.handle) for i in instances}
         for tab in self.tabs():
+            if tab.instance is None and tab._pending_instance:
+                found = next((i for i in instances if i.handle == tab._pending_instance), None)
+                if found is not None:
+                    method, body = tab.panel.method(), tab.panel.body_text()
+                    tab._pending_instance = None
+                    tab.set_instance(found)
+                    tab.panel.set_method(method)
+                    tab.panel.body_edit.setPlainText(body)
+                continue
             inst = tab.instance
             if inst is not None and (inst.workspace_handle, inst.handle) not in listed:
                 tab.set_instance(None)

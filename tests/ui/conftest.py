@@ -29,6 +29,7 @@ class ExplorerSetup:
     api: SteamshipClient
     workspace: str
     state_path: object
+    docks: object = None  # DockServices when built with docks=True
 
     def instance(self, package: str, handle: str | None = None, **config) -> PackageInstance:
         """Create an instance in the test's workspace through the API."""
@@ -47,7 +48,14 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
     apis: list[SteamshipClient] = []
 
     def make(
-        *, state_path=None, instances=(), catalog=False, emu=None, key="demo-key", **changes
+        *,
+        state_path=None,
+        instances=(),
+        catalog=False,
+        emu=None,
+        key="demo-key",
+        docks=False,
+        **changes,
     ) -> ExplorerSetup:
         emu = emu or emulator
         workspace = f"ws-{uuid.uuid4().hex[:8]}"
@@ -70,6 +78,12 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
             from shipexplorer.services.catalog import PackageCatalog
 
             catalog = PackageCatalog(clients, worker_pool)
+        queries = DocumentQueries(worker_pool)
+        dock_services = (
+            _dock_services(clients, runner, worker_pool, queries, tmp_path, len(made))
+            if docks
+            else None
+        )
         window = MainWindow(
             profiles,
             credentials,
@@ -77,14 +91,26 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
             runner=runner,
             catalog=catalog or None,
             state_store=WindowStateStore(state_path),
-            queries=DocumentQueries(worker_pool),
+            queries=queries,
+            docks=dock_services,
         )
+        if docks:
+            dock_services.history.start()
+            dock_services.tracker.start()
         qtbot.addWidget(window)
         window.show()
         profile = Profile("Emulator", settings_for(emu, workspace, **changes), builtin=True)
         profiles.add_builtin(profile, key)
         setup = ExplorerSetup(
-            window, explorer, runner, clients, profiles, api, workspace, state_path
+            window,
+            explorer,
+            runner,
+            clients,
+            profiles,
+            api,
+            workspace,
+            state_path,
+            dock_services,
         )
         made.append(setup)
         return setup
@@ -92,8 +118,34 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
     yield make
     for setup in made:
         setup.runner.cancel_all()
+        if setup.docks is not None:
+            setup.docks.tracker.shutdown()
+            setup.docks.drafts.close()
     qtbot.waitUntil(lambda: worker_pool.active_jobs() == 0, timeout=5000)
     for setup in made:
+        if setup.docks is not None:
+            setup.docks.history.shutdown()
         setup.clients.close()
     for api in apis:
         api.close()
+
+
+def _dock_services(clients, runner, pool, queries, folder, n: int):
+    """Tracker, history, saved requests and drafts in the test's folder (``n`` keeps windows of
+    one test apart)."""
+    from shipexplorer.services.drafts import DraftStore
+    from shipexplorer.services.history import HistoryService
+    from shipexplorer.services.saved_requests import SavedRequests
+    from shipexplorer.services.task_tracker import TaskTracker
+    from shipexplorer.ui.window_docks import DockServices
+
+    tracker = TaskTracker(clients, pool, folder / f"tasks-{n}.json")
+    runner.finished.connect(tracker.link_request)
+    return DockServices(
+        tracker=tracker,
+        history=HistoryService(pool, clients, folder / f"history-{n}.sqlite3"),
+        saved=SavedRequests(pool, folder / f"saved-{n}", settings_file=folder / f"saved-{n}.json"),
+        drafts=DraftStore(pool, folder / f"drafts-{n}"),
+        clients=clients,
+        queries=queries,
+    )

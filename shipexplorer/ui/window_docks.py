@@ -1,0 +1,191 @@
+"""The main window's docks (Tasks, History, Saved requests) and what ties them to the request tabs.
+
+Each dock is built only when its service is there, toggled from the View menu, and talks to the
+tabs through their request-level methods: a task opens the tab that started it, a history entry or
+a saved request opens in a tab (or is sent again), the current tab is saved as a request (Ctrl+S),
+and every tab's request is kept as a draft that the next start brings back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+
+from shipexplorer.services.saved_requests import RequestSpec
+from shipexplorer.ui.request_tabs import RequestTab, RequestTabs
+
+
+@dataclass
+class DockServices:
+    """The services behind the docks; any of them may be None (that dock is left out)."""
+
+    tracker: Any = None  # TaskTracker
+    history: Any = None  # HistoryService
+    saved: Any = None  # SavedRequests
+    drafts: Any = None  # DraftStore
+    clients: Any = None  # ClientProvider (the task panel's curl export needs the connection)
+    queries: Any = None  # DocumentQueries (the task output viewer)
+
+
+class WindowDocks(QObject):
+    """Builds the docks into ``window`` and its View menu, and wires them to ``tabs``."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        tabs: RequestTabs,
+        services: DockServices,
+        view_menu: QMenu,
+        file_menu: QMenu,
+        show_status: Any,
+        show_problem: Any,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._tabs = tabs
+        self._services = services
+        self._status = show_status
+        self._problem = show_problem
+        self.task_panel = self.history_panel = self.saved_panel = self.notifier = None
+        docks: list[tuple[QDockWidget, str]] = []
+        if services.tracker is not None:
+            docks.append((self._build_tasks(services), "Ctrl+Shift+1"))
+        if services.history is not None:
+            docks.append((self._build_history(services), "Ctrl+Shift+2"))
+        if services.saved is not None:
+            docks.append((self._build_saved(services, file_menu), "Ctrl+Shift+3"))
+        for dock, keys in docks:
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            toggle = dock.toggleViewAction()
+            toggle.setShortcut(QKeySequence(keys))
+            view_menu.addAction(toggle)
+        if len(docks) > 1:  # one tabbed area at the bottom rather than three slivers
+            first = docks[0][0]
+            for dock, _ in docks[1:]:
+                window.tabifyDockWidget(first, dock)
+            first.raise_()
+        if services.drafts is not None:
+            self._wire_drafts(services.drafts)
+
+    # -- tasks ------------------------------------------------------------------------------------
+
+    def _build_tasks(self, services: DockServices) -> QDockWidget:
+        from shipexplorer.ui.task_notifier import TaskNotifier
+        from shipexplorer.ui.task_panel import TaskPanel, settings_from
+
+        tracker = services.tracker
+        settings_for = settings_from(services.clients) if services.clients is not None else None
+        panel = TaskPanel(tracker, settings_for, self._window)
+        if services.queries is not None:
+            panel.set_queries(services.queries)
+        panel.statusMessage.connect(lambda text: self._status(text, 5000))
+        panel.openOriginRequested.connect(self.open_task_origin)
+        self.notifier = TaskNotifier(tracker, self._window, enabled=True)
+        self.notifier.statusMessage.connect(lambda text: self._status(text, 8000))
+        if hasattr(tracker, "problem"):
+            tracker.problem.connect(self._problem)
+        self.task_panel = panel
+        return panel
+
+    @Slot(object)
+    def open_task_origin(self, task: Any) -> None:
+        """The tab that started ``task`` if it is still open, else a new tab for its method."""
+        origin = task.origin
+        tab = self._tabs.tab_for_request(origin.request_id)
+        if tab is None:
+            if not origin.instance or not origin.method:
+                self._status("This task was not started from a request tab.", 5000)
+                return
+            spec = RequestSpec(
+                instance=origin.instance, workspace=origin.workspace, method=origin.method
+            )
+            tab = self._tabs.open_request(spec)
+        self._tabs.setCurrentWidget(tab)
+
+    # -- history ----------------------------------------------------------------------------------
+
+    def _build_history(self, services: DockServices) -> QDockWidget:
+        from shipexplorer.ui.history_panel import HistoryPanel
+
+        panel = HistoryPanel(services.history, self._window)
+        panel.reopenRequested.connect(lambda entry: self.open_entry(entry))
+        panel.resendRequested.connect(lambda entry: self.open_entry(entry, send=True))
+        services.history.problem.connect(self._problem)
+        self.history_panel = panel
+        return panel
+
+    def open_entry(self, entry: Any, *, send: bool = False) -> RequestTab | None:
+        """A history entry in a new tab; sent again at once when ``send``."""
+        spec = RequestSpec(
+            instance=entry.instance,
+            workspace=entry.workspace,
+            method=entry.method or "",
+            verb=entry.verb or "POST",
+            body=entry.body_text or "",
+        )
+        tab = self._tabs.open_request(spec, reuse_blank=False)
+        if send:
+            if tab.instance is None:
+                self._status(
+                    f"Instance {entry.instance} is not listed in this workspace: select it, "
+                    "then send.",
+                    8000,
+                )
+                return tab
+            self._tabs.send(tab)
+        return tab
+
+    # -- saved requests ---------------------------------------------------------------------------
+
+    def _build_saved(self, services: DockServices, file_menu: QMenu) -> QDockWidget:
+        from shipexplorer.ui.saved_panel import SavedRequestsPanel
+
+        panel = SavedRequestsPanel(services.saved, self._window)
+        panel.openRequested.connect(lambda spec: self._tabs.open_request(spec))
+        services.saved.problem.connect(self._problem)
+        self.save_action = QAction("&Save request…", self._window)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.setToolTip("Save the current tab's request to the saved requests (Ctrl+S)")
+        self.save_action.triggered.connect(self.save_current)
+        file_menu.addAction(self.save_action)
+        self.saved_panel = panel
+        return panel
+
+    @Slot()
+    def save_current(self) -> None:
+        if self.saved_panel is None:
+            return
+        self.saved_panel.show()
+        self.saved_panel.raise_()
+        self.saved_panel.save_request(self._tabs.current().to_spec())
+
+    # -- drafts -----------------------------------------------------------------------------------
+
+    def _wire_drafts(self, drafts: Any) -> None:
+        for tab in self._tabs.tabs():
+            self._watch(tab)
+        self._tabs.tabOpened.connect(self._watch)
+        self._tabs.tabClosed.connect(drafts.discard)
+        drafts.problem.connect(self._problem)
+
+    def restore_drafts(self) -> int:
+        """Open the drafts a crash, a kill or an earlier run left; returns how many."""
+        drafts = self._services.drafts
+        if drafts is None:
+            return 0
+        specs = [s for s in drafts.load() if s.method or s.body.strip()]
+        for spec in specs:
+            tab = self._tabs.open_request(spec)
+            drafts.update(tab.key, tab.to_spec())
+        if specs:
+            self._status(f"Restored {len(specs)} unsaved request(s) from the last session.", 8000)
+        return len(specs)
+
+    @Slot(object)
+    def _watch(self, tab: RequestTab) -> None:
+        drafts = self._services.drafts
+        tab.edited.connect(lambda: drafts.update_later(tab.key, tab.to_spec))

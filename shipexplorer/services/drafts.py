@@ -198,7 +198,11 @@ class DraftStore(QObject):
             if pending is None:
                 batch[path] = None
                 continue
-            spec = pending if isinstance(pending, RequestSpec) else pending()
+            try:
+                spec = pending if isinstance(pending, RequestSpec) else pending()
+            except RuntimeError as exc:  # its tab's widgets were deleted before the write
+                log.debug("no draft for tab %r: %s", key, exc)
+                continue
             self._seq += 1
             batch[path] = {
                 "kind": KIND,

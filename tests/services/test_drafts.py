@@ -165,3 +165,15 @@ def test_update_later_reads_the_editor_only_when_writing(qtbot, tmp_path, worker
     assert len(calls) == 1
     store.close()
     assert [s.body for s in DraftStore(None, tmp_path).load()] == ["typed 1"]
+
+
+def test_a_tab_deleted_before_the_write_is_skipped(qtbot, tmp_path):
+    store = DraftStore(None, tmp_path)
+
+    def gone() -> RequestSpec:
+        raise RuntimeError("Internal C++ object (RequestTab) already deleted.")
+
+    store.update_later("closed", gone)
+    store.update("open", RequestSpec(body="kept"))
+    store.close()
+    assert [s.body for s in DraftStore(None, tmp_path).load()] == ["kept"]

@@ -1,17 +1,17 @@
 """The saved-requests side panel: a tree of folders and requests, and what can be done to them.
 
 Enter or a double-click opens a request (``openRequested``); F2 renames, Delete deletes (after a
-confirmation), "Move to…" moves to another folder, "Duplicate" copies. A broken file says so in its
-text ("broken: <why>"), a file of a newer version says "read-only"; neither is ever written. The
-dialogs are methods (``ask_text``, ``ask_save``, ``ask_item``, ``confirm``, ``ask_folder``) so
-tests can answer them.
+confirmation), "Move to…" (or dragging onto a folder) moves, "Duplicate" copies. A broken file
+says so in its text ("broken: <why>"), a file of a newer version says "read-only"; neither is ever
+written. The dialogs are methods (``ask_text``, ``ask_save``, ``ask_item``, ``confirm``,
+``ask_folder``) so tests can answer them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,6 +40,7 @@ from shipexplorer.services.saved_requests import (
     Snapshot,
 )
 
+MIME = "application/x-shipexplorer-saved-request"
 REL_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 FOLDER, REQUEST = "folder", "request"
@@ -66,11 +67,41 @@ def entry_tip(entry: SavedEntry) -> str:
 
 
 class SavedTreeModel(QStandardItemModel):
-    """Folders and requests of a :class:`Snapshot`, as a read-only tree."""
+    """Folders and requests of a :class:`Snapshot`, as a read-only tree.
 
-    def __init__(self, parent=None) -> None:
+    A request can be dragged onto a folder (or the empty space: the top folder); the drop calls
+    ``move(rel, folder)`` and is then refused, so the view removes nothing itself: the tree is
+    rebuilt from the folder's next scan.
+    """
+
+    def __init__(self, move=None, parent=None) -> None:
         super().__init__(parent)
+        self._move = move
         self.setHorizontalHeaderLabels(["Saved requests"])
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        data = QMimeData()
+        rels = [i.data(REL_ROLE) for i in indexes if i.data(KIND_ROLE) == REQUEST]
+        data.setData(MIME, QByteArray("\n".join(rels).encode("utf-8")))
+        return data
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def canDropMimeData(self, data, action, row, column, parent) -> bool:
+        return data.hasFormat(MIME) and (not parent.isValid() or parent.data(KIND_ROLE) == FOLDER)
+
+    def dropMimeData(self, data, action, row, column, parent) -> bool:
+        if self._move is None or not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        folder = parent.data(REL_ROLE) if parent.isValid() else ""
+        for rel in bytes(data.data(MIME)).decode("utf-8").split("\n"):
+            if rel and rel.rpartition("/")[0] != folder:
+                self._move(rel, folder)
+        return False
 
     def rebuild(self, snapshot: Snapshot) -> None:
         self.beginResetModel()
@@ -94,6 +125,8 @@ class SavedTreeModel(QStandardItemModel):
     def _item(text: str, rel: str, kind: str, tip: str) -> QStandardItem:
         item = QStandardItem(text)
         item.setEditable(False)
+        item.setDragEnabled(kind == REQUEST)
+        item.setDropEnabled(kind == FOLDER)
         item.setData(rel, REL_ROLE)
         item.setData(kind, KIND_ROLE)
         item.setToolTip(tip)
@@ -142,12 +175,14 @@ class SavedRequestsPanel(QDockWidget):
         self.setObjectName("saved-dock")
         self.setAccessibleName("Saved requests")
         self.store = store
-        self.model = SavedTreeModel(self)
+        self.model = SavedTreeModel(self._dropped, self)
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName("Saved requests tree")
         self.tree.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)
+        self.tree.setDragDropMode(QTreeView.DragDropMode.DragDrop)
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.tree.activated.connect(self._activated)
         self.folder_label = QLabel(self)
         self.folder_label.setAccessibleName("Saved requests folder")
@@ -357,6 +392,9 @@ class SavedRequestsPanel(QDockWidget):
         if choice is not None:
             moved = self._run(self.store.move, entry.rel, "" if choice == TOP else choice)
             self._select_after = moved
+
+    def _dropped(self, rel: str, folder: str) -> None:
+        self._select_after = self._run(self.store.move, rel, folder)
 
     @Slot()
     def delete_current(self) -> None:

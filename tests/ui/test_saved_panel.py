@@ -157,3 +157,23 @@ def test_choose_folder(qtbot, panel, monkeypatch, tmp_path):
         panel.actions["choose"].trigger()
     assert panel.store.root == other and panel.model.rowCount() == 0
     assert str(other) in panel.folder_label.text()
+
+
+def test_drag_and_drop_moves_to_a_folder(qtbot, panel):
+    model = panel.model
+    source = model.find("Greet.json", REQUEST)
+    data = model.mimeData([source])
+    folder = model.find("team/users", FOLDER)
+    assert model.canDropMimeData(data, Qt.DropAction.MoveAction, -1, -1, folder)
+    assert not model.canDropMimeData(data, Qt.DropAction.MoveAction, -1, -1, source)
+    assert not source.flags() & Qt.ItemFlag.ItemIsDropEnabled
+    assert folder.flags() & Qt.ItemFlag.ItemIsDropEnabled
+    with changed(qtbot, panel):
+        # refused, so the view removes nothing: the next scan shows the moved file
+        assert not model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, folder)
+    assert (panel.store.root / "team/users/Greet.json").exists()
+    assert panel.current() == (REQUEST, "team/users/Greet.json")
+    back = model.mimeData([model.find("team/users/Greet.json", REQUEST)])
+    with changed(qtbot, panel):
+        model.dropMimeData(back, Qt.DropAction.MoveAction, -1, -1, model.index(-1, -1))
+    assert (panel.store.root / "Greet.json").exists()

@@ -265,6 +265,7 @@ class RequestTabs(QTabWidget):
     def close_tab(self, index: int) -> None:
         tab = self.widget(index)
         tab.cancel()
+        tab.response.release()
         self.removeTab(index)
         self.tabClosed.emit(tab.key)
         tab.deleteLater()

@@ -322,9 +322,16 @@ class ResponseView(QWidget):
             self.progress_bar.setRange(0, 0)  # busy: the size is not known
             self.progress_label.setText(f"{format_size(received)} received")
 
+    def release(self) -> None:
+        """Close what the shown answer holds open (its JSON process, its spooled file): when the
+        view is closed. Replacing an answer releases the old one too."""
+        old, self.presentation, self._pending = self.presentation, None, None
+        if old is not None:
+            old.close()
+
     def show_message(self, status: str, text: str) -> None:
         """A state without an answer (cancelled, refused before sending)."""
-        self.presentation = self._pending = None
+        self.release()
         self.progress.hide()
         self.status_label.setText(status)
         self.meta_label.setText("")
@@ -338,7 +345,9 @@ class ResponseView(QWidget):
     def show_presentation(self, p: Presentation) -> None:
         """Status, time and size at once; the body (the costly part) when the view is visible,
         so twenty answers landing in hidden tabs do not stall the window."""
-        self.presentation = p
+        old, self.presentation = self.presentation, p
+        if old is not None and old is not p:
+            old.close()
         self.progress.hide()
         self.status_label.setText(p.status_line)
         self.meta_label.setText(p.meta_line)

@@ -93,7 +93,7 @@ class TaskDetail(QWidget):
         self._clock = clock
         self._task: Any = None
         self._shown_output: tuple[str, int] | None = None  # (task id, id(output)) on screen
-        self._presentation: Any = None  # the output's Presentation on screen (closed when left)
+        self._presentation: Any = None  # the output's Presentation on screen
         self.setAccessibleName("Task detail")
         self.title_label = _selectable(QLabel("No task selected", self), "Selected task")
         font = self.title_label.font()
@@ -237,10 +237,8 @@ class TaskDetail(QWidget):
         self._close_presentation(None)
 
     def _close_presentation(self, new: Any) -> None:
-        old, self._presentation = self._presentation, new
-        close = getattr(old, "close", None)
-        if old is not None and old is not new and close is not None:
-            close()
+        # The output view closes the presentation it replaces; this only keeps track of it.
+        self._presentation = new
 
     @staticmethod
     def _origin(task: Any) -> str:

@@ -8,6 +8,7 @@ GUI thread records how long the event loop went without turning. The bound asser
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 
@@ -62,6 +63,11 @@ def test_a_50_mb_answer_opens_lazily_while_the_window_answers(qtbot, make_explor
     print(f"beats {heartbeat.beats}, longest gap {heartbeat.longest * 1000:.0f} ms")
     assert heartbeat.beats > 10
     assert heartbeat.longest < 2.0, f"the GUI thread stalled {heartbeat.longest:.2f} s"
+    # closing the tab releases the answer: its spooled file goes, its JSON process ends
+    body_file = Path(presentation.body_file)
+    assert body_file.exists()
+    setup.window.tabs.close_tab(setup.window.tabs.indexOf(tab))
+    qtbot.waitUntil(lambda: not body_file.exists(), timeout=5_000)
 
 
 def test_cancel_during_a_big_download_aborts_and_removes_the_spooled_file(qtbot, make_explorer):

@@ -275,6 +275,7 @@ def build_window(context: AppContext, services: Services) -> MainWindow:
         state_store=WindowStateStore(),
         queries=services.queries,
         docks=services.dock_services(),
+        clients=services.clients,
     )
 
 

@@ -37,6 +37,12 @@ def _forms(secret: str) -> tuple[str, ...]:
     return tuple(sorted((f for f in forms if len(f) >= 4), key=len, reverse=True))
 
 
+def holds_secret(text: str, secret: str | None) -> bool:
+    """True when ``text`` holds ``secret`` in any spelling :func:`redact` masks."""
+    pattern = _pattern((secret,)) if secret else None
+    return bool(pattern and pattern.search(text))
+
+
 @functools.lru_cache(maxsize=64)
 def _pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
     """One alternation of every form of every secret, longest first."""

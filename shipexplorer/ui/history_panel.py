@@ -234,6 +234,7 @@ class HistoryPanel(QDockWidget):
 
     reopenRequested = Signal(object)
     resendRequested = Signal(object)
+    exportRequested = Signal(object, str)  # the entry (with its bodies), "curl"/"python"/"httpie"
 
     def __init__(self, history: HistoryService, parent: QWidget | None = None) -> None:
         super().__init__("History", parent)
@@ -335,6 +336,14 @@ class HistoryPanel(QDockWidget):
         self.compare_action = action("Compare responses", "Ctrl+Shift+D", self.compare_selected)
         self.delete_action = action("Delete", QKeySequence.StandardKey.Delete, self.delete_selected)
         self.clear_action = action("Clear all history…", "Ctrl+Shift+Delete", self.clear_all)
+        self.export_actions = [
+            action(text, keys, lambda k=kind: self.export_selected(k))
+            for kind, text, keys in (
+                ("curl", "Copy as curl", "Ctrl+Alt+1"),
+                ("python", "Copy as Python", "Ctrl+Alt+2"),
+                ("httpie", "Copy as HTTPie", "Ctrl+Alt+3"),
+            )
+        ]
 
     @Slot(QPoint)
     def _context_menu(self, pos: QPoint) -> None:
@@ -348,10 +357,16 @@ class HistoryPanel(QDockWidget):
         for made in (self.reopen_action, self.resend_action, self.compare_action):
             menu.addAction(made)
         menu.addSeparator()
+        for made in self.export_actions:
+            made.setEnabled(count == 1)
+            menu.addAction(made)
+        menu.addSeparator()
         menu.addAction(self.delete_action)
         menu.addAction(self.clear_action)
         menu.exec(self.table.viewport().mapToGlobal(pos))
         for made in (self.reopen_action, self.resend_action, self.compare_action):
+            made.setEnabled(True)
+        for made in self.export_actions:
             made.setEnabled(True)
         self.delete_action.setEnabled(True)
 
@@ -493,6 +508,18 @@ class HistoryPanel(QDockWidget):
         entry = self._single("re-send")
         if entry is not None:
             self._history.get(entry.id, lambda full: self._emit(self.resendRequested, full))
+
+    def export_selected(self, kind: str) -> None:
+        """Load the selected entry with its bodies, then emit :attr:`exportRequested`."""
+        entry = self._single("export")
+        if entry is not None:
+            self._history.get(entry.id, lambda full: self._export(full, kind))
+
+    def _export(self, entry: HistoryEntry | None, kind: str) -> None:
+        if entry is None:
+            show_error(self.error, "That entry was deleted meanwhile.")
+            return
+        self.exportRequested.emit(entry, kind)
 
     def _emit(self, signal: Any, entry: HistoryEntry | None) -> None:
         if entry is None:

@@ -29,6 +29,7 @@ from shipexplorer.ui.instance_sidebar import InstanceSidebar
 from shipexplorer.ui.notice_bar import NoticeBar
 from shipexplorer.ui.profile_dialog import ProfileDialog
 from shipexplorer.ui.profile_switcher import ProfileSwitcher
+from shipexplorer.ui.request_actions import RequestActions
 from shipexplorer.ui.request_tabs import RequestTabs
 from shipexplorer.ui.window_docks import DockServices, WindowDocks
 from shipexplorer.ui.workspace_selector import WorkspaceSelector
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         state_store: WindowStateStore | None = None,
         queries: DocumentQueries | None = None,
         docks: DockServices | None = None,
+        clients: Any = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self._state_store = state_store
         self._queries = queries
         self._dock_services = docks
+        self._clients = clients
         self.docks: WindowDocks | None = None
         self._dialog: ProfileDialog | None = None
         self._import_dialog: ImportDialog | None = None
@@ -180,6 +183,14 @@ class MainWindow(QMainWindow):
         self.status_requests.setAccessibleName("Status: requests in flight")
         self.statusBar().addPermanentWidget(self.status_workspace)
         self.statusBar().addPermanentWidget(self.status_requests)
+        self.request_actions = RequestActions(
+            self,
+            self.tabs,
+            self._clients,
+            explorer,
+            self.statusBar().showMessage,
+            self.messages.show_message,
+        )
         if self._dock_services is not None:
             self.docks = WindowDocks(
                 self,

@@ -114,6 +114,9 @@ class WindowDocks(QObject):
         panel = HistoryPanel(services.history, self._window)
         panel.reopenRequested.connect(lambda entry: self.open_entry(entry))
         panel.resendRequested.connect(lambda entry: self.open_entry(entry, send=True))
+        actions = getattr(self._window, "request_actions", None)
+        if actions is not None:
+            panel.exportRequested.connect(actions.copy_entry)
         services.history.problem.connect(self._problem)
         self.history_panel = panel
         return panel

@@ -132,3 +132,16 @@ def test_curl_export_runs_against_the_emulator(emulator, demo):
             )
             expected = client.send(request).data
             assert json.loads(out.stdout) == expected
+
+
+def test_holds_secret_sees_every_spelling_redact_masks():
+    import base64
+    from urllib.parse import quote
+
+    from shipexplorer.api.redact import holds_secret
+
+    key = "ss-key/with+odd=chars"
+    for form in (key, quote(key, safe=""), base64.b64encode(key.encode()).decode()):
+        assert holds_secret(f"curl -H 'X: {form}'", key)
+    assert not holds_secret("curl -H 'Authorization: Bearer $STEAMSHIP_API_KEY'", key)
+    assert not holds_secret("anything", None) and not holds_secret("anything", "")

@@ -93,6 +93,7 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
             state_store=WindowStateStore(state_path),
             queries=queries,
             docks=dock_services,
+            clients=clients,
         )
         if docks:
             dock_services.history.start()

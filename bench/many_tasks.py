@@ -24,6 +24,7 @@ import math
 import os
 import platform
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -266,6 +267,7 @@ def main() -> None:
     clients.close()
     server.terminate()
     server.wait(10)
+    shutil.rmtree(home, ignore_errors=True)  # profiles and the saved task list of this run
 
     delays = sorted(shown[t] - ends[t] for t in ends if t in shown)
     sent = len(polls)

@@ -1,0 +1,481 @@
+#!/usr/bin/env python3
+"""Write the README's screenshots by driving the real window on the local emulator.
+
+    python scripts/screenshots.py [--out docs/screenshots] [--only NAME ...] [--max-kb 150]
+
+The app's own pieces run in this process: the emulator on 127.0.0.1, the services and the window
+as ``shipexplorer --local`` builds them, with ``SHIPEXPLORER_HOME`` in a temporary folder and an
+in-memory keyring, so nothing of the user's is read, touched or shown. The window is driven as a
+user would drive it (select an instance, fill the body, send) and every wait is an event-loop
+wait with a deadline: a step that does not finish in time ends the run with a non-zero status.
+
+Without a display the script runs itself again under ``xvfb-run`` (Debian: ``xvfb xauth``);
+when that is missing it falls back to Qt's offscreen platform (``widget.grab()`` renders either
+way). Before each picture the window's texts are searched for the emulator's demo key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+XVFB_MARK = "SHIPEXPLORER_SCREENSHOTS_XVFB"
+SIZE = (1280, 800)
+NAMES = ("explorer-greeter", "editor-error", "big-response-tree", "tasks", "presentation")
+
+
+class StepTimeout(Exception):
+    """A step did not finish in time."""
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    root = Path(__file__).resolve().parent.parent
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=root / "docs" / "screenshots")
+    parser.add_argument("--only", nargs="+", choices=NAMES, help="write only these pictures")
+    parser.add_argument("--max-kb", type=int, default=150, help="size budget of one PNG")
+    return parser.parse_args(argv)
+
+
+def ensure_display(argv: list[str]) -> None:
+    """Re-run under xvfb-run when there is no display; else pick the platform plugin."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if os.environ.get("DISPLAY"):
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        return
+    xvfb = shutil.which("xvfb-run")
+    if xvfb and not os.environ.get(XVFB_MARK):
+        os.environ[XVFB_MARK] = "1"
+        screen = f"-screen 0 {SIZE[0] + 120}x{SIZE[1] + 100}x24"
+        command = [xvfb, "-a", "-s", screen, sys.executable, str(Path(__file__).resolve())]
+        os.execv(xvfb, [*command, *argv])
+    print(
+        "screenshots: no display and no xvfb-run (apt-get install xvfb xauth): "
+        "rendering offscreen instead",
+        file=sys.stderr,
+    )
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def install_memory_keyring() -> None:
+    """Keys stay in this process: the user's keyring is neither read nor written."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.values: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.values.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.values[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.values.pop((service, username), None)
+
+    keyring.set_keyring(MemoryKeyring())
+
+
+def wait_until(predicate: Callable[[], object], seconds: float, what: str) -> None:
+    """Turn the event loop until ``predicate()`` is true; StepTimeout after ``seconds``."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    deadline = time.monotonic() + seconds
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(40)
+    timer.timeout.connect(loop.quit)
+    timer.start()
+    try:
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise StepTimeout(f"timed out after {seconds:g} s waiting for {what}")
+            loop.exec()
+    finally:
+        timer.stop()
+
+
+def settle(ms: int = 300) -> None:
+    """Let layouts, repaints and short timers (titles, elapsed ticks) run once more."""
+    start = time.monotonic()
+    wait_until(lambda: time.monotonic() - start >= ms / 1000, ms / 1000 + 5, "the window to settle")
+
+
+class Shooter:
+    """Grabs widgets into small PNGs after checking that no key is on screen."""
+
+    def __init__(self, out: Path, max_bytes: int, key: str) -> None:
+        self.out = out
+        self.max_bytes = max_bytes
+        raw = key.encode()
+        self.forms = [
+            key,
+            base64.b64encode(raw).decode(),
+            base64.urlsafe_b64encode(raw).decode(),
+            urllib.parse.quote(key, safe=""),
+        ]
+        self.written: list[tuple[Path, int, tuple[int, int]]] = []
+
+    def check_no_key(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        for top in QApplication.topLevelWidgets():
+            if top.isVisible():
+                text = widget_texts(top)
+                for form in self.forms:
+                    if form in text:
+                        raise SystemExit(f"screenshots: the key shows in {top!r}; nothing written")
+
+    def shoot(self, name: str, widget) -> Path:
+        from PySide6.QtGui import QImage
+        from PySide6.QtWidgets import QApplication
+
+        settle()
+        self.check_no_key()
+        QApplication.processEvents()
+        image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        path = self.out / f"{name}.png"
+        for scale in (1.0, 0.9, 0.8, 0.7, 0.6):
+            shown = (
+                image
+                if scale == 1.0
+                else image.scaledToWidth(round(image.width() * scale), mode=_smooth())
+            )
+            if not quantized(shown).save(str(path), "PNG", 0):
+                raise SystemExit(f"screenshots: could not write {path}")
+            if path.stat().st_size <= self.max_bytes:
+                break
+        self.written.append((path, path.stat().st_size, (shown.width(), shown.height())))
+        return path
+
+
+def quantized(image):
+    """``image`` with its 256 most frequent colours (a window is mostly flat colours; the rest,
+    antialiased text edges, map to the nearest of them): about a third of the PNG size."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    counts = Counter(memoryview(image.constBits()).cast("I"))
+    table = [0xFF000000 | (rgb & 0xFFFFFF) for rgb, _ in counts.most_common(256)]
+    flags = Qt.ImageConversionFlag.ThresholdDither
+    return image.convertToFormat(QImage.Format.Format_Indexed8, table, flags)
+
+
+def _smooth():
+    from PySide6.QtCore import Qt
+
+    return Qt.TransformationMode.SmoothTransformation
+
+
+_TEXT_GETTERS = (
+    "windowTitle",
+    "toolTip",
+    "statusTip",
+    "whatsThis",
+    "accessibleName",
+    "accessibleDescription",
+    "text",
+    "toPlainText",
+    "placeholderText",
+    "currentText",
+)
+
+
+def widget_texts(root) -> str:
+    """Every text a widget tree shows or announces (as tests/canary.py reads them)."""
+    from PySide6.QtWidgets import QWidget
+
+    texts = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        for name in _TEXT_GETTERS:
+            getter = getattr(widget, name, None)
+            if callable(getter):
+                try:
+                    value = getter()
+                except TypeError:
+                    continue
+                if isinstance(value, str):
+                    texts.append(value)
+    return "\n".join(texts)
+
+
+class Tour:
+    """The app over the emulator, and the steps that put each picture on screen."""
+
+    def __init__(self, home: Path) -> None:
+        from shipexplorer.app import AppContext, build_services, build_window
+        from shipexplorer.emulator import DEMO_API_KEY, Emulator
+
+        self.key = DEMO_API_KEY
+        self.context = AppContext(emulator=Emulator(port=0).start())
+        self._seed()
+        # home/environ point at the temporary folder: no ~/.steamship.json import is offered
+        self.services = build_services(self.context, home=home, environ={})
+        self.window = build_window(self.context, self.services)
+        self.window.resize(*SIZE)
+        self.window.move(0, 0)
+        self.window.show()
+        self.services.start()
+        wait_until(lambda: self.window.sidebar.model.rowCount() >= 5, 20, "the instance list")
+
+    def _seed(self) -> None:
+        from shipexplorer.api import ConnectionSettings, SteamshipClient
+
+        emu = self.context.emulator
+        settings = ConnectionSettings(
+            api_base=emu.api_base, app_base=emu.app_base, api_key=self.key
+        )
+        with SteamshipClient(settings) as api:
+            api.instance_create("greeter", "greeter", config={"greeting": "Hello"})
+            api.instance_create("echo", "echo")
+            api.instance_create("faults", "faults")
+            api.instance_create("slow-job", "slow-job")
+            api.instance_create("media", "media")
+
+    def close(self) -> None:
+        self.window.close()
+        self.services.shutdown()
+        self.context.shutdown()
+
+    # -- driving ----------------------------------------------------------------------------
+
+    def arrange(self, dock=None, dock_height: int = 0, request_height: int = 0) -> None:
+        """Show only ``dock`` (as the View menu would), at ``dock_height``; the window at SIZE;
+        the current tab's request part ``request_height`` high (-1: the response part folded
+        away, as dragging the splitter down does)."""
+        from PySide6.QtCore import Qt
+
+        docks = self.window.docks
+        for panel in (docks.task_panel, docks.history_panel, docks.saved_panel):
+            if panel is not None:
+                panel.setVisible(panel is dock)
+        settle(100)  # the layout learns the docks' new minimum sizes first
+        self.window.resize(*SIZE)
+        settle(100)
+        if dock is not None and dock_height:
+            dock.raise_()
+            self.window.resizeDocks([dock], [dock_height], Qt.Orientation.Vertical)
+        if request_height:
+            splitter = self.window.tabs.current().splitter
+            total = sum(splitter.sizes())
+            high = total if request_height < 0 else request_height
+            splitter.setSizes([high, total - high])
+        settle(100)
+        if self.window.height() > SIZE[1] + 40:
+            print(f"screenshots: the window grew to {self.window.height()} px", file=sys.stderr)
+
+    def open(self, handle: str, method: str, body: str, *, new_tab: bool = True):
+        """Select ``handle`` (in a new tab), pick ``method`` and type ``body``."""
+        if new_tab:
+            self.window.tabs.new_tab()
+        sidebar = self.window.sidebar
+        wait_until(lambda: sidebar.select_handle(handle), 10, f"instance {handle}")
+        tab = self.window.tabs.current()
+        wait_until(lambda: tab.panel.method_combo.findText(method) >= 0, 10, f"{handle}'s methods")
+        tab.panel.set_method(method)
+        tab.panel.show_form(False)
+        tab.panel.body_edit.setPlainText(body)
+        return tab
+
+    def send(self, tab, seconds: float = 20) -> None:
+        self.window.send_request()
+        wait_until(lambda: tab.running or tab.response.presentation, 5, "the request to start")
+        wait_until(lambda: not tab.running, seconds, f"the answer to {tab.panel.method()}")
+
+    def greeter(self):
+        tab = self.open("greeter", "greet", '{\n  "name": "Ada"\n}', new_tab=False)
+        self.send(tab)
+        wait_until(lambda: "Hello, Ada!" in tab.response.body_text(), 10, "the greeting")
+        history = self.window.docks.history_panel
+        wait_until(lambda: history.model.rowCount() >= 1, 10, "the history entry")
+        tab.panel.show_form(True)
+        self.arrange(history, 230, 230)
+        return self.window
+
+    def editor_error(self):
+        good = {
+            "message": "Hello from the JSON editor",
+            "tags": ["demo", "json"],
+            "author": {"name": "Ada", "languages": ["en", "fr"]},
+            "count": 3,
+            "draft": False,
+        }
+        tab = self.open("echo", "echo", json.dumps(good, indent=2))
+        self.send(tab)
+        # a comma lost while editing: the editor says where, before anything is sent
+        broken = json.dumps(good, indent=2).replace('  },\n  "count"', '  }\n  "count"')
+        editor = tab.panel.body_edit
+        editor.setPlainText(broken)
+        wait_until(lambda: "line" in editor.problem(), 10, "the editor to flag the error")
+        self.arrange(None, 0, 400)
+        tab.panel.go_to_problem()
+        editor.setFocus()
+        return self.window
+
+    def big_response(self):
+        tab = self.open("faults", "big", '{"megabytes": 50}')
+        self.send(tab, seconds=180)
+        view = tab.response
+        model = view.tree_view.tree_model
+        wait_until(lambda: model.rowCount() > 0, 60, "the tree's first rows")
+        view.views.setCurrentWidget(view.tree_view)
+        first = model.index(0, 0)
+        view.tree_view.expand(first)
+        wait_until(lambda: model.rowCount(first) > 0, 30, "the first node's children")
+        third = model.index(2, 0)
+        view.tree_view.expand(third)
+        wait_until(lambda: model.rowCount(third) > 0, 30, "the third node's children")
+        view.tree_view.setCurrentIndex(model.index(0, 0, third))
+        self.arrange(None, 0, 170)
+        view.tree_view.setFocus()
+        return self.window
+
+    def tasks(self):
+        tracker = self.services.tracker
+        tab = self.open("slow-job", "start", "")
+        bodies = [{"seconds": 20, "steps": 5}] * 4 + [{"seconds": 1, "steps": 2, "fail": True}] * 2
+        for body in bodies:
+            tab.panel.body_edit.setPlainText(json.dumps(body))
+            self.send(tab)
+        wait_until(lambda: len(tracker.tasks()) == len(bodies), 10, "six tracked tasks")
+
+        def states() -> list[str]:
+            return sorted(t.state for t in tracker.tasks())
+
+        wait_until(
+            lambda: states() == ["failed"] * 2 + ["running"] * 4, 15, "two failures, four running"
+        )
+        docks = self.window.docks
+        panel = docks.task_panel
+        # Undocked, as its title bar button does: the whole panel at window width.
+        self.arrange()
+        panel.setFloating(True)
+        panel.show()
+        panel.resize(SIZE[0], 720)
+        panel.move(0, 0)
+        settle(100)
+        panel.splitter.setSizes([285, 435])
+        failed = next(t for t in tracker.tasks() if t.state == "failed")
+        wait_until(lambda: panel.select_task(failed.task_id), 5, "the failed task's row")
+        wait_until(lambda: "failed" in panel.windowTitle(), 5, "the Tasks title")
+        return panel
+
+    def presentation(self):
+        """Two recipes saved (set-up, as the saved panel would mark them), the mode toggled
+        from the View menu, the greeter recipe opened and run."""
+        from shipexplorer.services.recipes import mark_as_recipe
+        from shipexplorer.services.saved_requests import RequestSpec
+
+        saved = self.services.saved
+        greet = RequestSpec(
+            name="Greet Ada",
+            instance="greeter",
+            workspace="default",
+            method="greet",
+            body='{"name": "Ada"}',
+        )
+        rel = mark_as_recipe(
+            saved, greet, "Say hello", "The greeter answers in its configured words."
+        )
+        job = RequestSpec(
+            name="A slow job",
+            instance="slow-job",
+            workspace="default",
+            method="start",
+            body='{"seconds": 5, "steps": 5}',
+        )
+        mark_as_recipe(saved, job, "A long job", "Runs for a few seconds and reports each step.")
+        toggle = next(
+            (a for a in self.window.view_menu.actions() if "present" in a.text().lower()), None
+        )
+        if toggle is None:
+            raise StepTimeout("presentation mode is not in this build (no View menu action)")
+        for tab in self.window.tabs.tabs():  # nothing still running behind the audience view
+            wait_until(lambda tab=tab: not tab.running, 30, "the tabs' requests")
+        self.arrange()
+        toggle.trigger()
+        mode = wait_for_widget("PresentationMode", 10)
+        recipes = mode.recipe_list
+        wait_until(lambda: recipes.refresh() or recipes.select(rel), 10, "the recipe list")
+        recipes.open_current()
+        wait_until(lambda: mode.form.isVisible(), 10, "the recipe's form")
+        mode.run_button.click()
+        wait_until(lambda: mode.current_presentation() is not None, 20, "the recipe's answer")
+        wait_until(lambda: not mode.is_running(), 20, "the recipe to end")
+        return mode.window()
+
+
+def wait_for_widget(class_name: str, seconds: float):
+    """The visible widget of class ``class_name`` once it is shown."""
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    found: list = []
+
+    def look() -> bool:
+        for top in QApplication.topLevelWidgets():
+            for widget in [top, *top.findChildren(QWidget)]:
+                if type(widget).__name__ == class_name and widget.isVisible():
+                    found.append(widget)
+                    return True
+        return False
+
+    wait_until(look, seconds, f"a {class_name} on screen")
+    return found[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    ensure_display(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="shipexplorer-shots-") as home:
+        os.environ["SHIPEXPLORER_HOME"] = home
+        install_memory_keyring()
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance() or QApplication([sys.argv[0]])
+        app.setApplicationName("shipexplorer")
+        tour = Tour(Path(home))
+        shooter = Shooter(args.out, args.max_kb * 1024, tour.key)
+        steps = {
+            "explorer-greeter": tour.greeter,
+            "editor-error": tour.editor_error,
+            "big-response-tree": tour.big_response,
+            "tasks": tour.tasks,
+            "presentation": tour.presentation,
+        }
+        status = 0
+        try:
+            for name in args.only or NAMES:
+                print(f"screenshots: {name}…", flush=True)
+                try:
+                    shooter.shoot(name, steps[name]())
+                except StepTimeout as exc:
+                    print(f"screenshots: {name} failed: {exc}", file=sys.stderr)
+                    status = 1
+        finally:
+            tour.close()
+        for path, size, (width, height) in shooter.written:
+            print(f"  {path.name}: {width}x{height}, {size / 1024:.0f} kB")
+        return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

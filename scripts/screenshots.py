@@ -452,7 +452,11 @@ def main(argv: list[str] | None = None) -> int:
 
         app = QApplication.instance() or QApplication([sys.argv[0]])
         app.setApplicationName("shipexplorer")
-        tour = Tour(Path(home))
+        try:
+            tour = Tour(Path(home))
+        except StepTimeout as exc:
+            print(f"screenshots: the window did not come up: {exc}", file=sys.stderr)
+            return 1
         shooter = Shooter(args.out, args.max_kb * 1024, tour.key)
         steps = {
             "explorer-greeter": tour.greeter,

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from shipexplorer.api import ConnectionSettings
 from shipexplorer.api.tasks import Task
-from shipexplorer.services.task_timeline import TaskOrigin
+from shipexplorer.services.task_timeline import MAX_PERSISTED_OUTPUT, TaskOrigin
 
 if TYPE_CHECKING:
     from shipexplorer.api import Exchange
@@ -39,6 +39,7 @@ class PollOutcome:
     kind: str
     task: Task | None = None
     output: Any = None
+    output_fits: bool | None = None  # small enough to persist (None: not known)
     error: str | None = None
     retry_after: float | None = None
 
@@ -74,8 +75,7 @@ def classify(exchange: Exchange, task_id: str) -> PollOutcome:
         # A status without its id counts on a 2xx only: error bodies are failed statuses too.
         answered = exchange.status is not None and 200 <= exchange.status < 300
         if task.task_id == task_id or (task.task_id is None and answered):
-            output = exchange.data if exchange.data is not None else task.output_value()
-            return PollOutcome(TASK, task, output)
+            return PollOutcome(TASK, task, *output_of(exchange, task))
     text = " ".join(describe(error).split()) if error is not None else "The answer held no task."
     status = exchange.status
     if status == 404:
@@ -87,6 +87,15 @@ def classify(exchange: Exchange, task_id: str) -> PollOutcome:
     if 400 <= status < 500:
         return PollOutcome(REFUSED, error=f"HTTP {status}: {text}")
     return PollOutcome(TRANSIENT, error=text)  # a 2xx that made no sense: maybe a proxy hiccup
+
+
+def output_of(exchange: Exchange, task: Task) -> tuple[Any, bool | None]:
+    """The task's output (parsed) and whether it is small enough to persist (worker thread): the
+    answer's size bounds it, so nothing big is encoded again to find out."""
+    output = exchange.data if exchange.data is not None else task.output_value()
+    if output is None:
+        return None, None
+    return output, len(exchange.response_body or b"") <= MAX_PERSISTED_OUTPUT
 
 
 def origin_of(exchange: Exchange, settings: ConnectionSettings, profile: str | None) -> TaskOrigin:

@@ -30,8 +30,9 @@ UNKNOWN_TEXT = "unknown to the server"
 STOPPED_TEXT = "stopped (still running on the server)"
 ORIGIN_SOURCES = ("method", "api", "pasted")
 
-#: Outputs larger than this (as JSON text) are not persisted; they stay in memory only.
-MAX_PERSISTED_OUTPUT = 64 * 1024
+#: Outputs larger than this (as JSON text) are not persisted; they stay in memory only (1,000
+#: tasks must still make a small file, written in the background every few seconds).
+MAX_PERSISTED_OUTPUT = 4 * 1024
 
 
 @dataclass
@@ -108,6 +109,9 @@ class TrackedTask:
     status_code: str | None = None
     output: Any = None
     interval: float = 0.5
+    #: whether ``output`` is small enough to persist, when known (the tracker learns it on a
+    #: worker from the answer's size, so saving never encodes a big output on the GUI thread)
+    output_fits: bool | None = field(default=None, repr=False, compare=False)
 
     @property
     def finished(self) -> bool:
@@ -185,7 +189,7 @@ class TrackedTask:
             "statusMessage": self.status_message,
             "statusSuggestion": self.status_suggestion,
             "statusCode": self.status_code,
-            "output": _persistable_output(self.output),
+            "output": None if self.output_fits is False else _persistable_output(self.output),
         }
 
     @classmethod
@@ -265,6 +269,8 @@ def _messages(value: Any) -> list[tuple[float, str]]:
 def _persistable_output(output: Any) -> Any:
     if output is None:
         return None
+    if isinstance(output, str):
+        return output if len(output) <= MAX_PERSISTED_OUTPUT else None
     try:
         text = json.dumps(output, allow_nan=False)
     except (TypeError, ValueError):

@@ -59,7 +59,7 @@ class TaskTracker(QObject):
     taskRemoved = Signal(str)
     taskEnded = Signal(str)
     problem = Signal(str)
-    _seen = Signal(object)  # (Task, TaskOrigin, ConnectionSettings) from a worker thread
+    _seen = Signal(object)  # (PollOutcome, TaskOrigin, ConnectionSettings) from a worker
 
     def __init__(
         self,
@@ -166,8 +166,12 @@ class TaskTracker(QObject):
     # -- adding -------------------------------------------------------------------------------
     def track(self, task: Task, origin: TaskOrigin) -> TrackedTask:
         """Watch ``task`` (an answer seen elsewhere); a task already tracked is updated."""
+        return self._track(PollOutcome(task_polling.TASK, task, task.output_value()), origin)
+
+    def _track(self, outcome: PollOutcome, origin: TaskOrigin) -> TrackedTask:
+        task = outcome.task
+        assert task is not None
         task_id = str(task.task_id)
-        outcome = PollOutcome(task_polling.TASK, task, task.output_value())
         tracked = self._tasks.get(task_id)
         if tracked is not None:
             if not tracked.finished:
@@ -285,15 +289,16 @@ class TaskTracker(QObject):
         task = outcome.task if outcome is not None else None
         if task is None or not task.task_id or not task.state:
             return
-        self._seen.emit((task, task_polling.origin_of(exchange, settings, profile), settings))
+        outcome = PollOutcome(task_polling.TASK, task, *task_polling.output_of(exchange, task))
+        self._seen.emit((outcome, task_polling.origin_of(exchange, settings, profile), settings))
 
     @Slot(object)
-    def _on_seen(self, payload: tuple[Task, TaskOrigin, ConnectionSettings]) -> None:
-        task, origin, settings = payload
-        if self._closed:
+    def _on_seen(self, payload: tuple[PollOutcome, TaskOrigin, ConnectionSettings]) -> None:
+        outcome, origin, settings = payload
+        if self._closed or outcome.task is None:
             return
-        self._settings.setdefault(str(task.task_id), settings)
-        self.track(task, origin)
+        self._settings.setdefault(str(outcome.task.task_id), settings)
+        self._track(outcome, origin)
 
     # -- polling ------------------------------------------------------------------------------
     def _add(self, tracked: TrackedTask, delay: float | None = None) -> None:
@@ -534,5 +539,5 @@ def _observe(tracked: TrackedTask, outcome: PollOutcome, now: float) -> bool:
             setattr(tracked, attr, value)
             changed = True
     if outcome.output is not None:
-        tracked.output = outcome.output
+        tracked.output, tracked.output_fits = outcome.output, outcome.output_fits
     return changed

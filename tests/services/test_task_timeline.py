@@ -104,6 +104,10 @@ def test_large_output_is_not_persisted() -> None:
     assert task.to_dict()["output"] is None
     task.output = b"bytes"
     assert task.to_dict()["output"] is None
+    task.output = {"small": [1, 2]}
+    assert task.to_dict()["output"] == {"small": [1, 2]}
+    task.output_fits = False  # known too big (from the answer's size): not encoded to check
+    assert task.to_dict()["output"] is None
 
 
 def test_origin_describe() -> None:

@@ -111,6 +111,7 @@ def test_states_in_order_with_progress_messages(qtbot, env) -> None:
     assert steps and steps == sorted(steps)
     assert task.watch == ENDED and task.display_state == "succeeded" and task.finished
     assert task.output == {"result": "done", "seconds": 1.5, "steps": 3, "completedSteps": 3}
+    assert task.output_fits is True and task.to_dict()["output"] == task.output
     assert task.created_on and task.started_at and task.last_modified_on
     assert task.origin.instance == "sj" and task.origin.method == "start"
     assert task.origin.profile == "emu" and task.origin.source == "method"

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from shipexplorer.services.workers import JobHandle, WorkerPool
 
 SAVE_DELAY_MS = 2000
+RESTORE_CHUNK = 100
 
 
 class TaskTracker(QObject):
@@ -96,6 +97,7 @@ class TaskTracker(QObject):
         self._records: dict[str, dict[str, Any]] = {}
         self._dirty: set[str] = set()
         self._loaded = False
+        self._restoring: list[TrackedTask] | None = None
         self._read_only = False
         self._saving = False
         self._save_again = False
@@ -137,6 +139,7 @@ class TaskTracker(QObject):
         for handle in list(self._jobs.values()):
             handle.cancel()
         self._jobs.clear()
+        self._restore_some(everything=True)  # a restore still under way: finish it to save it
         if self._loaded and not self._read_only and self._unsaved:
             try:
                 self._write(self._snapshot())
@@ -456,12 +459,20 @@ class TaskTracker(QObject):
     def _restored(self, result: tuple[list[TrackedTask], str | None, bool]) -> None:
         tasks, message, *rest = result
         self._read_only = bool(rest and rest[0])
-        self._loaded = True
         if message:
             self.problem.emit(message)
-        if self._closed:
+        self._restoring = list(tasks)
+        self._restore_some()
+
+    @Slot()
+    def _restore_some(self, everything: bool = False) -> None:
+        """Add restored tasks a chunk per event-loop turn (views add a row for each); the list
+        counts as loaded, and may be saved, once all are in."""
+        if self._restoring is None:
             return
-        for tracked in tasks:
+        count = len(self._restoring) if everything else RESTORE_CHUNK
+        chunk, self._restoring = self._restoring[:count], self._restoring[count:]
+        for tracked in chunk:
             if tracked.task_id in self._tasks:
                 continue  # seen live since start: the live record wins
             if tracked.finished:
@@ -469,6 +480,13 @@ class TaskTracker(QObject):
             elif tracked.watch in (RECONNECTING, ENDED):
                 tracked.watch = WATCHING
             self._add(tracked, delay=0.0)
+        if self._restoring and not self._closed:
+            QTimer.singleShot(0, self._restore_some)
+            return
+        self._restoring = None
+        self._loaded = True
+        if self._unsaved:
+            self._save_soon()
 
     def _save_soon(self) -> None:
         self._unsaved = True

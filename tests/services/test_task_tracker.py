@@ -404,3 +404,26 @@ def test_a_dropped_connection_is_transient() -> None:
 
     outcome = classify(_exchange(200, error=ConnectionDropped("The connection dropped.")), "T")
     assert outcome.kind == "transient" and "dropped" in outcome.error
+
+
+def test_many_saved_tasks_come_back_a_chunk_at_a_time(qtbot, env) -> None:
+    from shipexplorer.services.task_timeline import TrackedTask, save_tasks
+    from shipexplorer.services.task_tracker import RESTORE_CHUNK
+
+    total = RESTORE_CHUNK * 2 + 50
+    records = []
+    for n in range(total):
+        task = TrackedTask(f"T{n}", TaskOrigin(profile="emu"), state="succeeded", watch=ENDED)
+        records.append(task.to_dict())
+    save_tasks(env.store, records)
+    tracker = env.tracker()
+    sizes: list[int] = []
+    tracker.taskAdded.connect(lambda _tid: sizes.append(len(tracker.tasks())))
+    tracker.start()
+    qtbot.waitUntil(lambda: tracker._loaded, timeout=5000)
+    assert len(tracker.tasks()) == total and sizes[-1] == total
+    assert [t.task_id for t in tracker.tasks()] == [f"T{n}" for n in range(total)]
+    tracker.remove("T0")
+    tracker.shutdown()
+    saved = json.loads(env.store.read_text("utf-8"))["tasks"]
+    assert len(saved) == total - 1 and all(t["watch"] == ENDED for t in saved)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -73,6 +73,7 @@ class PresentationMode(QWidget):
         super().__init__(parent)
         self.setObjectName("presentation-mode")
         self.setAccessibleName("Presentation mode")
+        self.setWindowTitle("Presentation")  # when shown as a window of its own
         self._explorer, self._runner, self._tracker, self._queries = (
             explorer,
             runner,
@@ -328,7 +329,7 @@ class PresentationMode(QWidget):
             self._fit_inputs()
             return
         self.form.hide()
-        no_inputs = spec is not None and not spec.args and not self._body.strip()
+        no_inputs = spec is not None and not spec.args and value == {}
         self.inputs_note.setText("No inputs needed." if no_inputs else NO_FORM)
         self.inputs_note.show()
         summary = "" if no_inputs else redact(body_summary(self._body), self._known_keys())
@@ -513,6 +514,11 @@ class PresentationMode(QWidget):
         self.inputs.adjustSize()
         wanted = self.inputs.sizeHint().height() + 4
         self.inputs_scroll.setMinimumHeight(max(0, min(wanted, self.height() // 3)))
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ApplicationFontChange:
+            self._apply_scale()  # the system font changed: keep our scale over the new one
+        return super().event(event)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

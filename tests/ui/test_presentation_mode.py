@@ -11,9 +11,18 @@ import uuid
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
 
-from shipexplorer.api import ConnectionSettings, SteamshipClient
+from shipexplorer.api import (
+    ArgSpec,
+    ConnectionSettings,
+    MethodSpec,
+    PackageInstance,
+    PackageSpec,
+    SteamshipClient,
+)
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
@@ -115,7 +124,8 @@ def present(qtbot, worker_pool, start_emulator, tmp_path):
     )
     with SteamshipClient(settings.replace(api_key=canary)) as api:
         api.workspace_create(workspace)
-        for package, handle in (("greeter", "g"), ("slow-job", "job"), ("faults", "f")):
+        made = (("greeter", "g"), ("slow-job", "job"), ("faults", "f"), ("media", "m"))
+        for package, handle in made:
             api.instance_create(package, handle)
     credentials, profiles = profile_services(worker_pool, tmp_path)
     clients = ClientProvider(profiles, credentials)
@@ -133,7 +143,7 @@ def present(qtbot, worker_pool, start_emulator, tmp_path):
     qtbot.addWidget(mode)
     mode.resize(1000, 800)
     mode.show()
-    qtbot.waitUntil(lambda: len(explorer.instances()) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: len(explorer.instances()) == 4, timeout=5000)
 
     def add(title: str, description: str, instance: str, method: str, body: dict) -> str:
         spec = RequestSpec(name=title, instance=instance, method=method, body=json.dumps(body))
@@ -164,9 +174,12 @@ def assert_nothing_technical(mode: PresentationMode, task_ids=()) -> None:
         assert task_id not in text
 
 
-def run_and_wait(qtbot, mode: PresentationMode) -> None:
-    with qtbot.waitSignal(mode._runner.finished, timeout=5000) as _:
-        qtbot.keyClick(mode.run_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+def run_and_wait(qtbot, mode: PresentationMode, target=None) -> None:
+    """Ctrl+Enter (on ``target``, else the Run button), then wait for the answer."""
+    with qtbot.waitSignal(mode._runner.finished, timeout=5000):
+        qtbot.keyClick(
+            target or mode.run_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
 
 
 def test_empty_list_says_how_to_add_recipes_and_a_method_can_be_picked(qtbot, present):
@@ -188,7 +201,7 @@ def test_empty_list_says_how_to_add_recipes_and_a_method_can_be_picked(qtbot, pr
     mode.form.fields["name"].setFocus()
     qtbot.keyClicks(mode.form.fields["name"], "Grace")
     assert json.loads(mode.body_text()) == {"name": "Grace"}
-    run_and_wait(qtbot, mode)
+    run_and_wait(qtbot, mode, mode.form.fields["name"])
     assert mode.text_view.toPlainText() == "Hello, Grace!"
 
 
@@ -298,6 +311,14 @@ def test_type_size_grows_and_shrinks(qtbot, present):
     for _ in range(20):
         mode.shrink_action.trigger()
     assert mode.scale() == 1.0 and not mode.shrink_button.isEnabled()
+    system = QApplication.font()
+    bigger = QFont(system)
+    bigger.setPointSizeF(system.pointSizeF() * 2)
+    QApplication.setFont(bigger)
+    try:
+        qtbot.waitUntil(lambda: mode.font().pointSizeF() == bigger.pointSizeF(), timeout=2000)
+    finally:
+        QApplication.setFont(system)
 
 
 def test_escape_and_the_exit_button_ask_to_leave(qtbot, present):
@@ -332,3 +353,92 @@ def test_progress_view_without_a_tracker_ticks_for_a_request(qtbot):
     assert view.elapsed_label.text() == "Time taken: 0:05"
     view.finish_working()
     assert not view.is_running()
+
+
+def test_images_and_markdown_are_rendered(qtbot, present):
+    mode = present
+    mode.add_recipe("A picture", "", "m", "image", {"size": 64})
+    mode.add_recipe("B notes", "", "m", "markdown", {})
+    mode.recipe_list.refresh()
+    mode.recipe_list.open_current()
+    run_and_wait(qtbot, mode)
+    assert mode.result_stack.currentWidget() is mode.image_label
+    pixmap = mode.image_label.pixmap()
+    assert not pixmap.isNull()
+    assert pixmap.width() <= mode.image_label.width() and pixmap.height() > 64  # scaled to fit
+    mode.next_recipe()
+    assert mode.title_label.text() == "B notes"
+    qtbot.waitUntil(lambda: mode.inputs_note.text() == "No inputs needed.", timeout=5000)
+    assert not mode.form.isVisibleTo(mode)
+    run_and_wait(qtbot, mode)
+    assert mode.result_stack.currentWidget() is mode.text_view
+    text = mode.text_view.toPlainText()
+    assert "A markdown answer" in text and "**" not in text and "# " not in text
+
+
+class FakeExplorer(QObject):
+    """An explorer whose instances and methods arrive when the test says."""
+
+    instancesChanged = Signal(object)
+    methodsChanged = Signal(str, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.known: list = []
+        self.asked: list = []
+
+    def instances(self) -> list:
+        return list(self.known)
+
+    def instance(self, handle: str):
+        return next((i for i in self.known if i.handle == handle), None)
+
+    def cached_methods(self, _instance):
+        return None
+
+    def load_methods(self, instance) -> None:
+        self.asked.append(instance.handle)
+
+
+class FakeRunner(QObject):
+    finished = Signal(int, object)
+    failed = Signal(int, object)
+    cancelled = Signal(int)
+
+    def send(self, instance, method, body, verb="POST") -> int:
+        self.sent = (instance, method, json.loads(body), verb)
+        return 7
+
+
+def test_inputs_follow_late_instances_and_a_task_without_tracker(qtbot, tmp_path):
+    explorer, runner = FakeExplorer(), FakeRunner()
+    saved = SavedRequests(folder=tmp_path / "saved")
+    spec = RequestSpec(name="Hi", instance="g", method="greet", body='{"name": "Ada"}')
+    mark_as_recipe(saved, spec, "Hi", "Says hi")
+    mode = PresentationMode(explorer, runner, None, saved, None)
+    qtbot.addWidget(mode)
+    mode.recipe_list.open_current()
+    assert mode.summary_label.text() == "name: Ada"  # no form yet: the inputs in words
+    explorer.known = [PackageInstance(id="i-1", handle="g")]
+    explorer.instancesChanged.emit(explorer.known)
+    assert "g" in explorer.asked
+    greet = MethodSpec("greet", "POST", args=[ArgSpec("name", "<class 'str'>")])
+    explorer.methodsChanged.emit("g", PackageSpec(methods=[greet]))
+    assert mode.form.fields["name"].text() == "Ada" and not mode.summary_label.isVisibleTo(mode)
+    mode.form.fields["name"].setText("")
+    qtbot.keyClicks(mode.form.fields["name"], "Bo")
+    mode.run()
+    assert runner.sent == ("g", "greet", {"name": "Bo"}, "POST")
+    assert mode.is_running() and not mode.run_button.isEnabled()
+    task = present_task()
+    runner.finished.emit(7, task)
+    assert mode.progress.state_label.text().startswith("Working…")
+    assert "task-123" not in widget_texts(mode)
+    assert mode.run_button.isEnabled()
+
+
+def present_task():
+    from shipexplorer.services.presentation import TASK, Presentation, TaskSummary
+
+    summary = TaskSummary("task-123", "running", None)
+    return Presentation(TASK, "200 OK", body_text=summary.text(), task=summary)

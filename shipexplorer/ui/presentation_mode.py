@@ -32,12 +32,16 @@ from PySide6.QtWidgets import (
 )
 
 from shipexplorer.api import redact
+from shipexplorer.services.json_document import PyDocument
 from shipexplorer.services.presentation import (
     ERROR,
     IMAGE,
     JSON,
     MARKDOWN,
+    MAX_SHOWN_CHARS,
     TASK,
+    TEXT,
+    Presentation,
     format_size,
     present_value,
 )
@@ -49,6 +53,17 @@ from shipexplorer.ui.task_progress_view import TaskProgressView
 
 DEFAULT_SCALE, MIN_SCALE, MAX_SCALE, STEP = 1.6, 1.0, 3.5, 1.15
 NO_FORM = "These inputs are set in the saved request; they are sent as they are."
+
+
+def output_presentation(value: Any) -> Any:
+    """A task's output to show: objects and lists as a tree over the value itself (no JSON text is
+    made, so a big output costs nothing here), anything else as the response viewer shows it."""
+    if isinstance(value, (dict, list)):
+        return Presentation(JSON, "Result", document=PyDocument(value))
+    if isinstance(value, str):
+        text = value if len(value) <= MAX_SHOWN_CHARS else value[:MAX_SHOWN_CHARS] + " …"
+        return Presentation(TEXT, "Result", body_text=text)
+    return present_value(value, title="Result")
 
 
 def _button(text: str, name: str, parent: QWidget, slot) -> QPushButton:
@@ -436,7 +451,7 @@ class PresentationMode(QWidget):
         if task.output is None:
             self._show_words("Done.")
             return
-        self._output = present_value(task.output, title="Result")
+        self._output = output_presentation(task.output)
         self._show_content(self._output)
 
     def _show_content(self, p: Any) -> None:

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from shipexplorer.api import (
     ArgSpec,
@@ -37,7 +37,11 @@ from shipexplorer.services.recipes import (
 from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.services.saved_requests import RequestSpec, SavedRequests
 from shipexplorer.services.task_tracker import TaskTracker
-from shipexplorer.ui.presentation_mode import DEFAULT_SCALE, PresentationMode
+from shipexplorer.ui.presentation_mode import (
+    DEFAULT_SCALE,
+    PresentationMode,
+    output_presentation,
+)
 from shipexplorer.ui.recipe_list import NO_RECIPES
 from shipexplorer.ui.task_progress_view import (
     DONE,
@@ -92,6 +96,14 @@ def test_strip_technical_never_lets_a_url_or_uuid_through(noise):
     ident = str(uuid.uuid4())
     out = strip_technical(f"{noise} {url} {ident} {noise}")
     assert url not in out and ident not in out
+
+
+def test_task_outputs_become_trees_or_text():
+    tree = output_presentation({"a": [1, 2]})
+    assert tree.kind == "json" and tree.document is not None and tree.body_text == ""
+    assert output_presentation("hi").body_text == "hi"
+    assert output_presentation(3).body_text.strip() == "3"
+    tree.close()
 
 
 def test_progress_helpers():
@@ -159,8 +171,6 @@ def present(qtbot, worker_pool, start_emulator, tmp_path):
 
 
 def assert_nothing_technical(mode: PresentationMode, task_ids=()) -> None:
-    from PySide6.QtWidgets import QWidget
-
     showing = [w for w in mode.findChildren(QWidget) if mode.canary in widget_texts(w)]
     assert not showing, [(type(w).__name__, w.accessibleName()) for w in showing]
     text = widget_texts(mode)
@@ -338,6 +348,7 @@ def test_every_control_is_named_and_reachable(qtbot, present):
     assert offenders(mode) == []
     for button in (mode.enlarge_button, mode.shrink_button, mode.exit_button, mode.run_button):
         assert button.accessibleName()
+    assert not any(w.styleSheet() for w in [mode, *mode.findChildren(QWidget)])  # palette only
     assert mode.objectName() == "presentation-mode"
     assert mode.accessibleName() == "Presentation mode"
 

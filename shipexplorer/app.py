@@ -322,7 +322,12 @@ def run_gui(args: argparse.Namespace) -> int:
     from shipexplorer.ui.app_icon import app_icon
 
     app.setWindowIcon(app_icon())
+    # Workers hand the interpreter lock back sooner (the GUI thread waits for it on every event
+    # reaching Python code), and full collections skip the objects made at start-up: both cut
+    # the window's longest stalls while many answers or task polls arrive (bench/many_tasks.py).
+    sys.setswitchinterval(0.001)
     context, services, _window = launch(args)
+    QTimer.singleShot(2000, _freeze_start_up_objects)
     app.aboutToQuit.connect(services.shutdown)
     app.aboutToQuit.connect(context.shutdown)
     # Let Ctrl-C in the terminal quit: Python only sees signals when the interpreter runs.
@@ -335,6 +340,13 @@ def run_gui(args: argparse.Namespace) -> int:
     finally:
         services.shutdown()
         context.shutdown()
+
+
+def _freeze_start_up_objects() -> None:
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

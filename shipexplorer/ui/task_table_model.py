@@ -171,6 +171,13 @@ class TaskTableModel(QAbstractTableModel):
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
+        # Tasks added in one event-loop turn are inserted as one block of rows: a thousand
+        # one-row inserts re-sort and re-lay the view a thousand times.
+        self._arrived: list[str] = []
+        self._insert_timer = QTimer(self)
+        self._insert_timer.setSingleShot(True)
+        self._insert_timer.setInterval(0)
+        self._insert_timer.timeout.connect(self._insert_arrived)
         tracker.taskAdded.connect(self._added)
         tracker.taskChanged.connect(self._changed)
         tracker.taskRemoved.connect(self._removed)
@@ -180,14 +187,34 @@ class TaskTableModel(QAbstractTableModel):
 
     @Slot(str)
     def _added(self, task_id: str) -> None:
-        if task_id in self._rows or self._tracker.task(task_id) is None:
+        if task_id in self._rows or task_id in self._arrived:
             return
-        row = len(self._ids)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._ids.append(task_id)
-        self._rows[task_id] = row
+        self._arrived.append(task_id)
+        self._insert_timer.start()
+
+    def flush_arrivals(self) -> None:
+        """Insert the tasks added this turn now (before looking a row up)."""
+        if self._arrived:
+            self._insert_timer.stop()
+            self._insert_arrived()
+
+    @Slot()
+    def _insert_arrived(self) -> None:
+        arrived = [
+            t
+            for t in dict.fromkeys(self._arrived)
+            if t not in self._rows and self._tracker.task(t) is not None
+        ]
+        self._arrived = []
+        if not arrived:
+            return
+        first = len(self._ids)
+        self.beginInsertRows(QModelIndex(), first, first + len(arrived) - 1)
+        for offset, task_id in enumerate(arrived):
+            self._ids.append(task_id)
+            self._rows[task_id] = first + offset
         self.endInsertRows()
-        self._update_timer(task_id)
+        self._update_timer(arrived[-1])
 
     @Slot(str)
     def _changed(self, task_id: str) -> None:
@@ -200,6 +227,8 @@ class TaskTableModel(QAbstractTableModel):
 
     @Slot(str)
     def _removed(self, task_id: str) -> None:
+        if task_id in self._arrived:
+            self._arrived.remove(task_id)
         row = self._rows.get(task_id)
         if row is None:
             return
@@ -247,10 +276,12 @@ class TaskTableModel(QAbstractTableModel):
 
     def row_of(self, task_id: str) -> int:
         """The row of a task, or -1."""
+        self.flush_arrivals()
         return self._rows.get(task_id, -1)
 
     def tasks(self) -> list[Any]:
         """Every task shown, in row order."""
+        self.flush_arrivals()
         return [task for task in self._tasks() if task is not None]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

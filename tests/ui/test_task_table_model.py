@@ -132,9 +132,10 @@ def test_rows_follow_the_tracker(qtbot, qtmodeltester):
     model = TaskTableModel(tracker, clock=lambda: NOW)
     qtmodeltester.check(model)  # keeps checking through the changes below
     assert model.rowCount() == 0
-    with qtbot.waitSignal(model.rowsInserted, timeout=100):
+    with qtbot.waitSignal(model.rowsInserted, timeout=100) as inserted:
         tracker.add(make_task("a", "running", start=NOW - 3))
-    tracker.add(make_task("b", "waiting", start=NOW - 2))
+        tracker.add(make_task("b", "waiting", start=NOW - 2))
+    assert inserted.args[1:] == [0, 1]  # one block of rows for what arrived in one turn
     assert [model.index(r, TASK_ID).data() for r in range(2)] == ["a", "b"]
     changed: list[tuple[int, int, int, int]] = []
     model.dataChanged.connect(
@@ -215,6 +216,7 @@ def test_one_timer_refreshes_elapsed_of_unfinished_rows_only(qtbot):
     model = TaskTableModel(tracker, clock=lambda: now[0])
     assert not model._timer.isActive()  # nothing to tick for
     tracker.add(make_task("live", "running", start=NOW - 2))
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=1000)
     assert model._timer.isActive() and model._timer.interval() >= 1000
     now[0] += 5
     with qtbot.waitSignal(model.dataChanged, timeout=2500) as got:

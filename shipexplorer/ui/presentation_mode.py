@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -529,6 +529,12 @@ class PresentationMode(QWidget):
         self.inputs.adjustSize()
         wanted = self.inputs.sizeHint().height() + 4
         self.inputs_scroll.setMinimumHeight(max(0, min(wanted, self.height() // 3)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Shown as a window of its own, closing it is leaving presentation mode."""
+        super().closeEvent(event)
+        if self.isWindow():
+            self.exitRequested.emit()
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ApplicationFontChange:

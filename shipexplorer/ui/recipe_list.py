@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -211,9 +211,16 @@ class RecipeList(QWidget):
                 self.instance_combo.addItem(label, instance.handle)
         index = self.instance_combo.findData(current) if current else -1
         self.instance_combo.setCurrentIndex(max(0, index) if instances else -1)
-        self._instance_picked()
+        self._instance_picked(load=self.isVisible())
 
-    def _instance_picked(self, _index: int = 0) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.method_combo.currentData() is None:
+            self._instance_picked()
+
+    def _instance_picked(self, _index: int = 0, *, load: bool = True) -> None:
+        """Fill the methods of the chosen instance (asking the server only when ``load``: the
+        chooser is on screen or was used; ``__dir__`` answers are cached)."""
         handle = self.instance_combo.currentData()
         self.method_combo.clear()
         if not handle or self._explorer is None:
@@ -224,7 +231,7 @@ class RecipeList(QWidget):
         spec = self._explorer.cached_methods(instance)
         if spec is not None:
             self._methods_changed(handle, spec)
-        else:
+        elif load:
             self.method_combo.addItem("Loading the methods…")
             self._explorer.load_methods(instance)
 

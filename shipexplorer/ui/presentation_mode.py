@@ -212,12 +212,12 @@ class PresentationMode(QWidget):
         layout = QVBoxLayout(page)
         layout.addWidget(self.title_label)
         layout.addWidget(self.description_label)
-        layout.addWidget(scroll, 2)
+        layout.addWidget(scroll)
         layout.addLayout(run_row)
         for widget in (self.progress, self.error_headline, self.error_details):
             layout.addWidget(widget)
         layout.addWidget(self.error_suggestion)
-        layout.addWidget(self.result_stack, 3)
+        layout.addWidget(self.result_stack, 1)
         self._show_nothing()
         return page
 
@@ -254,6 +254,7 @@ class PresentationMode(QWidget):
             big.setWeight(QFont.Weight.Bold)
             label.setFont(big)
         self.run_button.setMinimumHeight(QFontMetrics(font).height() * 2)
+        self.next_button.setMinimumHeight(self.run_button.minimumHeight())
         self._fit_inputs()
         self.shrink_button.setEnabled(self._scale > MIN_SCALE + 1e-6)
         self.enlarge_button.setEnabled(self._scale < MAX_SCALE - 1e-6)

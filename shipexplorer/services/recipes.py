@@ -85,8 +85,8 @@ _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 _TOKEN = re.compile(r"\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}\b")
 _HOST_PORT = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b|\blocalhost:\d+\b", re.I)
 _TECH_LINE = re.compile(
-    r"^\s*(?:Request|Code|Location|Task id|State|Retry after|HTTP \d|Body as received|"
-    r"File \"|> |< |[A-Za-z-]+: Bearer)",
+    r"^\s*(?:(?:Request|Code|Location|Task id|State|Retry after)\s*:|HTTP \d|Body as received|"
+    r"File \"|> |< |[A-Za-z-]+:\s*Bearer)",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"[ \t]{2,}")

@@ -72,6 +72,7 @@ def test_strip_technical_removes_addresses_ids_and_tracebacks():
     assert "CANARY" not in out and "Traceback" not in out and "boom" not in out
     assert "Request" not in out
     assert out.splitlines()[0].startswith("Could not reach")
+    assert strip_technical("Statements were read.\nState: running") == "Statements were read."
 
 
 def test_plain_error_keeps_the_words_and_the_suggestion():

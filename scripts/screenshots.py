@@ -61,7 +61,7 @@ def ensure_display(argv: list[str]) -> None:
     xvfb = shutil.which("xvfb-run")
     if xvfb and not os.environ.get(XVFB_MARK):
         os.environ[XVFB_MARK] = "1"
-        screen = f"-screen 0 {SIZE[0] + 120}x{SIZE[1] + 100}x24"
+        screen = f"-screen 0 {SIZE[0]}x{SIZE[1]}x24"  # full-screen views come out at SIZE
         command = [xvfb, "-a", "-s", screen, sys.executable, str(Path(__file__).resolve())]
         os.execv(xvfb, [*command, *argv])
     print(
@@ -154,6 +154,8 @@ class Shooter:
         self.check_no_key()
         QApplication.processEvents()
         image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        if image.width() > SIZE[0]:  # a full-screen view on a wide display
+            image = image.scaledToWidth(SIZE[0], mode=_smooth())
         path = self.out / f"{name}.png"
         for scale in (1.0, 0.9, 0.8, 0.7, 0.6):
             shown = (

@@ -46,6 +46,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="start the embedded Steamship emulator with demo packages and connect to it",
     )
     parser.add_argument(
+        "--present",
+        action="store_true",
+        help="open in presentation mode, for an audience (F11 toggles it)",
+    )
+    parser.add_argument(
         "--emulator-port",
         type=int,
         default=0,
@@ -230,6 +235,8 @@ def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
     def start() -> None:
         if window.docks is not None:
             window.docks.restore_drafts()
+        if args.present and hasattr(window, "present_action"):
+            window.present_action.setChecked(True)
         if not args.local:
             services.start()
             return
@@ -326,6 +333,10 @@ def run_gui(args: argparse.Namespace) -> int:
     # reaching Python code), and full collections skip the objects made at start-up: both cut
     # the window's longest stalls while many answers or task polls arrive (bench/many_tasks.py).
     sys.setswitchinterval(0.001)
+    from shipexplorer.services.gui_collector import GuiCollector
+
+    collector = GuiCollector(parent=app)
+    collector.start()
     context, services, _window = launch(args)
     QTimer.singleShot(2000, _freeze_start_up_objects)
     app.aboutToQuit.connect(services.shutdown)

@@ -12,6 +12,28 @@ import pytest
 from tests.memory_keyring import MemoryKeyring
 
 
+@pytest.fixture(autouse=True, scope="session")
+def gui_thread_collection(qapp):
+    """Garbage cycles are collected on the GUI thread only, as the app does (see
+    shipexplorer/services/gui_collector.py): a cycle holding a QObject, collected on a worker,
+    tears Qt objects down from the wrong thread."""
+    from shipexplorer.services.gui_collector import GuiCollector
+
+    collector = GuiCollector()
+    collector.start()
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def collect_between_tests(gui_thread_collection):
+    """What a test left behind is collected after it, on this (the GUI) thread."""
+    yield
+    import gc
+
+    gc.collect()
+
+
 @pytest.fixture(autouse=True)
 def app_home(tmp_path_factory, monkeypatch):
     """Every test writes config, data and cache under a fresh folder, never the real home."""

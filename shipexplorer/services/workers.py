@@ -124,6 +124,10 @@ class JobHandle:
         return self._job.cancel()
 
 
+def _done_fn(token: CancelToken, progress: Progress) -> None:
+    """What a forgotten job's function becomes (its closure is released on the GUI thread)."""
+
+
 class _Runnable(QRunnable):
     def __init__(self, job: _Job, relay: _Relay) -> None:
         super().__init__()
@@ -147,6 +151,9 @@ class _Runnable(QRunnable):
                 relay.error.emit(job.id, exc)
             else:
                 relay.result.emit(job.id, value)
+                # The GUI thread must hold the last reference: a QObject freed here, on the
+                # worker, would be destroyed on the wrong thread (timers, children, heap).
+                del value
         finally:
             job.worker_done.set()
             relay.finished.emit(job.id)
@@ -318,6 +325,11 @@ class WorkerPool(QObject):
         if job.key is not None and self._keyed.get(job.key) is job:
             del self._keyed[job.key]
         job.delivered = True
+        # Drop what the job's function and callbacks hold (often QObjects: a store, a view) here,
+        # on the GUI thread; the worker's runnable may otherwise be the last to let go of them.
+        if job.worker_done.is_set():
+            job.fn = _done_fn
+            job.callbacks = {}
         self._update_busy()
 
     def _update_busy(self) -> None:

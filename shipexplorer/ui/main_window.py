@@ -27,6 +27,7 @@ from shipexplorer.ui.explorer_view import ExplorerView
 from shipexplorer.ui.import_dialog import ImportDialog
 from shipexplorer.ui.instance_sidebar import InstanceSidebar
 from shipexplorer.ui.notice_bar import NoticeBar
+from shipexplorer.ui.presentation_switch import PresentationSwitch
 from shipexplorer.ui.profile_dialog import ProfileDialog
 from shipexplorer.ui.profile_switcher import ProfileSwitcher
 from shipexplorer.ui.request_actions import RequestActions
@@ -191,6 +192,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage,
             self.messages.show_message,
         )
+        docks = self._dock_services
+        self.presentation = PresentationSwitch(
+            self,
+            self.view_menu,
+            explorer,
+            runner,
+            tracker=docks.tracker if docks else None,
+            saved=docks.saved if docks else None,
+            queries=self._queries,
+        )
+        self.present_action = self.presentation.action
+        self.view_menu.addSeparator()
         if self._dock_services is not None:
             self.docks = WindowDocks(
                 self,
@@ -356,6 +369,8 @@ class MainWindow(QMainWindow):
             self._state_store.save(self.current_state())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if hasattr(self, "presentation"):
+            self.presentation.close()
         self.save_state()
         if self._runner is not None:
             self._runner.cancel_all()

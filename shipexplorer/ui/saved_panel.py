@@ -206,6 +206,9 @@ class SavedRequestsPanel(QDockWidget):
              self.move_current),
             ("delete", "Delete…", "Delete saved request", "Delete (Delete)",
              QKeySequence(QKeySequence.StandardKey.Delete), self.delete_current),
+            ("present", "Mark for presentation…", "Mark saved request for presentation",
+             "Show it as a recipe in presentation mode, with a title and a description "
+             "(an empty title takes it out)", None, self.mark_current),
             ("folder", "New folder…", "New saved-requests folder", "Make a folder", None,
              self.new_folder),
             ("choose", "Choose folder…", "Choose saved-requests folder",
@@ -371,6 +374,36 @@ class SavedRequestsPanel(QDockWidget):
         name = self.ask_text("Rename saved request", "New name:", entry.display_name)
         if name:
             self._select_after = self._run(self.store.rename, entry.rel, name)
+
+    @Slot()
+    def mark_current(self) -> None:
+        """Give the selected request a presentation title and description (a recipe); an empty
+        title takes it out of presentation mode."""
+        from shipexplorer.services.recipes import mark_as_recipe, unmark_recipe
+
+        entry = self._current_request()
+        if entry is None or entry.spec is None:
+            return
+        shown = entry.spec.presentation or {}
+        title = self.ask_text(
+            "Mark for presentation", "Title (empty: not a recipe):",
+            shown.get("title", entry.display_name),
+        )  # fmt: skip
+        if title is None:
+            return
+        if not title.strip():
+            self._select_after = self._run(unmark_recipe, self.store, entry.rel, entry.spec)
+            return
+        description = self.ask_text(
+            "Mark for presentation", "A short description:", shown.get("description", "")
+        )
+        if description is None:
+            return
+        self._select_after = self._run(
+            lambda: mark_as_recipe(
+                self.store, entry.spec, title.strip(), description.strip(), rel=entry.rel
+            )
+        )
 
     @Slot()
     def duplicate_current(self) -> None:

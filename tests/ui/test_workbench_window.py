@@ -23,9 +23,10 @@ def _docks(setup):
 
 def test_view_menu_toggles_every_dock(qtbot, make_explorer):
     setup = make_explorer(docks=True)
-    texts = [a.text() for a in setup.window.view_menu.actions()]
-    assert texts == ["Tasks", "History", "Saved requests"], texts
-    for action in setup.window.view_menu.actions():
+    actions = [a for a in setup.window.view_menu.actions() if not a.isSeparator()]
+    texts = [a.text() for a in actions]
+    assert texts == ["&Presentation mode", "Tasks", "History", "Saved requests"], texts
+    for action in actions:
         assert not action.shortcut().isEmpty()
 
 
@@ -136,3 +137,36 @@ def test_tabs_come_back_as_drafts(qtbot, make_explorer):
         assert restored.instance is not None and restored.instance.handle == "e"
     finally:
         later.close()
+
+
+def test_a_saved_request_marked_for_presentation_runs_in_presentation_mode(
+    qtbot, make_explorer, monkeypatch
+):
+    setup = make_explorer(instances=[("greeter", "g", {"greeting": "Hello"})], docks=True)
+    saved_panel = setup.window.docks.saved_panel
+    monkeypatch.setattr(saved_panel, "ask_save", lambda spec: ("greet Ada", ""))
+    tab = _ready(qtbot, setup, "g")
+    _fill(tab, "greet", '{"name": "Ada"}')
+    setup.window.docks.save_action.trigger()
+    store = setup.docks.saved
+    qtbot.waitUntil(lambda: len(store.snapshot().entries) == 1, timeout=5_000)
+    assert saved_panel.select(store.snapshot().entries[0].rel)
+    answers = iter(["Say hello", "The greeter greets Ada."])
+    monkeypatch.setattr(saved_panel, "ask_text", lambda *_a, **_k: next(answers))
+    saved_panel.actions["present"].trigger()
+    qtbot.waitUntil(
+        lambda: (store.snapshot().entries[0].spec.presentation or {}).get("title") == "Say hello",
+        timeout=5_000,
+    )
+    setup.window.present_action.trigger()  # F11
+    mode = setup.window.presentation.mode
+    assert mode is not None and mode.isVisible() and mode.isFullScreen()
+    qtbot.waitUntil(lambda: mode.recipe_list.list.count() == 1, timeout=5_000)
+    assert mode.recipe_list.list.item(0).text().startswith("Say hello")
+    mode.recipe_list.list.setCurrentRow(0)
+    mode.recipe_list.open_current()
+    qtbot.waitUntil(lambda: "name" in mode.form.fields, timeout=5_000)
+    mode.run()
+    qtbot.waitUntil(lambda: mode.text_view.toPlainText() == "Hello, Ada!", timeout=10_000)
+    mode.exitRequested.emit()  # Esc
+    assert not setup.window.present_action.isChecked() and not mode.isVisible()

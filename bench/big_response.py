@@ -90,12 +90,13 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from shipexplorer.api import ConnectionSettings, SteamshipClient
-    from shipexplorer.app import AppContext, build_services
+    from shipexplorer.app import AppContext, build_services, tune_runtime
     from shipexplorer.emulator import DEMO_API_KEY
     from shipexplorer.services.document_queries import DocumentQueries
     from shipexplorer.services.profiles import local_profile
 
-    app = QApplication([])  # noqa: F841 (kept alive for the run)
+    app = QApplication([])
+    tune_runtime(app)  # as the app runs: GC on the GUI thread, 1 ms switch interval
     server, api_base, app_base = start_emulator_process()
     services = build_services(AppContext())
     services.profiles.add_builtin(local_profile(api_base, app_base), DEMO_API_KEY)

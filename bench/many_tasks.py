@@ -138,13 +138,12 @@ def main() -> None:
         "the interpreter lock while the GUI thread waits",
     )
     args = parser.parse_args()
-    if args.switch_interval is not None:
-        sys.setswitchinterval(args.switch_interval / 1000)
     home = Path(tempfile.mkdtemp(prefix="shipexplorer-bench-"))
     os.environ.setdefault("SHIPEXPLORER_HOME", str(home))
 
     from PySide6.QtWidgets import QApplication
 
+    from shipexplorer.app import tune_runtime
     from shipexplorer.emulator import DEMO_API_KEY
     from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.credentials import CredentialService
@@ -153,7 +152,10 @@ def main() -> None:
     from shipexplorer.services.task_tracker import TaskTracker
     from shipexplorer.services.workers import WorkerPool
 
-    app = QApplication([])  # noqa: F841 (kept alive for the run)
+    app = QApplication([])
+    tune_runtime(app)  # as the app runs: GC on the GUI thread, 1 ms switch interval
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval / 1000)
     server, api_base, app_base = start_emulator_process()
     pool = WorkerPool()
     credentials = CredentialService(pool)  # never started: the key is a session key

@@ -103,11 +103,19 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from shipexplorer.api import ConnectionSettings, SteamshipClient
-    from shipexplorer.app import AppContext, build_context, build_services, build_window, parse_args
+    from shipexplorer.app import (
+        AppContext,
+        build_context,
+        build_services,
+        build_window,
+        parse_args,
+        tune_runtime,
+    )
     from shipexplorer.emulator import DEMO_API_KEY
     from shipexplorer.services.profiles import local_profile
 
-    app = QApplication([])  # noqa: F841 (kept alive for the run)
+    app = QApplication([])
+    tune_runtime(app)  # as the app runs: GC on the GUI thread, 1 ms switch interval
     server = None
     if args.in_process:
         context = build_context(parse_args(["--local"]))

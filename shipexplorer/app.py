@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from shipexplorer import __version__
 
 if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version stays fast
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QWidget
 
     from shipexplorer.emulator import Emulator
@@ -329,14 +330,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from shipexplorer.ui.app_icon import app_icon
 
     app.setWindowIcon(app_icon())
-    # Workers hand the interpreter lock back sooner (the GUI thread waits for it on every event
-    # reaching Python code), and full collections skip the objects made at start-up: both cut
-    # the window's longest stalls while many answers or task polls arrive (bench/many_tasks.py).
-    sys.setswitchinterval(0.001)
-    from shipexplorer.services.gui_collector import GuiCollector
-
-    collector = GuiCollector(parent=app)
-    collector.start()
+    tune_runtime(app)
     context, services, _window = launch(args)
     QTimer.singleShot(2000, _freeze_start_up_objects)
     app.aboutToQuit.connect(services.shutdown)
@@ -351,6 +345,19 @@ def run_gui(args: argparse.Namespace) -> int:
     finally:
         services.shutdown()
         context.shutdown()
+
+
+def tune_runtime(app: QObject) -> object:
+    """How the app runs Python (the benchmarks use it too): garbage cycles collected on the GUI
+    thread only (see services/gui_collector.py), and workers handing the interpreter lock back
+    every 1 ms, since the GUI thread waits for it on every event reaching Python code. Returns
+    the collector (a child of ``app``)."""
+    from shipexplorer.services.gui_collector import GuiCollector
+
+    sys.setswitchinterval(0.001)
+    collector = GuiCollector(parent=app)
+    collector.start()
+    return collector
 
 
 def _freeze_start_up_objects() -> None:

@@ -434,7 +434,12 @@ class Tour:
         )
         if toggle is not None:
             toggle.trigger()
-            return wait_for_widget("PresentationMode", 10)
+            mode = wait_for_widget("PresentationMode", 10)
+            window = mode.window()
+            if window.isFullScreen() and window.size() != window.screen().size():
+                # full screen is the window manager's to do, and Xvfb runs none
+                window.setGeometry(window.screen().geometry())
+            return mode
         from shipexplorer.ui.presentation_mode import PresentationMode
 
         print("screenshots: no View menu entry for presentation mode: shown on its own")

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 from shipexplorer.services.history import HistoryService
 from shipexplorer.services.history_store import HistoryEntry, HistoryQuery
 from shipexplorer.services.json_diff import BodyDiff
+from shipexplorer.ui.column_headers import column_header
 from shipexplorer.ui.error_label import error_label, show_error
 from shipexplorer.ui.json_diff_view import JsonDiffDialog
 
@@ -154,13 +155,7 @@ class HistoryTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+        return column_header(self.HEADERS, section, orientation, role)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return (

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from shipexplorer.services.history_store import HistoryEntry
 from shipexplorer.services.json_diff import BodyDiff, Change
+from shipexplorer.ui.column_headers import column_header
 
 Index = QModelIndex | QPersistentModelIndex
 _WORDS = {"added": "added", "removed": "removed", "changed": "changed"}
@@ -90,13 +91,7 @@ class ChangesModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+        return column_header(self.HEADERS, section, orientation, role)
 
     def change(self, row: int) -> Change:
         return self._changes[row]

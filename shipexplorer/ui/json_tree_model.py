@@ -26,6 +26,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from shipexplorer.ui.column_headers import column_header
+
 #: children fetched per request
 BATCH = 500
 KEY, VALUE, TYPE, SIZE = range(4)
@@ -290,13 +292,7 @@ class JsonTreeModel(QAbstractItemModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
+        return column_header(HEADERS, section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -27,6 +27,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
+from shipexplorer.ui.column_headers import column_header
+
 Index = QModelIndex | QPersistentModelIndex
 
 STATE, TASK_ID, ORIGIN, PROGRESS, CREATED, LAST_CHANGE, ELAPSED = range(7)
@@ -293,13 +295,7 @@ class TaskTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
+        return column_header(HEADERS, section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():

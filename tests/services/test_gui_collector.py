@@ -26,9 +26,10 @@ def test_cycles_die_on_the_gui_thread_while_a_worker_allocates(qtbot, gui_thread
     for _ in range(50):
         _Cycle()
 
+    kept: list[list[list[int]]] = []
+
     def allocate() -> None:  # far past every threshold: an automatic collection would run here
-        junk = [[i] for i in range(200_000)]
-        del junk
+        kept.append([[i] for i in range(200_000)])
 
     worker = threading.Thread(target=allocate, name="worker")
     worker.start()
@@ -36,6 +37,7 @@ def test_cycles_die_on_the_gui_thread_while_a_worker_allocates(qtbot, gui_thread
     assert _Cycle.freed_on == []
     qtbot.waitUntil(lambda: len(_Cycle.freed_on) == 50, timeout=3000)
     assert set(_Cycle.freed_on) == {threading.main_thread().name}
+    kept.clear()
 
 
 def test_collect_due_follows_the_thresholds(qtbot):

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabBar
 
 from shipexplorer.services.saved_requests import RequestSpec
 from shipexplorer.ui.request_tabs import RequestTab, RequestTabs
@@ -68,8 +68,18 @@ class WindowDocks(QObject):
             for dock, _ in docks[1:]:
                 window.tabifyDockWidget(first, dock)
             first.raise_()
+        self._name_dock_tabs()
+        window.tabifiedDockWidgetActivated.connect(lambda _dock: self._name_dock_tabs())
         if services.drafts is not None:
             self._wire_drafts(services.drafts)
+
+    def _name_dock_tabs(self) -> None:
+        """The tab bars QMainWindow makes for tabbed docks get a name (it gives them none)."""
+        for bar in self._window.findChildren(
+            QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly
+        ):
+            if not bar.accessibleName():
+                bar.setAccessibleName("Dock tabs")
 
     # -- tasks ------------------------------------------------------------------------------------
 

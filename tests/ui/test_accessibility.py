@@ -317,7 +317,9 @@ def test_the_menu_rule_catches_a_command_without_shortcut_or_mnemonic(qtbot):
 
 
 def _explorer_with_answer(qtbot, make_explorer):
-    setup = make_explorer(instances=[("echo", "e1", None), ("greeter", "g1", None)], catalog=True)
+    setup = make_explorer(
+        instances=[("echo", "e1", None), ("greeter", "g1", None)], catalog=True, docks=True
+    )
     window = setup.window
     qtbot.waitUntil(lambda: window.sidebar.select_handle("e1"), timeout=5000)
     tab = window.tabs.current()
@@ -336,8 +338,17 @@ def test_main_window_controls_are_named_and_reachable(qtbot, make_explorer):
     _fail_on(found, "main-window controls fail the accessibility rule")
 
 
+def test_presentation_mode_controls_are_named_and_reachable(qtbot, make_explorer):
+    setup = _explorer_with_answer(qtbot, make_explorer)
+    setup.window.present_action.trigger()
+    mode = setup.window.presentation.mode
+    assert mode is not None and mode.isVisible()
+    _fail_on(_checked(mode, 5), "presentation-mode controls fail the accessibility rule")
+    setup.window.present_action.trigger()
+
+
 def test_main_window_menu_commands_have_shortcuts_or_mnemonics(qtbot, make_explorer):
-    setup = make_explorer()
+    setup = make_explorer(docks=True)
     found = menu_offenders(setup.window)
     known = [k for k in AWAITING_FIX if k.startswith("no shortcut and no mnemonic: &File")]
     _fail_on(found, "menu commands fail the keyboard rule", known=known)

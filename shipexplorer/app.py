@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shipexplorer import __version__
 
@@ -105,6 +105,7 @@ class Services:
     history: object | None = None  # HistoryService
     saved: object | None = None  # SavedRequests
     drafts: object | None = None  # DraftStore
+    preferences: object | None = None  # PreferenceService
     _stopped: bool = field(default=False, repr=False)
 
     def start(self) -> None:
@@ -145,6 +146,7 @@ class Services:
             drafts=self.drafts,
             clients=self.clients,
             queries=self.queries,
+            preferences=self.preferences,
         )
 
 
@@ -179,6 +181,7 @@ def build_services(
         catalog = PackageCatalog(clients, pool)
     runner = RequestRunner(clients, pool)
     runner.finished.connect(extras["tracker"].link_request)
+    _apply_preferences(extras["preferences"], runner, extras["history"])
     return Services(
         pool,
         credentials,
@@ -191,11 +194,24 @@ def build_services(
     )
 
 
+def _apply_preferences(preferences: Any, runner: RequestRunner, history: Any) -> None:
+    """The spool threshold and the history budget follow the preferences (read now, at start)."""
+    from shipexplorer.services.preferences import MB
+
+    def apply(chosen: Any) -> None:
+        runner.spool_threshold = int(chosen.spool_threshold_mb * MB)
+        history.set_budget(chosen.history_budget_mb * MB)
+
+    preferences.changed.connect(apply)
+    preferences.load()
+
+
 def _workbench_services(pool: WorkerPool, clients: ClientProvider) -> dict[str, object]:
     """Document reads, the task tracker, history, saved requests and drafts."""
     from shipexplorer.services.document_queries import DocumentQueries
     from shipexplorer.services.drafts import DraftStore
     from shipexplorer.services.history import HistoryService
+    from shipexplorer.services.preferences import PreferenceService
     from shipexplorer.services.saved_requests import SavedRequests
     from shipexplorer.services.task_tracker import TaskTracker
 
@@ -214,6 +230,7 @@ def _workbench_services(pool: WorkerPool, clients: ClientProvider) -> dict[str, 
         "history": history,
         "saved": SavedRequests(pool),
         "drafts": DraftStore(pool),
+        "preferences": PreferenceService(pool),
     }
 
 

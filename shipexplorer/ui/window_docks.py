@@ -29,6 +29,7 @@ class DockServices:
     drafts: Any = None  # DraftStore
     clients: Any = None  # ClientProvider (the task panel's curl export needs the connection)
     queries: Any = None  # DocumentQueries (the task output viewer)
+    preferences: Any = None  # PreferenceService (File > Preferences…, task notifications)
 
 
 class WindowDocks(QObject):
@@ -72,6 +73,8 @@ class WindowDocks(QObject):
         window.tabifiedDockWidgetActivated.connect(lambda _dock: self._name_dock_tabs())
         if services.drafts is not None:
             self._wire_drafts(services.drafts)
+        if services.preferences is not None:
+            self._wire_preferences(services.preferences, file_menu)
 
     def _name_dock_tabs(self) -> None:
         """The tab bars QMainWindow makes for tabbed docks get a name (it gives them none)."""
@@ -175,6 +178,32 @@ class WindowDocks(QObject):
         self.saved_panel.show()
         self.saved_panel.raise_()
         self.saved_panel.save_request(self._tabs.current().to_spec())
+
+    # -- preferences ------------------------------------------------------------------------------
+
+    def _wire_preferences(self, preferences: Any, file_menu: QMenu) -> None:
+        self.preferences_action = QAction("Pre&ferences…", self._window)
+        self.preferences_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        if self.preferences_action.shortcut().isEmpty():  # no standard key on this desktop
+            self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.preferences_action.triggered.connect(self.open_preferences)
+        file_menu.addAction(self.preferences_action)
+        preferences.problem.connect(self._problem)
+        if self.notifier is not None:
+            self.notifier.set_enabled(preferences.current.notify_tasks)
+            preferences.changed.connect(
+                lambda chosen: self.notifier.set_enabled(chosen.notify_tasks)
+            )
+
+    @Slot()
+    def open_preferences(self) -> None:
+        from shipexplorer.ui.preferences_dialog import PreferencesDialog
+
+        dialog = PreferencesDialog(self._services.preferences, self._window)
+        dialog.setModal(True)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.show()
+        self.preferences_dialog = dialog
 
     # -- drafts -----------------------------------------------------------------------------------
 

@@ -140,13 +140,20 @@ def _dock_services(clients, runner, pool, queries, folder, n: int):
     from shipexplorer.services.task_tracker import TaskTracker
     from shipexplorer.ui.window_docks import DockServices
 
+    from shipexplorer.app import _apply_preferences
+    from shipexplorer.services.preferences import PreferenceService
+
     tracker = TaskTracker(clients, pool, folder / f"tasks-{n}.json")
     runner.finished.connect(tracker.link_request)
+    history = HistoryService(pool, clients, folder / f"history-{n}.sqlite3")
+    preferences = PreferenceService(pool, folder / f"preferences-{n}.json")
+    _apply_preferences(preferences, runner, history)
     return DockServices(
         tracker=tracker,
-        history=HistoryService(pool, clients, folder / f"history-{n}.sqlite3"),
+        history=history,
         saved=SavedRequests(pool, folder / f"saved-{n}", settings_file=folder / f"saved-{n}.json"),
         drafts=DraftStore(pool, folder / f"drafts-{n}"),
         clients=clients,
         queries=queries,
+        preferences=preferences,
     )

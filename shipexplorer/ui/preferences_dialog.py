@@ -1,0 +1,88 @@
+"""File ▸ Preferences…: when answers go to disk, how much history keeps of big bodies, and whether
+an ended task raises a desktop notification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QWidget,
+)
+
+from shipexplorer.services.preferences import Preferences
+
+
+class PreferencesDialog(QDialog):
+    """Edits the :class:`Preferences` of a ``PreferenceService``; OK applies and saves them."""
+
+    def __init__(self, service: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.setWindowTitle("Preferences")
+        self.setAccessibleName("Preferences")
+        low, high = Preferences.LIMITS["spool_threshold_mb"]
+        self.spool = QDoubleSpinBox(self)
+        self.spool.setRange(low, high)
+        self.spool.setDecimals(1)
+        self.spool.setSuffix(" MB")
+        self.spool.setAccessibleName("Keep answers on disk above")
+        self.spool.setToolTip(
+            "Answers bigger than this are written to a temporary file and read from there, "
+            "never held in memory as a whole"
+        )
+        low, high = Preferences.LIMITS["history_budget_mb"]
+        self.budget = QSpinBox(self)
+        self.budget.setRange(int(low), int(high))
+        self.budget.setSuffix(" MB")
+        self.budget.setAccessibleName("History budget for big bodies")
+        self.budget.setToolTip(
+            "History keeps bodies over 1 MB compressed beside its database up to this size; "
+            "the oldest go first (0 keeps none)"
+        )
+        self.notify = QCheckBox(
+            "&Notify me when a task ends (when the window is not focused)", self
+        )
+        self.notify.setAccessibleName("Desktop notifications for ended tasks")
+        self.note = QLabel(self)
+        self.note.setAccessibleName("Preferences note")
+        self.note.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Keep answers on &disk above:", self.spool)
+        form.addRow("&History budget for big bodies:", self.budget)
+        form.addRow(self.notify)
+        form.addRow(self.note)
+        form.addRow(buttons)
+        self.show_preferences(service.current)
+
+    def show_preferences(self, preferences: Preferences) -> None:
+        self.spool.setValue(preferences.spool_threshold_mb)
+        self.budget.setValue(preferences.history_budget_mb)
+        self.notify.setChecked(preferences.notify_tasks)
+        self.note.setText(
+            f"Saved in {self._service.path}."
+            + (" Written by a newer shipexplorer: changes last this session only."
+               if self._service.read_only else "")
+        )  # fmt: skip
+
+    def chosen(self) -> Preferences:
+        return Preferences(
+            spool_threshold_mb=self.spool.value(),
+            history_budget_mb=self.budget.value(),
+            notify_tasks=self.notify.isChecked(),
+        )
+
+    def accept(self) -> None:
+        self._service.update(self.chosen())
+        super().accept()

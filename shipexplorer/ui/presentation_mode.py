@@ -388,8 +388,11 @@ class PresentationMode(QWidget):
         if self.pages.currentIndex() != 1 or not self._method or self._request is not None:
             return
         self._show_nothing()
+        # The listed instance carries its workspace; a bare handle would be sent to the
+        # profile's workspace, which is unnamed when the profile uses the default one.
+        target = self._explorer.instance(self._instance) or self._instance
         try:
-            self._request = self._runner.send(self._instance, self._method, self._body, self._verb)
+            self._request = self._runner.send(target, self._method, self._body, self._verb)
         except ValueError as exc:  # BodyError too: nothing was sent
             self._show_error(plain_error(None, str(exc)))
             return

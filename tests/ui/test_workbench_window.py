@@ -9,6 +9,7 @@ drafts after the window is gone.
 from __future__ import annotations
 
 import json
+import uuid
 
 from shipexplorer.services.drafts import DraftStore
 from shipexplorer.services.task_tracker import TaskTracker
@@ -170,3 +171,25 @@ def test_a_saved_request_marked_for_presentation_runs_in_presentation_mode(
     qtbot.waitUntil(lambda: mode.text_view.toPlainText() == "Hello, Ada!", timeout=10_000)
     mode.exitRequested.emit()  # Esc
     assert not setup.window.present_action.isChecked() and not mode.isVisible()
+
+
+def test_presentation_mode_runs_in_the_profiles_default_workspace(qtbot, make_explorer, emulator):
+    """A profile without a workspace uses the default one; the mode must send there too (it once
+    sent a bare handle, which went to an unnamed workspace)."""
+    from shipexplorer.api import ConnectionSettings, SteamshipClient
+
+    handle = f"greeter-{uuid.uuid4().hex[:8]}"
+    default = ConnectionSettings(
+        api_base=emulator.api_base, app_base=emulator.app_base, api_key="demo-key"
+    )
+    with SteamshipClient(default) as api:
+        api.instance_create("greeter", handle, config={"greeting": "Hi"})
+    setup = make_explorer(docks=True, workspace_handle=None)
+    qtbot.waitUntil(lambda: setup.explorer.instance(handle) is not None, timeout=5_000)
+    setup.window.present_action.trigger()
+    mode = setup.window.presentation.mode
+    mode.open_method(handle, "greet", '{"name": "Ada"}')
+    qtbot.waitUntil(lambda: "name" in mode.form.fields, timeout=5_000)
+    mode.run()
+    qtbot.waitUntil(lambda: mode.text_view.toPlainText() == "Hi, Ada!", timeout=10_000)
+    setup.window.present_action.trigger()

@@ -134,14 +134,13 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
 def _dock_services(clients, runner, pool, queries, folder, n: int):
     """Tracker, history, saved requests and drafts in the test's folder (``n`` keeps windows of
     one test apart)."""
+    from shipexplorer.app import _apply_preferences
     from shipexplorer.services.drafts import DraftStore
     from shipexplorer.services.history import HistoryService
+    from shipexplorer.services.preferences import PreferenceService
     from shipexplorer.services.saved_requests import SavedRequests
     from shipexplorer.services.task_tracker import TaskTracker
     from shipexplorer.ui.window_docks import DockServices
-
-    from shipexplorer.app import _apply_preferences
-    from shipexplorer.services.preferences import PreferenceService
 
     tracker = TaskTracker(clients, pool, folder / f"tasks-{n}.json")
     runner.finished.connect(tracker.link_request)

@@ -247,6 +247,8 @@ class PresentationMode(QWidget):
         font.setPointSizeF(base * self._scale)
         self.setFont(font)
         self.form.setFont(font)  # the form sets a size of its own
+        self.text_view.setFont(font)  # the answer grows with the rest (its document keeps a font)
+        self.text_view.document().setDefaultFont(font)
         self.recipe_list.set_heading_scale(1.3)
         for label, factor in ((self.title_label, 1.5), (self.error_headline, 1.15)):
             big = QFont(font)

@@ -446,7 +446,8 @@ def test_inputs_follow_late_instances_and_a_task_without_tracker(qtbot, tmp_path
     mode.form.fields["name"].setText("")
     qtbot.keyClicks(mode.form.fields["name"], "Bo")
     mode.run()
-    assert runner.sent == ("g", "greet", {"name": "Bo"}, "POST")
+    target, *rest = runner.sent
+    assert target.handle == "g" and rest == ["greet", {"name": "Bo"}, "POST"]  # the listed one
     assert mode.is_running() and not mode.run_button.isEnabled()
     task = present_task()
     runner.finished.emit(7, task)

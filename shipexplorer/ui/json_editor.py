@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import QPoint, QRect, QSize, QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QColor,
     QFontDatabase,
     QKeyEvent,
     QKeySequence,
-    QPainter,
     QTextCharFormat,
     QTextCursor,
 )
@@ -30,15 +29,14 @@ from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QTextEdit, QWidget
 from shipexplorer.api import MethodSpec
 from shipexplorer.services import json_body
 from shipexplorer.services.json_body import BodyProblem, Completion
+from shipexplorer.ui.bracket_match import matching_pair
 from shipexplorer.ui.json_highlighter import JsonHighlighter
+from shipexplorer.ui.line_gutter import LineGutter
 
 LIVE_LIMIT = 200_000
 DEBOUNCE_MS = 300
 INDENT = "  "
 HIGHLIGHT_LIMIT = 200_000  # a body loaded or pasted bigger than this is shown plain
-BRACKET_SCAN_LIMIT = 50_000  # characters (and at most 1,000 lines) scanned for a match
-_PAIRS = {"{": "}", "[": "]", "}": "{", "]": "["}
-_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"?|[{}\[\]]')
 
 
 def utf16_len(text: str) -> int:
@@ -55,26 +53,6 @@ def _common_prefix(a: str, b: str) -> int:
         else:
             hi = mid - 1
     return lo
-
-
-def _block_brackets(text: str) -> list[tuple[int, str]]:
-    """Brackets of one line outside strings, as (Python index, char)."""
-    return [(m.start(), m.group()) for m in _BRACKETS.finditer(text) if m.group() in "{}[]"]
-
-
-class _Gutter(QWidget):
-    def __init__(self, editor: JsonEditor) -> None:
-        super().__init__(editor)
-        self._editor = editor
-
-    def sizeHint(self) -> QSize:
-        return QSize(self._editor.gutter_width(), 0)
-
-    def paintEvent(self, event) -> None:
-        self._editor._paint_gutter(event)
-
-    def mousePressEvent(self, event) -> None:
-        self._editor._gutter_clicked(event.position().y())
 
 
 class JsonEditor(QPlainTextEdit):
@@ -108,7 +86,8 @@ class JsonEditor(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabChangesFocus(True)  # Tab leaves the editor: a keyboard path out
         self.highlighter = JsonHighlighter(self.document())
-        self._gutter = _Gutter(self)
+        self._gutter = LineGutter(self, self.error_line)
+        self._gutter.lineClicked.connect(self._gutter_clicked)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -121,11 +100,8 @@ class JsonEditor(QPlainTextEdit):
         self._completer.popup().setAccessibleName("Completions")
         self._completer.activated[str].connect(self.insert_completion)
         self._make_actions()
-        self.blockCountChanged.connect(self._update_gutter_width)
-        self.updateRequest.connect(self._update_gutter)
         self.textChanged.connect(self._text_changed)
         self.cursorPositionChanged.connect(self._match_brackets)
-        self._update_gutter_width()
         self._set_status()
 
     def _make_actions(self) -> None:
@@ -406,51 +382,22 @@ class JsonEditor(QPlainTextEdit):
     def _match_brackets(self) -> None:
         self._bracket_selections = []
         cursor = self.textCursor()
-        block = cursor.block()
-        text = block.text()
+        text = cursor.block().text()
         column = cursor.positionInBlock()
         if not text.isascii():
             column = len(text.encode("utf-16-le")[: column * 2].decode("utf-16-le", "ignore"))
-        found = _block_brackets(text) if len(text) <= BRACKET_SCAN_LIMIT else []
-        here = next((i for i, (at, _) in enumerate(found) if at == column), None)
-        if here is None:
-            here = next((i for i, (at, _) in enumerate(found) if at == column - 1), None)
-        if here is not None:
-            match = self._find_match(block, found, here)
-            marks = [(block, found[here][0])] + ([match] if match else [])
-            for mark_block, at in marks:
-                sel = QTextEdit.ExtraSelection()
-                fmt = QTextCharFormat()
-                fmt.setBackground(self.palette().highlight().color().lighter(160))
-                fmt.setFontUnderline(True)  # a matched pair is also underlined, not only coloured
-                sel.format = fmt
-                c = QTextCursor(mark_block)
-                c.setPosition(mark_block.position() + utf16_len(mark_block.text()[:at]))
-                c.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor)
-                sel.cursor = c
-                self._bracket_selections.append(sel)
+        for mark_block, at in matching_pair(cursor.block(), column):
+            sel = QTextEdit.ExtraSelection()
+            fmt = QTextCharFormat()
+            fmt.setBackground(self.palette().highlight().color().lighter(160))
+            fmt.setFontUnderline(True)  # a matched pair is also underlined, not only coloured
+            sel.format = fmt
+            c = QTextCursor(mark_block)
+            c.setPosition(mark_block.position() + utf16_len(mark_block.text()[:at]))
+            c.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = c
+            self._bracket_selections.append(sel)
         self._refresh_selections()
-
-    def _find_match(self, block, found: list[tuple[int, str]], index: int):
-        char = found[index][1]
-        forward = char in "{["
-        depth, scanned, lines = 0, 0, 0
-        items = found[index:] if forward else found[: index + 1][::-1]
-        while True:
-            for at, c in items:
-                if c in "{[" if forward else c in "}]":
-                    depth += 1
-                else:
-                    depth -= 1
-                    if depth == 0:
-                        return (block, at) if _PAIRS[c] == char else None
-            scanned += len(block.text())
-            lines += 1
-            block = block.next() if forward else block.previous()
-            if not block.isValid() or scanned > BRACKET_SCAN_LIMIT or lines > 1000:
-                return None
-            items = _block_brackets(block.text())
-            items = items if forward else items[::-1]
 
     # -- keys -----------------------------------------------------------------------------------
 
@@ -544,61 +491,19 @@ class JsonEditor(QPlainTextEdit):
     # -- gutter ---------------------------------------------------------------------------------
 
     def gutter_width(self) -> int:
-        digits = len(str(max(1, self.blockCount())))
-        metrics = self.fontMetrics()
-        return 10 + metrics.horizontalAdvance("!") * 2 + metrics.horizontalAdvance("9") * digits
+        return self._gutter.preferred_width()
 
     def error_line(self) -> int | None:
         """The line (1-based) the gutter marks, None when valid."""
         return self._problem.line if self._problem else None
 
-    @Slot()
-    def _update_gutter_width(self) -> None:
-        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
-
-    @Slot(QRect, int)
-    def _update_gutter(self, rect: QRect, dy: int) -> None:
-        if dy:
-            self._gutter.scroll(0, dy)
-        else:
-            self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
-        if rect.contains(self.viewport().rect()):
-            self._update_gutter_width()
-
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        rect = self.contentsRect()
-        self._gutter.setGeometry(QRect(rect.left(), rect.top(), self.gutter_width(), rect.height()))
+        self._gutter.place()
 
-    def _paint_gutter(self, event) -> None:
-        painter = QPainter(self._gutter)
-        palette = self.palette()
-        painter.fillRect(event.rect(), palette.window())
-        width = self._gutter.width()
-        height = self.fontMetrics().height()
-        error = self.error_line()
-        block = self.firstVisibleBlock()
-        number = block.blockNumber()
-        top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
-        bottom = top + round(self.blockBoundingRect(block).height())
-        while block.isValid() and top <= event.rect().bottom():
-            if block.isVisible() and bottom >= event.rect().top():
-                painter.setPen(palette.color(palette.ColorRole.PlaceholderText))
-                if error == number + 1:
-                    painter.fillRect(0, top, width, height, QColor("#f4c7c7"))
-                    painter.setPen(QColor("#8b0000"))
-                    painter.drawText(2, top, width, height, Qt.AlignmentFlag.AlignLeft, "!")
-                painter.drawText(
-                    0, top, width - 4, height, Qt.AlignmentFlag.AlignRight, str(number + 1)
-                )
-            block = block.next()
-            top = bottom
-            bottom = top + round(self.blockBoundingRect(block).height())
-            number += 1
-        painter.end()
-
-    def _gutter_clicked(self, y: float) -> None:
-        block = self.cursorForPosition(QPoint(0, int(y))).block()
+    @Slot(int)
+    def _gutter_clicked(self, number: int) -> None:
+        block = self.document().findBlockByNumber(number)
         if self._problem is not None and block.blockNumber() + 1 == self._problem.line:
             self.go_to_problem()
             return

@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from shipexplorer.services.history import HistoryService
-from shipexplorer.services.history_store import HistoryEntry, HistoryQuery
+from shipexplorer.services.history_records import HistoryEntry, HistoryQuery
 from shipexplorer.services.json_diff import BodyDiff
 from shipexplorer.ui.column_headers import column_header
 from shipexplorer.ui.error_label import error_label, show_error

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shipexplorer.services.history_store import HistoryEntry
+from shipexplorer.services.history_records import HistoryEntry
 from shipexplorer.services.json_diff import BodyDiff, Change
 from shipexplorer.ui.column_headers import column_header
 

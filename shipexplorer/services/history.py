@@ -139,8 +139,9 @@ class HistoryService(QObject):
             except (sqlite3.Error, OSError) as exc:
                 log.warning("history write failed: %s", exc)
                 self._relay.problem.emit(f"History could not be written ({exc}).")
-            except Exception:
+            except Exception as exc:  # a bug must not end the writer thread: say so, go on
                 log.exception("history write failed")
+                self._relay.problem.emit(f"History could not record an entry ({exc!r}).")
             finally:
                 self._queue.task_done()
         self.store.close()

@@ -157,6 +157,20 @@ class RequestTab(QWidget):
         self.panel.set_method(spec.method)
         self.panel.body_edit.setPlainText(spec.body)
 
+    def adopt_listed(self, instances: list[PackageInstance]) -> bool:
+        """Take up the instance a loaded request named once the explorer lists it; True when
+        this tab was waiting for one (listed now or not)."""
+        if not self._pending_instance:
+            return False
+        found = next((i for i in instances if i.handle == self._pending_instance), None)
+        if found is not None:
+            method, body = self.panel.method(), self.panel.body_text()
+            self._pending_instance = None
+            self.set_instance(found)
+            self.panel.set_method(method)
+            self.panel.body_edit.setPlainText(body)
+        return True
+
     def copy_from(self, other: RequestTab) -> None:
         self.set_instance(other.instance)
         self.panel.verb_combo.setCurrentText(other.panel.verb())
@@ -306,14 +320,7 @@ class RequestTabs(QTabWidget):
         """Tabs whose instance left the list (another profile or workspace) forget it."""
         listed = {(i.workspace_handle, i.handle) for i in instances}
         for tab in self.tabs():
-            if tab.instance is None and tab._pending_instance:
-                found = next((i for i in instances if i.handle == tab._pending_instance), None)
-                if found is not None:
-                    method, body = tab.panel.method(), tab.panel.body_text()
-                    tab._pending_instance = None
-                    tab.set_instance(found)
-                    tab.panel.set_method(method)
-                    tab.panel.body_edit.setPlainText(body)
+            if tab.instance is None and tab.adopt_listed(instances):
                 continue
             inst = tab.instance
             if inst is not None and (inst.workspace_handle, inst.handle) not in listed:

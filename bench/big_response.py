@@ -6,7 +6,7 @@ in its own process, through the app's services (RequestRunner: streamed, spooled
 window is built: this measures the data side of the response viewer.
 
 Figures per size:
-- first usable view: from the send until the presentation is delivered (document and text source
+- first usable view: from the send until the answer is delivered (document and text source
   open) AND the root's first 100 children have arrived; also the part after the body was complete
   ("open", which excludes the download both approaches share);
 - longest GUI stall: the longest gap between heartbeats minus the 16.7 ms period;
@@ -91,9 +91,9 @@ def main() -> None:
 
     from shipexplorer.api import ConnectionSettings, SteamshipClient
     from shipexplorer.app import AppContext, build_services, tune_runtime
+    from shipexplorer.core.profiles import local_profile
     from shipexplorer.emulator import DEMO_API_KEY
     from shipexplorer.services.document_queries import DocumentQueries
-    from shipexplorer.services.profiles import local_profile
 
     app = QApplication([])
     tune_runtime(app)  # as the app runs: GC on the GUI thread, 1 ms switch interval
@@ -159,11 +159,11 @@ def measure(size: float, runner, queries, faults) -> dict:
         if received == total and not complete:
             complete.append(time.perf_counter())
 
-    def on_finished(_rid: int, presentation) -> None:
-        answers.append((time.perf_counter(), presentation))
-        if presentation.document is not None:
+    def on_finished(_rid: int, answer) -> None:
+        answers.append((time.perf_counter(), answer))
+        if answer.document is not None:
             queries.children(
-                presentation.document,
+                answer.document,
                 (),
                 0,
                 100,
@@ -186,21 +186,21 @@ def measure(size: float, runner, queries, faults) -> dict:
     stall_at = max(gaps)[1] - begun if gaps else 0.0
     runner.progress.disconnect(on_progress)
     runner.finished.disconnect(on_finished)
-    delivered, presentation = answers[0]
-    if presentation.kind == "error":
-        raise SystemExit(f"the request failed: {presentation.body_text}")
+    delivered, answer = answers[0]
+    if answer.kind == "error":
+        raise SystemExit(f"the request failed: {answer.body_text}")
     app_growth = max(0, status("VmHWM") - rss_before)
-    child_peak = presentation.document.peak_memory() or 0
+    child_peak = answer.document.peak_memory() or 0
     naive = json.loads(
         subprocess.run(
-            [sys.executable, "-c", NAIVE, presentation.body_file],
+            [sys.executable, "-c", NAIVE, answer.body_file],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
     )
     row = {
-        "bytes": presentation.size,
+        "bytes": answer.size,
         "usable": got_children[0] - begun,
         "open": got_children[0] - (complete[0] if complete else begun),
         "download": (complete[0] if complete else delivered) - begun,
@@ -214,7 +214,7 @@ def measure(size: float, runner, queries, faults) -> dict:
         "naive_seconds": naive["seconds"],
         "naive_growth": naive["growth"],
     }
-    presentation.close()
+    answer.close()
     return row
 
 

@@ -144,11 +144,11 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from shipexplorer.app import tune_runtime
+    from shipexplorer.core.profiles import ProfileStore, local_profile
     from shipexplorer.emulator import DEMO_API_KEY
     from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.credentials import CredentialService
     from shipexplorer.services.profile_service import ProfileService
-    from shipexplorer.services.profiles import ProfileStore, local_profile
     from shipexplorer.services.task_tracker import TaskTracker
     from shipexplorer.services.workers import WorkerPool
 
@@ -195,7 +195,7 @@ def main() -> None:
     panel, panel_note = None, "no panel (--no-panel)"
     if not args.no_panel:
         try:  # the Tasks dock, shown (offscreen), so its model and repaints count too
-            from shipexplorer.ui.task_panel import TaskPanel
+            from shipexplorer.ui.tasks.task_panel import TaskPanel
 
             panel = TaskPanel(tracker, lambda task: tracker.settings_for(task.task_id))
             panel.resize(1000, 600)

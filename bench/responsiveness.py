@@ -111,8 +111,8 @@ def main() -> None:
         parse_args,
         tune_runtime,
     )
+    from shipexplorer.core.profiles import local_profile
     from shipexplorer.emulator import DEMO_API_KEY
-    from shipexplorer.services.profiles import local_profile
 
     app = QApplication([])
     tune_runtime(app)  # as the app runs: GC on the GUI thread, 1 ms switch interval

@@ -17,7 +17,7 @@ import os
 def check_spawn() -> int:
     """Start a "spawn" child the way the app does and report; 0 when it worked."""
     try:
-        from shipexplorer.services.json_child import ChildDocument
+        from shipexplorer.core.documents.process_document import ProcessDocument
     except ImportError:  # no child-process module in this build: a bare child then
         context = multiprocessing.get_context("spawn")
         child = context.Process(target=os.getpid, daemon=True)
@@ -25,7 +25,7 @@ def check_spawn() -> int:
         child.join(30)
         print(f"spawn child exited with {child.exitcode}")
         return 0 if child.exitcode == 0 else 1
-    document = ChildDocument.open(data=b'{"bundle": [1, 2, 3]}')
+    document = ProcessDocument.open(data=b'{"bundle": [1, 2, 3]}')
     try:
         print(f"spawn child {document.pid} parsed a JSON body")
     finally:

@@ -272,7 +272,7 @@ class Tour:
 
     def send(self, tab, seconds: float = 20) -> None:
         self.window.send_request()
-        wait_until(lambda: tab.running or tab.response.presentation, 5, "the request to start")
+        wait_until(lambda: tab.running or tab.response.answer, 5, "the request to start")
         wait_until(lambda: not tab.running, seconds, f"the answer to {tab.panel.method()}")
 
     def greeter(self):
@@ -356,7 +356,7 @@ class Tour:
     def presentation(self):
         """Two recipes saved (set-up, as the saved panel would mark them), the mode toggled
         from the View menu, the greeter recipe opened and run."""
-        from shipexplorer.services.recipes import mark_as_recipe
+        from shipexplorer.core.recipes import mark_as_recipe
         from shipexplorer.services.saved_requests import RequestSpec
 
         saved = self.services.saved
@@ -388,9 +388,9 @@ class Tour:
         wait_until(lambda: mode.form.isVisible(), 10, "the recipe's form")
         mode.enlarge_button.click()  # a presenter's first move: larger type for the room
         mode.run_button.click()
-        wait_until(lambda: mode.current_presentation() is not None, 20, "the recipe's answer")
+        wait_until(lambda: mode.current_answer() is not None, 20, "the recipe's answer")
         wait_until(lambda: not mode.is_running(), 20, "the recipe to end")
-        answer = mode.current_presentation()
+        answer = mode.current_answer()
         if answer.kind != "text" or "Hello, Ada" not in answer.body_text:
             shown = " ".join(answer.body_text.split())[:200]
             raise StepFailed(f"the recipe did not answer the greeting ({answer.kind}: {shown})")
@@ -410,7 +410,7 @@ class Tour:
                 # full screen is the window manager's to do, and Xvfb runs none
                 window.setGeometry(window.screen().geometry())
             return mode
-        from shipexplorer.ui.presentation_mode import PresentationMode
+        from shipexplorer.ui.presentation.presentation_mode import PresentationMode
 
         print("screenshots: no View menu entry for presentation mode: shown on its own")
         s = self.services

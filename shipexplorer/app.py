@@ -157,11 +157,11 @@ def build_services(
 
     ``home`` and ``environ`` (where ~/.steamship.json and STEAMSHIP_* are looked for) default to
     the user's; tests pass their own."""
+    from shipexplorer.core.profiles import ProfileStore, default_profiles_path
     from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.credentials import CredentialService
     from shipexplorer.services.explorer import Explorer
     from shipexplorer.services.profile_service import ProfileService
-    from shipexplorer.services.profiles import ProfileStore, default_profiles_path
     from shipexplorer.services.request_runner import RequestRunner
     from shipexplorer.services.workers import WorkerPool
 
@@ -236,8 +236,8 @@ def _workbench_services(pool: WorkerPool, clients: ClientProvider) -> dict[str, 
 
 def add_local_profile(profiles: ProfileService, emulator: Emulator) -> None:
     """Select the built-in "Local emulator" profile, its demo key held in memory only."""
+    from shipexplorer.core.profiles import local_profile
     from shipexplorer.emulator import DEMO_API_KEY
-    from shipexplorer.services.profiles import local_profile
 
     profiles.add_builtin(local_profile(emulator.api_base, emulator.app_base), DEMO_API_KEY)
 
@@ -287,7 +287,7 @@ def _start_emulator(port: int) -> Emulator:
 
 def build_window(context: AppContext, services: Services) -> MainWindow:
     """The main window over the services (not shown yet)."""
-    from shipexplorer.services.window_state import WindowStateStore
+    from shipexplorer.core.window_state import WindowStateStore
     from shipexplorer.ui.main_window import MainWindow
 
     return MainWindow(
@@ -344,7 +344,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("shipexplorer")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("org.example.shipexplorer")
-    from shipexplorer.ui.app_icon import app_icon
+    from shipexplorer.ui.widgets.app_icon import app_icon
 
     app.setWindowIcon(app_icon())
     tune_runtime(app)

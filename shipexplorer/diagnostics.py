@@ -39,7 +39,7 @@ def report() -> str:
     """The whole diagnosis as printable text. Never contains a key."""
     from PySide6 import QtCore
 
-    from shipexplorer.services.keyring_status import current_verdict, how_to_enable
+    from shipexplorer.core.keyring_status import current_verdict, how_to_enable
     from shipexplorer.services.paths import app_paths
 
     verdict = current_verdict()

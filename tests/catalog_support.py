@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shipexplorer.api import SteamshipClient
+from shipexplorer.core.profiles import local_profile
 from shipexplorer.services.catalog import PackageCatalog
 from shipexplorer.services.client_provider import ClientProvider
-from shipexplorer.services.profiles import local_profile
 from shipexplorer.services.workers import WorkerPool
 from tests.service_support import profile_services
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from shipexplorer.core.profiles import ProfileStore
 from shipexplorer.services.credentials import CredentialService, KeyVault
 from shipexplorer.services.profile_service import ProfileService
-from shipexplorer.services.profiles import ProfileStore
 from shipexplorer.services.workers import WorkerPool
 
 

@@ -1,6 +1,6 @@
 """The GUI thread's face of API-key storage: :class:`CredentialService`.
 
-It runs every :class:`~shipexplorer.services.keyvault.KeyVault` call on the
+It runs every :class:`~shipexplorer.core.keyvault.KeyVault` call on the
 :class:`~shipexplorer.services.workers.WorkerPool`, one at a time and in order, keeps an in-memory
 cache for synchronous reads, and reports through signals that never carry a key. The vault's names
 (``KEYRING_SERVICE``, ``KeyVault``, ``KeyringProblem``, ``check_key``, ``max_key_bytes``) are
@@ -19,8 +19,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from shipexplorer.api.cancel import CancelToken
-from shipexplorer.services.keyring_status import KeyringVerdict, how_to_enable
-from shipexplorer.services.keyvault import (
+from shipexplorer.core.keyring_status import KeyringVerdict, how_to_enable
+from shipexplorer.core.keyvault import (
     DEFAULT_TIMEOUT,
     KEYRING_SERVICE,
     WINDOWS_MAX_KEY_BYTES,

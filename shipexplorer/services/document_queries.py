@@ -15,8 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from shipexplorer.services.json_document import FilterError, JsonDocument, JsonPath, NodeInfo
-from shipexplorer.services.text_source import TextSource
+from shipexplorer.core.documents.json_document import FilterError, JsonDocument, JsonPath, NodeInfo
+from shipexplorer.core.documents.text_source import TextSource
 from shipexplorer.services.workers import JobHandle, WorkerPool
 
 ErrorCallback = Callable[[str], None]

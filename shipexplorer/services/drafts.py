@@ -28,7 +28,7 @@ from typing import Any
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
 
-from shipexplorer.services import storage
+from shipexplorer.core import storage
 from shipexplorer.services.paths import app_paths
 from shipexplorer.services.saved_requests import RequestSpec
 

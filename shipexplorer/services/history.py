@@ -2,7 +2,7 @@
 
 :class:`HistoryService` listens to the client provider (every exchange of every client) and hands
 each one to its single writer thread, which redacts it and writes it to the
-:class:`~shipexplorer.services.history_store.HistoryStore`; task polls (``task/status``) are not
+:class:`~shipexplorer.core.history_store.HistoryStore`; task polls (``task/status``) are not
 recorded (they would flood history; the task's final timeline is attached to the entry that
 started it instead). Queries run as worker-pool jobs with their own short-lived connections, so
 the GUI thread never touches SQLite. Signals reach the GUI thread through a relay QObject.
@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from shipexplorer.services.history_store import (
+from shipexplorer.core.documents.json_diff import BodyDiff, diff_bodies
+from shipexplorer.core.history_store import (
     DEFAULT_BUDGET,
     HistoryEntry,
     HistoryQuery,
     HistoryStore,
     record_from_exchange,
 )
-from shipexplorer.services.json_diff import BodyDiff, diff_bodies
 from shipexplorer.services.workers import JobHandle, WorkerPool
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from shipexplorer.services import storage
+from shipexplorer.core import storage
 from shipexplorer.services.paths import app_paths
 
 KIND = "preferences"

@@ -15,9 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from shipexplorer.api import ConnectionSettings, describe
+from shipexplorer.core.profiles import Profile, ProfilesFile, ProfileStore
+from shipexplorer.core.steamship_import import ImportCandidate, ImportScan, scan
 from shipexplorer.services.credentials import CredentialService, check_key
-from shipexplorer.services.profiles import Profile, ProfilesFile, ProfileStore
-from shipexplorer.services.steamship_import import ImportCandidate, ImportScan, scan
 from shipexplorer.services.workers import WorkerPool
 
 

@@ -2,15 +2,15 @@
 
 :meth:`RequestRunner.send` parses the body text as JSON (empty means ``{}``; invalid JSON is refused
 before anything is sent, with "line L, column C: message"), then invokes the method on the pool.
-The answer, or the error, is turned into a :class:`~.presentation.Presentation` on the worker, so
+The answer, or the error, is turned into a :class:`~.answer.Answer` on the worker, so
 the GUI thread only shows it. Cancelling sets the job's token, which aborts the HTTP exchange at
 once; a late answer of a cancelled request is dropped by the pool.
 
 Big answers: the body is read as a stream (``progress`` reports it, at most ~20 times a second);
 above ``spool_threshold`` bytes it goes to a temporary file in the cache folder's ``spool`` folder,
 and its views are opened on the worker before ``finished`` (the JSON in a child process, see
-:mod:`~.spooled_body`). The receiver of ``finished`` owns the presentation: it calls
-:meth:`Presentation.close` when it stops showing it (which ends the child process and deletes the
+:mod:`~.spooled_body`). The receiver of ``finished`` owns the answer: it calls
+:meth:`Answer.close` when it stops showing it (which ends the child process and deletes the
 file; garbage collection and exit do it otherwise).
 """
 
@@ -32,18 +32,18 @@ from PySide6.QtGui import QImage
 
 from shipexplorer.api import Cancelled, InstanceRef, PackageInstance
 from shipexplorer.api.exchange import discard_body_file
-from shipexplorer.services.client_provider import ClientProvider
-from shipexplorer.services.json_child import prestart
-from shipexplorer.services.json_document import SPOOL_THRESHOLD
-from shipexplorer.services.paths import app_paths
-from shipexplorer.services.presentation import (
+from shipexplorer.core.documents.answer import (
     IMAGE,
-    Presentation,
+    Answer,
     present_error,
     present_result,
 )
-from shipexplorer.services.spooled_body import open_spooled
-from shipexplorer.services.storage import atomic_write_bytes
+from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD
+from shipexplorer.core.documents.process_document import prestart
+from shipexplorer.core.documents.spooled_body import open_spooled
+from shipexplorer.core.storage import atomic_write_bytes
+from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.paths import app_paths
 from shipexplorer.services.workers import JobHandle, WorkerPool
 
 
@@ -67,12 +67,12 @@ def parse_body(text: str, verb: str = "POST") -> Any:
     return value
 
 
-def _with_decoded_image(presentation: Presentation) -> Presentation:
+def _with_decoded_image(answer: Answer) -> Answer:
     """Decode an image answer here, on the worker (QImage may be made off the GUI thread)."""
-    if presentation.kind != IMAGE or not presentation.image:
-        return presentation
-    image = QImage.fromData(presentation.image)
-    return replace(presentation, decoded_image=None if image.isNull() else image)
+    if answer.kind != IMAGE or not answer.image:
+        return answer
+    image = QImage.fromData(answer.image)
+    return replace(answer, decoded_image=None if image.isNull() else image)
 
 
 class RequestRunner(QObject):
@@ -80,8 +80,8 @@ class RequestRunner(QObject):
 
     Signals:
         started(int): the request left (its job started on a worker).
-        finished(int, object): the request answered; the object is a ``Presentation``.
-        failed(int, object): the request ended in an error; a ``Presentation`` of kind "error".
+        finished(int, object): the request answered; the object is a ``Answer``.
+        failed(int, object): the request ended in an error; a ``Answer`` of kind "error".
         cancelled(int): the request was cancelled (its HTTP exchange aborted).
         inFlightChanged(int): how many requests are in flight now.
         saved(str, str): "Save to file…" ended: the path, and "" or an error message.
@@ -144,7 +144,7 @@ class RequestRunner(QObject):
 
         threshold, folder = self.spool_threshold, self.spool_dir
 
-        def call(token, progress) -> tuple[bool, Presentation]:
+        def call(token, progress) -> tuple[bool, Answer]:
             from shipexplorer.api.operations import Result  # loads httpx: not at window start
 
             prestart()  # a spare JSON process (once; ~20 MB) so a big answer need not wait for one
@@ -167,14 +167,14 @@ class RequestRunner(QObject):
                     raise exchange.error
                 return False, present_error(exchange.error)
             result = Result(exchange.outcome.data if exchange.outcome else None, exchange)
-            presentation = present_result(result)
-            if exchange.body_file is not None and presentation.body_file is None:
+            answer = present_result(result)
+            if exchange.body_file is not None and answer.body_file is None:
                 discard_body_file(exchange)  # not shown from the file (e.g. an error display)
-            presentation = open_spooled(presentation, cancel=token, threshold=threshold)
+            answer = open_spooled(answer, cancel=token, threshold=threshold)
             if token.cancelled:
-                presentation.close()
+                answer.close()
                 raise Cancelled("Cancelled.")
-            return True, _with_decoded_image(presentation)
+            return True, _with_decoded_image(answer)
 
         self._jobs[request_id] = self._pool.submit(
             call,
@@ -207,7 +207,7 @@ class RequestRunner(QObject):
             on_error=lambda exc: self.saved.emit(path, f"Could not save {path}: {exc}"),
         )
 
-    def save_presentation(self, p: Presentation, path: str) -> None:
+    def save_answer(self, p: Answer, path: str) -> None:
         """Write the whole body of ``p`` to ``path`` on the pool (its bytes, or a copy of its
         spooled file), atomically; ``saved`` reports the end."""
         if p.raw is None and p.body_file is None and p.image is None:
@@ -242,10 +242,10 @@ class RequestRunner(QObject):
         self.inFlightChanged.emit(len(self._jobs))
         emit()
 
-    def _done(self, request_id: int, outcome: tuple[bool, Presentation]) -> None:
-        ok, presentation = outcome
+    def _done(self, request_id: int, outcome: tuple[bool, Answer]) -> None:
+        ok, answer = outcome
         signal = self.finished if ok else self.failed
-        self._end(request_id, lambda: signal.emit(request_id, presentation))
+        self._end(request_id, lambda: signal.emit(request_id, answer))
 
     def _error(self, request_id: int, exc: BaseException) -> None:
         self._end(request_id, lambda: self.failed.emit(request_id, present_error(exc)))

@@ -26,7 +26,7 @@ from typing import Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
-from shipexplorer.services import storage
+from shipexplorer.core import storage
 from shipexplorer.services.paths import app_paths
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from shipexplorer.api import ConnectionSettings
 from shipexplorer.api.tasks import Task
-from shipexplorer.services.task_timeline import MAX_PERSISTED_OUTPUT, TaskOrigin
+from shipexplorer.core.task_timeline import MAX_PERSISTED_OUTPUT, TaskOrigin
 
 if TYPE_CHECKING:
     from shipexplorer.api import Exchange

@@ -4,9 +4,9 @@ Tasks arrive three ways: automatically (an exchange listener on the
 :class:`~shipexplorer.services.client_provider.ClientProvider` sees every answer that is a task),
 through :meth:`TaskTracker.track`, or pasted by id (:meth:`TaskTracker.add_by_id`). Each is polled
 with ``task/status`` on the worker pool through the client of the profile and workspace it came
-from; one QTimer and a :class:`~shipexplorer.services.poll_schedule.PollSchedule` decide when,
+from; one QTimer and a :class:`~shipexplorer.core.poll_schedule.PollSchedule` decide when,
 within global caps. The record of each task is a
-:class:`~shipexplorer.services.task_timeline.TrackedTask`; the list is saved (never a key) to a
+:class:`~shipexplorer.core.task_timeline.TrackedTask`; the list is saved (never a key) to a
 versioned JSON file written atomically on the pool, and resumed by :meth:`TaskTracker.start`.
 """
 
@@ -21,10 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from shipexplorer.services import task_polling
-from shipexplorer.services.poll_schedule import PollSchedule
-from shipexplorer.services.task_polling import ConnectionResolver, PollOutcome, poll_task
-from shipexplorer.services.task_timeline import (
+from shipexplorer.core.poll_schedule import PollSchedule
+from shipexplorer.core.task_timeline import (
     ENDED,
     RECONNECTING,
     STOPPED,
@@ -35,6 +33,8 @@ from shipexplorer.services.task_timeline import (
     load_tasks,
     save_tasks,
 )
+from shipexplorer.services import task_polling
+from shipexplorer.services.task_polling import ConnectionResolver, PollOutcome, poll_task
 
 if TYPE_CHECKING:
     from shipexplorer.api import ConnectionSettings, Exchange
@@ -215,9 +215,9 @@ class TaskTracker(QObject):
         return tracked
 
     @Slot(int, object)
-    def link_request(self, request_id: int, presentation: object) -> None:
+    def link_request(self, request_id: int, answer: object) -> None:
         """Remember which request started a task (connect RequestRunner.finished here)."""
-        summary = getattr(presentation, "task", None)
+        summary = getattr(answer, "task", None)
         task_id = getattr(summary, "task_id", None)
         if not task_id:
             return

@@ -9,7 +9,7 @@ across threads in PySide6). Cancelling sets the job's
 whatever the job still reports and calls ``on_cancelled`` once instead. A newer job with the same
 key cancels the older one. Widgets use the :class:`Op` builder and never touch threads.
 
-:func:`run_with_timeout` (from :mod:`~shipexplorer.services.blocking`, re-exported here) bounds
+:func:`run_with_timeout` (from :mod:`~shipexplorer.core.call_timeout`, re-exported here) bounds
 calls that may block for ever (a keyring unlock prompt).
 """
 
@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
 
 from shipexplorer.api.cancel import CancelToken
-from shipexplorer.services.blocking import CallCancelled, CallTimedOut, run_with_timeout
+from shipexplorer.core.call_timeout import CallCancelled, CallTimedOut, run_with_timeout
 
 __all__ = [
     "CallCancelled",

@@ -16,24 +16,24 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidge
 
 from shipexplorer import __version__
 from shipexplorer.api import PackageInstance
+from shipexplorer.core.steamship_import import ImportScan
+from shipexplorer.core.window_state import WindowState, WindowStateStore
 from shipexplorer.services.credentials import CredentialService
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.profile_service import ProfileService
 from shipexplorer.services.request_runner import RequestRunner
-from shipexplorer.services.steamship_import import ImportScan
-from shipexplorer.services.window_state import WindowState, WindowStateStore
-from shipexplorer.ui.explorer_view import ExplorerView
-from shipexplorer.ui.import_dialog import ImportDialog
-from shipexplorer.ui.instance_sidebar import InstanceSidebar
-from shipexplorer.ui.notice_bar import NoticeBar
-from shipexplorer.ui.presentation_switch import PresentationSwitch
-from shipexplorer.ui.profile_dialog import ProfileDialog
-from shipexplorer.ui.profile_switcher import ProfileSwitcher
-from shipexplorer.ui.request_actions import RequestActions
-from shipexplorer.ui.request_tabs import RequestTabs
+from shipexplorer.ui.instances.explorer_view import ExplorerView
+from shipexplorer.ui.instances.instance_sidebar import InstanceSidebar
+from shipexplorer.ui.instances.workspace_selector import WorkspaceSelector
+from shipexplorer.ui.presentation.presentation_switch import PresentationSwitch
+from shipexplorer.ui.profiles.import_dialog import ImportDialog
+from shipexplorer.ui.profiles.profile_dialog import ProfileDialog
+from shipexplorer.ui.profiles.profile_switcher import ProfileSwitcher
+from shipexplorer.ui.request.request_actions import RequestActions
+from shipexplorer.ui.request.request_tabs import RequestTabs
+from shipexplorer.ui.widgets.notice_bar import NoticeBar
 from shipexplorer.ui.window_docks import DockServices, WindowDocks
-from shipexplorer.ui.workspace_selector import WorkspaceSelector
 
 
 class MainWindow(QMainWindow):
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
             self.messages.show_message("Creating instances is not available in this build yet.")
             return
         try:
-            from shipexplorer.ui.create_instance_dialog import CreateInstanceDialog
+            from shipexplorer.ui.instances.create_instance_dialog import CreateInstanceDialog
         except ImportError as exc:
             self.messages.show_message(f"Creating instances is not available yet ({exc}).")
             return

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabBar
 
 from shipexplorer.services.saved_requests import RequestSpec
-from shipexplorer.ui.request_tabs import RequestTab, RequestTabs
+from shipexplorer.ui.request.request_tabs import RequestTab, RequestTabs
 
 
 @dataclass
@@ -87,8 +87,8 @@ class WindowDocks(QObject):
     # -- tasks ------------------------------------------------------------------------------------
 
     def _build_tasks(self, services: DockServices) -> QDockWidget:
-        from shipexplorer.ui.task_notifier import TaskNotifier
-        from shipexplorer.ui.task_panel import TaskPanel, settings_from
+        from shipexplorer.ui.tasks.task_notifier import TaskNotifier
+        from shipexplorer.ui.tasks.task_panel import TaskPanel, settings_from
 
         tracker = services.tracker
         settings_for = settings_from(services.clients) if services.clients is not None else None
@@ -122,7 +122,7 @@ class WindowDocks(QObject):
     # -- history ----------------------------------------------------------------------------------
 
     def _build_history(self, services: DockServices) -> QDockWidget:
-        from shipexplorer.ui.history_panel import HistoryPanel
+        from shipexplorer.ui.library.history_panel import HistoryPanel
 
         panel = HistoryPanel(services.history, self._window)
         panel.reopenRequested.connect(lambda entry: self.open_entry(entry))
@@ -158,7 +158,7 @@ class WindowDocks(QObject):
     # -- saved requests ---------------------------------------------------------------------------
 
     def _build_saved(self, services: DockServices, file_menu: QMenu) -> QDockWidget:
-        from shipexplorer.ui.saved_panel import SavedRequestsPanel
+        from shipexplorer.ui.library.saved_panel import SavedRequestsPanel
 
         panel = SavedRequestsPanel(services.saved, self._window)
         panel.openRequested.connect(lambda spec: self._tabs.open_request(spec))
@@ -197,7 +197,7 @@ class WindowDocks(QObject):
 
     @Slot()
     def open_preferences(self) -> None:
-        from shipexplorer.ui.preferences_dialog import PreferencesDialog
+        from shipexplorer.ui.profiles.preferences_dialog import PreferencesDialog
 
         dialog = PreferencesDialog(self._services.preferences, self._window)
         dialog.setModal(True)

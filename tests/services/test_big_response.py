@@ -15,12 +15,12 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from shipexplorer.api import ConnectionSettings, SteamshipClient
+from shipexplorer.core.documents.answer import JSON, TEXT, present_value
+from shipexplorer.core.profiles import Profile
 from shipexplorer.emulator.packages.faults import big_body
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
-from shipexplorer.services.presentation import JSON, TEXT, present_value
-from shipexplorer.services.profiles import Profile
 from shipexplorer.services.request_runner import RequestRunner
 from tests.service_support import profile_services
 
@@ -94,7 +94,7 @@ def test_big_answer_is_spooled_browsable_and_saved(qtbot, worker_pool, big_servi
         # save writes the exact bytes
         target = tmp_path / "saved.json"
         with qtbot.waitSignal(runner.saved, timeout=30_000) as saved:
-            runner.save_presentation(p, str(target))
+            runner.save_answer(p, str(target))
         assert saved.args == [str(target), ""]
         assert target.read_bytes() == expected
     finally:
@@ -153,12 +153,12 @@ def test_sweep_spool_removes_only_old_bodies(tmp_path):
 
 
 def test_open_spooled_broken_json_is_shown_as_text(tmp_path):
-    from shipexplorer.services.presentation import Presentation
-    from shipexplorer.services.spooled_body import open_spooled
+    from shipexplorer.core.documents.answer import Answer
+    from shipexplorer.core.documents.spooled_body import open_spooled
 
     path = tmp_path / "body-x.part"
     path.write_bytes(b'{"a": [1, 2' + b" " * 500)
-    p = Presentation(JSON, "200 OK", size=511, body_file=str(path))
+    p = Answer(JSON, "200 OK", size=511, body_file=str(path))
     shown = open_spooled(p, threshold=100)
     assert shown.kind == TEXT and shown.document is None
     assert "not valid JSON" in shown.shown_note and shown.body_text.startswith('{"a": [1, 2')
@@ -168,13 +168,13 @@ def test_open_spooled_broken_json_is_shown_as_text(tmp_path):
 
 
 def test_open_spooled_text_shows_its_first_part(tmp_path):
-    from shipexplorer.services.presentation import MAX_SHOWN_CHARS, Presentation
-    from shipexplorer.services.spooled_body import open_spooled
+    from shipexplorer.core.documents.answer import MAX_SHOWN_CHARS, Answer
+    from shipexplorer.core.documents.spooled_body import open_spooled
 
     path = tmp_path / "body-t.part"
     text = "line\n" * 100_000
     path.write_text(text)
-    p = open_spooled(Presentation(TEXT, "200 OK", size=len(text), body_file=str(path)))
+    p = open_spooled(Answer(TEXT, "200 OK", size=len(text), body_file=str(path)))
     assert len(p.body_text) <= MAX_SHOWN_CHARS and p.body_text.startswith("line\nline")
     assert p.shown_note.startswith("Showing the first") and p.text_source.line_count() == 100_001
     copy = dataclasses.replace(p, status_line="copy")

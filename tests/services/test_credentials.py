@@ -17,6 +17,7 @@ import pytest
 from keyring.errors import InitError, KeyringLocked, PasswordSetError
 from PySide6.QtCore import QTimer
 
+from shipexplorer.core.keyring_status import how_to_enable
 from shipexplorer.services.credentials import (
     KEYRING_SERVICE,
     CredentialService,
@@ -25,7 +26,6 @@ from shipexplorer.services.credentials import (
     check_key,
     max_key_bytes,
 )
-from shipexplorer.services.keyring_status import how_to_enable
 from tests.canary import assert_not_in_files, assert_not_in_text, logged_text
 from tests.memory_keyring import MemoryKeyring
 
@@ -414,7 +414,7 @@ def test_a_failed_save_keeps_the_key_for_the_session_and_retries(
 
 def test_a_probe_that_times_out_is_reported_and_can_be_retried(make_service, qtbot, monkeypatch):
     gate = threading.Event()
-    import shipexplorer.services.keyvault as keyvault
+    import shipexplorer.core.keyvault as keyvault
 
     real = keyvault.current_verdict
 

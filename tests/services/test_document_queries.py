@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QThread
 
+from shipexplorer.core.documents.json_document import JsonDocument, PyDocument
+from shipexplorer.core.documents.text_source import TextSource
 from shipexplorer.services.document_queries import DocumentQueries
-from shipexplorer.services.json_document import JsonDocument, PyDocument
-from shipexplorer.services.text_source import TextSource
 
 
 class SlowDocument(JsonDocument):

@@ -9,11 +9,11 @@ import uuid
 import pytest
 
 from shipexplorer.api import ConnectionSettings, SteamshipClient
+from shipexplorer.core.history_store import HistoryQuery
+from shipexplorer.core.profiles import Profile
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.history import HistoryService
-from shipexplorer.services.history_store import HistoryQuery
-from shipexplorer.services.profiles import Profile
 from shipexplorer.services.request_runner import RequestRunner
 from tests.canary import assert_not_in_files, assert_not_in_text
 from tests.service_support import profile_services

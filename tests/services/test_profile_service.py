@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from shipexplorer.api import ConnectionSettings
+from shipexplorer.core.profiles import Profile, ProfileStore, local_profile
 from shipexplorer.services.credentials import KEYRING_SERVICE, CredentialService, KeyVault
 from shipexplorer.services.profile_service import ProfileService
-from shipexplorer.services.profiles import Profile, ProfileStore, local_profile
 
 
 class Harness:

@@ -8,9 +8,9 @@ import uuid
 import pytest
 
 from shipexplorer.api import ConnectionSettings, SteamshipClient
+from shipexplorer.core.profiles import Profile
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.explorer import INSTANCES, METHODS, Explorer
-from shipexplorer.services.profiles import Profile
 from shipexplorer.services.request_runner import BodyError, RequestRunner, parse_body
 from tests.service_support import profile_services
 

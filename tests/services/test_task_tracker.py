@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import pytest
 
 from shipexplorer.api import ConnectionSettings, SteamshipClient
-from shipexplorer.services.client_provider import ClientProvider
-from shipexplorer.services.profiles import Profile
-from shipexplorer.services.task_timeline import (
+from shipexplorer.core.profiles import Profile
+from shipexplorer.core.task_timeline import (
     ENDED,
     RECONNECTING,
     STOPPED,
@@ -21,6 +20,7 @@ from shipexplorer.services.task_timeline import (
     WATCHING,
     TaskOrigin,
 )
+from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.task_tracker import TaskTracker
 from tests.canary import assert_not_in_files
 from tests.service_support import profile_services
@@ -279,7 +279,7 @@ def test_a_corrupt_store_is_moved_aside_and_reported(qtbot, env) -> None:
 
 def test_track_dedups_and_links_the_request(qtbot, env) -> None:
     from shipexplorer.api.tasks import Task
-    from shipexplorer.services.presentation import TaskSummary
+    from shipexplorer.core.documents.answer import TaskSummary
 
     tracker = env.tracker()
     tracker.link_request(7, type("P", (), {"task": TaskSummary("T-1", "running", None)})())
@@ -407,7 +407,7 @@ def test_a_dropped_connection_is_transient() -> None:
 
 
 def test_many_saved_tasks_come_back_a_chunk_at_a_time(qtbot, env) -> None:
-    from shipexplorer.services.task_timeline import TrackedTask, save_tasks
+    from shipexplorer.core.task_timeline import TrackedTask, save_tasks
     from shipexplorer.services.task_tracker import RESTORE_CHUNK
 
     total = RESTORE_CHUNK * 2 + 50

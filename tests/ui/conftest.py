@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import pytest
 
 from shipexplorer.api import ConnectionSettings, PackageInstance, SteamshipClient
+from shipexplorer.core.profiles import Profile
+from shipexplorer.core.window_state import WindowStateStore
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.profile_service import ProfileService
-from shipexplorer.services.profiles import Profile
 from shipexplorer.services.request_runner import RequestRunner
-from shipexplorer.services.window_state import WindowStateStore
 from shipexplorer.ui.main_window import MainWindow
 from tests.service_support import profile_services
 

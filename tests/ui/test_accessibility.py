@@ -63,11 +63,11 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from shipexplorer.services.profiles import Profile
-from shipexplorer.services.steamship_import import ImportCandidate, ImportScan
-from shipexplorer.ui.create_instance_dialog import CreateInstanceDialog
-from shipexplorer.ui.import_dialog import ImportDialog
-from shipexplorer.ui.profile_dialog import ProfileDialog
+from shipexplorer.core.profiles import Profile
+from shipexplorer.core.steamship_import import ImportCandidate, ImportScan
+from shipexplorer.ui.instances.create_instance_dialog import CreateInstanceDialog
+from shipexplorer.ui.profiles.import_dialog import ImportDialog
+from shipexplorer.ui.profiles.profile_dialog import ProfileDialog
 from tests.ui.conftest import settings_for
 
 CONTROLS: tuple[type[QWidget], ...] = (

@@ -8,7 +8,7 @@ import time
 
 from PySide6.QtCore import QTimer
 
-from shipexplorer.ui.request_tabs import RequestTab
+from shipexplorer.ui.request.request_tabs import RequestTab
 
 
 def _wait_instances(qtbot, setup, count: int) -> None:
@@ -83,7 +83,7 @@ def test_echo_round_trips_json_and_get_sends_a_query(qtbot, make_explorer):
     _fill(tab, "echo", json.dumps(body))
     _send(qtbot, setup)
     assert json.loads(tab.response.body_text()) == body
-    assert tab.response.presentation.kind == "json"
+    assert tab.response.answer.kind == "json"
     headers = tab.response.headers_view.toPlainText()
     assert "Content-Type" in headers or "content-type" in headers.lower()
     _fill(tab, "echo", '{"a": "1"}', verb="GET")
@@ -97,7 +97,7 @@ def test_slow_job_start_is_recognised_as_a_task(qtbot, make_explorer):
     for method in ("start", "start_wrapped"):
         _fill(tab, method, '{"seconds": 1}')
         _send(qtbot, setup)
-        p = tab.response.presentation
+        p = tab.response.answer
         assert p.kind == "task", method
         assert p.task.task_id and p.task.state in ("waiting", "running")
         assert "Task id:" in tab.response.body_text()
@@ -110,7 +110,7 @@ def test_media_image_and_markdown(qtbot, make_explorer):
     _send(qtbot, setup)
     assert tab.response.stack.currentIndex() == 1
     assert tab.response.image_label.pixmap().width() == 8
-    assert tab.response.presentation.decoded_image is not None  # decoded on the worker
+    assert tab.response.answer.decoded_image is not None  # decoded on the worker
     assert tab.response.save_button.isEnabled()
     _fill(tab, "markdown")
     _send(qtbot, setup)
@@ -140,7 +140,7 @@ def test_every_fault_ends_in_a_readable_message(qtbot, make_explorer):
         for method, (status, words) in FAULTS.items():
             _fill(tab, method, '{"seconds": 3}' if method in ("drip", "slow") else "")
             _send(qtbot, setup)
-            p = tab.response.presentation
+            p = tab.response.answer
             assert p.kind == "error", method
             assert tab.response.status_text().startswith(status), (method, p.status_line)
             text = tab.response.body_text()

@@ -12,9 +12,9 @@ from keyring.errors import InitError
 from PySide6.QtCore import QTimer
 
 from shipexplorer.api import ConnectionSettings
-from shipexplorer.services.profiles import Profile
-from shipexplorer.ui.import_dialog import ImportDialog
+from shipexplorer.core.profiles import Profile
 from shipexplorer.ui.main_window import MainWindow
+from shipexplorer.ui.profiles.import_dialog import ImportDialog
 from tests.memory_keyring import MemoryKeyring
 from tests.service_support import profile_services
 

@@ -99,7 +99,7 @@ def test_history_reopens_and_resends_a_request(qtbot, make_explorer):
         panel.resend_selected()
     resent = setup.window.tabs.current()
     assert resent is not reopened
-    qtbot.waitUntil(lambda: not resent.running and resent.response.presentation is not None)
+    qtbot.waitUntil(lambda: not resent.running and resent.response.answer is not None)
     assert json.loads(resent.response.body_text()) == {"said": "first"}
 
 

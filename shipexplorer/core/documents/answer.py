@@ -1,0 +1,493 @@
+"""What the response area shows for an answer, an error or a task: computed on the worker.
+
+Pure Python (no Qt): :func:`present_result` and :func:`present_error` turn what the API layer
+returned or raised into a :class:`Answer` (status line, elapsed time, size, redacted headers,
+and the body as the view shows it: pretty JSON, text, image bytes, a hex summary, a task summary, or
+an error in words). Neither ever raises, whatever the body or content type; big bodies are cut to
+:data:`MAX_SHOWN_CHARS` for display (the whole body stays in ``raw`` for "Save to file…").
+
+For the Tree and Raw views an answer also carries a :class:`~.json_document.JsonDocument` (JSON
+bodies, a task's JSON output) and a :class:`~.text_source.TextSource` (every text body). For bodies
+under the spool threshold both are built here from memory. A spooled body (above the threshold:
+``raw`` is None, ``body_file`` names the file) is opened by :func:`~.spooled_body.open_spooled`, on
+a worker: its JSON goes to a child process and the Pretty text is the pretty-printed first part.
+
+Lifetime: :meth:`Answer.close` closes the document (ending its child process), the text source
+and deletes the spooled file. Copies made with ``dataclasses.replace`` share these resources; when
+the last copy is garbage-collected, or at exit, they are released anyway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http
+import json
+import os
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+from shipexplorer.api import (
+    ApiError,
+    Cancelled,
+    Exchange,
+    InsecureTransportError,
+    NetworkError,
+    ProtocolError,
+    RateLimited,
+    RedirectNotFollowed,
+    RemoteError,
+    Task,
+    redact,
+)
+from shipexplorer.core.documents.error_advice import what_to_check
+from shipexplorer.core.documents.json_document import JsonDocument, PyDocument
+from shipexplorer.core.documents.text_source import TextSource
+
+#: The most characters put in the body view (setPlainText of 150k characters takes about 12 ms;
+#: 2M took 150 ms, a visible stall); the rest is left to "Save to file…".
+MAX_SHOWN_CHARS = 150_000
+HEX_PREVIEW_BYTES = 256
+IMAGE_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp", "image/svg+xml"}
+)
+
+# What Answer.kind can be.
+JSON, TEXT, MARKDOWN, HTML, IMAGE, BYTES, TASK, ERROR, EMPTY = (
+    "json",
+    "text",
+    "markdown",
+    "html",
+    "image",
+    "bytes",
+    "task",
+    "error",
+    "empty",
+)
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    """A task answer in short: id, state, message."""
+
+    task_id: str | None
+    state: str | None
+    message: str | None
+
+    def text(self) -> str:
+        lines = [
+            "A task was started (the method answered a task).",
+            f"Task id: {self.task_id or '(none)'}",
+            f"State: {self.state or '(unknown)'}",
+        ]
+        if self.message:
+            lines.append(f"Message: {self.message}")
+        return "\n".join(lines)
+
+
+def _release(items: list[Any]) -> None:
+    for thing in items:
+        if isinstance(thing, str):
+            with contextlib.suppress(OSError):
+                os.unlink(thing)
+        else:
+            with contextlib.suppress(Exception):
+                thing.close()
+    items.clear()
+
+
+class _Resources:
+    """What an answer holds outside Python objects (documents, text sources, spooled files);
+    released once: on close, when the last answer sharing them is collected, or at exit."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self.finalizer = weakref.finalize(self, _release, self.items)
+
+    def adopt(self, *things: Any) -> None:
+        for thing in things:
+            if thing is not None and not any(thing is item for item in self.items):
+                self.items.append(thing)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Everything the response view shows for one answer or failure.
+
+    ``kind`` is one of json, text, markdown, html, image, bytes, task, error, empty. ``body_text``
+    is what the body view shows (for an image, a caption); ``image`` the image bytes; ``raw`` the
+    whole body for saving.
+    """
+
+    kind: str
+    status_line: str
+    status: int | None = None
+    elapsed: float | None = None
+    size: int = 0
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    request_line: str = ""
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    body_text: str = ""
+    mime_type: str | None = None
+    image: bytes | None = None
+    raw: bytes | None = None
+    task: TaskSummary | None = None
+    error_title: str | None = None
+    truncated: bool = False
+    #: the image already decoded off the GUI thread (a QImage, set by the request runner)
+    decoded_image: Any = field(default=None, repr=False, compare=False)
+    #: JSON bodies (and a task's JSON output): what the Tree view and the filter browse
+    document: JsonDocument | None = field(default=None, repr=False, compare=False)
+    #: every body with text: the exact raw text, line by line (the Raw view)
+    text_source: TextSource | None = field(default=None, repr=False, compare=False)
+    #: the spooled body's file when the body was above the threshold (``raw`` is None then)
+    body_file: str | None = None
+    #: why the Pretty view shows only part of the body, in words ("" when it shows all of it)
+    shown_note: str = ""
+    _resources: _Resources | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        owned = (self.document, self.text_source, self.body_file)
+        if any(thing is not None for thing in owned):
+            if self._resources is None:
+                object.__setattr__(self, "_resources", _Resources())
+            self._resources.adopt(*owned)
+
+    def close(self) -> None:
+        """Close the document (its child process), the text source; delete the spooled file.
+
+        Safe to call twice; copies made with ``replace`` share (and so also close) them."""
+        if self._resources is not None:
+            self._resources.finalizer()
+
+    @property
+    def ok(self) -> bool:
+        return self.kind != ERROR
+
+    def headers_text(self) -> str:
+        """The request (verb, URL, headers) and the response headers, redacted."""
+        lines = []
+        if self.request_line:
+            lines.append(f"> {self.request_line}")
+            lines.extend(f"> {k}: {v}" for k, v in self.request_headers)
+            lines.append("")
+        lines.extend(f"< {k}: {v}" for k, v in self.headers)
+        return "\n".join(lines)
+
+    @property
+    def meta_line(self) -> str:
+        """``"12 ms · 1.2 kB"`` (empty when nothing was exchanged)."""
+        parts = []
+        if self.elapsed is not None:
+            parts.append(format_elapsed(self.elapsed))
+        if self.status is not None or self.size:
+            parts.append(format_size(self.size))
+        return " · ".join(parts)
+
+
+def format_size(size: int) -> str:
+    if size < 1000:
+        return f"{size} B"
+    for unit, scale in (("kB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if size < scale * 1000 or unit == "GB":
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} B"  # pragma: no cover
+
+
+def format_elapsed(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def status_text(status: int | None) -> str:
+    if status is None:
+        return "No answer"
+    try:
+        return f"{status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status}"
+
+
+def hex_summary(data: bytes, mime: str | None) -> str:
+    """``"1,234 bytes of application/octet-stream"`` and a hex dump of the first bytes."""
+    head = data[:HEX_PREVIEW_BYTES]
+    lines = [f"{len(data):,} bytes of {mime or 'unknown type'} (not shown as text)."]
+    for offset in range(0, len(head), 16):
+        chunk = head[offset : offset + 16]
+        hexes = " ".join(f"{b:02x}" for b in chunk)
+        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        lines.append(f"{offset:08x}  {hexes:<47}  {text}")
+    if len(data) > len(head):
+        lines.append(f"… {len(data) - len(head):,} more bytes: use Save to file… to keep them.")
+    return "\n".join(lines)
+
+
+def _cut(text: str) -> tuple[str, bool]:
+    if len(text) <= MAX_SHOWN_CHARS:
+        return text, False
+    note = f"\n\n… cut at {MAX_SHOWN_CHARS:,} characters: use Save to file… for the whole body."
+    return text[:MAX_SHOWN_CHARS] + note, True
+
+
+_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False)
+
+
+def pretty_json(value: Any, limit: int | None = MAX_SHOWN_CHARS + 1) -> str:
+    """``value`` indented; encoding stops soon after ``limit`` characters (None: all of it), so a
+    100 MB answer costs what the shown part costs."""
+    try:
+        if limit is None:
+            return _ENCODER.encode(value)
+        parts: list[str] = []
+        size = 0
+        for chunk in _ENCODER.iterencode(value):
+            parts.append(chunk)
+            size += len(chunk)
+            if size >= limit:
+                break
+        return "".join(parts)
+    except (TypeError, ValueError, RecursionError):
+        return repr(value)[: limit or None]
+
+
+def _headers(exchange: Exchange | None) -> list[tuple[str, str]]:
+    if exchange is None:
+        return []
+    return redact(exchange.response_headers, exchange.secrets)
+
+
+def _task_summary(task: Task) -> TaskSummary:
+    return TaskSummary(task.task_id, task.state, task.status_message)
+
+
+def _base(exchange: Exchange | None) -> dict[str, Any]:
+    if exchange is None:
+        return {"status": None, "elapsed": None, "size": 0, "headers": []}
+    return {
+        "status": exchange.status,
+        "elapsed": exchange.elapsed,
+        "size": exchange.body_size,
+        "headers": _headers(exchange),
+        "request_line": redact(f"{exchange.method} {exchange.url}", exchange.secrets),
+        "request_headers": redact(exchange.request_headers, exchange.secrets),
+    }
+
+
+def present_result(result: Any) -> Answer:
+    """A :class:`~shipexplorer.api.Result` of ``invoke`` as the view shows it. Never raises."""
+    try:
+        return _present_result(result)
+    except Exception as exc:  # a bug here must show as words, not kill the worker's answer
+        return Answer(
+            ERROR,
+            "Could not show the answer",
+            body_text=f"Could not show the answer ({type(exc).__name__}: {exc}).",
+            error_title="display error",
+        )
+
+
+def _text_source(raw: bytes | None) -> TextSource | None:
+    return None if raw is None else TextSource.from_bytes(raw)
+
+
+def _present_result(result: Any) -> Answer:
+    exchange: Exchange | None = getattr(result, "exchange", None)
+    base = _base(exchange)
+    line = status_text(base["status"])
+    secrets = exchange.secrets if exchange is not None else ()
+    raw = exchange.response_body if exchange is not None else None
+    task = getattr(result, "task", None)
+    data = getattr(result, "value", None)
+    if exchange is not None and exchange.body_file is not None and task is None and data:
+        return _present_spooled(exchange, data, line, base)
+    if task is not None:
+        summary = _task_summary(task)
+        text = summary.text()
+        document = None
+        if data is not None and getattr(data, "kind", None) == "json":
+            text += "\n\nData:\n" + pretty_json(data.value)
+            document = PyDocument(data.value)
+        text, cut = _cut(redact(text, secrets))
+        return Answer(
+            TASK,
+            line,
+            body_text=text,
+            task=summary,
+            truncated=cut,
+            raw=raw or None,
+            document=document,
+            text_source=_text_source(raw or None),
+            **base,
+        )
+    if data is None:
+        return Answer(EMPTY, line, body_text="(no body)", **base)
+    kind, mime, value = data.kind, data.mime_type, data.value
+    if kind == "json":
+        text, cut = _cut(pretty_json(value))
+        return Answer(
+            JSON,
+            line,
+            body_text=text,
+            mime_type=mime,
+            raw=raw,
+            truncated=cut,
+            document=PyDocument(value),
+            text_source=_text_source(raw),
+            **base,
+        )
+    if kind in ("text", "markdown", "html"):
+        text, cut = _cut(value if isinstance(value, str) else str(value))
+        raw = raw if exchange is not None else text.encode()
+        return Answer(
+            kind,
+            line,
+            body_text=text,
+            mime_type=mime,
+            raw=raw,
+            truncated=cut,
+            text_source=_text_source(raw),
+            **base,
+        )
+    body = value if isinstance(value, (bytes, bytearray)) else str(value).encode()
+    body = bytes(body)
+    if (mime or "").lower() in IMAGE_TYPES:
+        caption = f"{mime} image, {format_size(len(body))}"
+        return Answer(IMAGE, line, body_text=caption, mime_type=mime, image=body, raw=body, **base)
+    return Answer(BYTES, line, body_text=hex_summary(body, mime), mime_type=mime, raw=body, **base)
+
+
+def _present_spooled(exchange: Exchange, data: Any, line: str, base: dict) -> Answer:
+    """A body in a file: what can be said without reading it all (then see
+    :func:`~.spooled_body.open_spooled`)."""
+    path, mime, size = exchange.body_file, data.mime_type, exchange.body_size
+    common = {"mime_type": mime, "body_file": path, **base}
+    if data.kind in (JSON, TEXT, MARKDOWN, HTML):
+        note = f"Opening {format_size(size)}…"
+        return Answer(data.kind, line, body_text=note, truncated=True, **common)
+    with open(path, "rb") as handle:  # type: ignore[arg-type]
+        if (mime or "").lower() in IMAGE_TYPES:
+            body = handle.read()
+            caption = f"{mime} image, {format_size(len(body))}"
+            return Answer(IMAGE, line, body_text=caption, image=body, **common)
+        head = handle.read(HEX_PREVIEW_BYTES)
+    text = hex_summary(head, mime).replace(f"{len(head):,} bytes", f"{size:,} bytes", 1)
+    if size > len(head):
+        text += f"\n… {size - len(head):,} more bytes: use Save to file… to keep them."
+    return Answer(BYTES, line, body_text=text, **common)
+
+
+def present_value(value: Any, *, title: str = "Task output") -> Answer:
+    """A value (a task's output) as the response viewer shows it: JSON with its document and text,
+    a string as text, bytes as a hex summary. Pure; call on a worker when it may be big."""
+    try:
+        if isinstance(value, (bytes, bytearray)):
+            body = bytes(value)
+            return Answer(BYTES, title, body_text=hex_summary(body, None), raw=body)
+        if isinstance(value, str):
+            raw = value.encode("utf-8", errors="replace")
+            text, cut = _cut(value)
+            return Answer(
+                TEXT,
+                title,
+                body_text=text,
+                raw=raw,
+                size=len(raw),
+                truncated=cut,
+                text_source=TextSource.from_bytes(raw),
+            )
+        full = json.dumps(value, indent=2, ensure_ascii=False)
+        raw = full.encode("utf-8", errors="replace")
+        text, cut = _cut(full)
+        return Answer(
+            JSON,
+            title,
+            body_text=text,
+            raw=raw,
+            size=len(raw),
+            truncated=cut,
+            mime_type="application/json",
+            document=PyDocument(value),
+            text_source=TextSource.from_bytes(raw),
+        )
+    except Exception as exc:
+        return Answer(
+            ERROR,
+            title,
+            body_text=f"Could not show the value ({type(exc).__name__}: {exc}).",
+            error_title="display error",
+        )
+
+
+def present_error(error: BaseException) -> Answer:
+    """An error from the API layer (or anything else) in words. Never raises."""
+    try:
+        return _present_error(error)
+    except Exception as exc:
+        return Answer(
+            ERROR,
+            "Error",
+            body_text=f"{type(error).__name__} (and it could not be shown: {type(exc).__name__})",
+            error_title="error",
+        )
+
+
+def _present_error(error: BaseException) -> Answer:
+    exchange = getattr(error, "exchange", None) if isinstance(error, ApiError) else None
+    base = _base(exchange)
+    secrets = exchange.secrets if exchange is not None else ()
+    if not isinstance(error, ApiError):
+        text = f"Unexpected error ({type(error).__name__}): {error}"
+        return Answer(ERROR, "Error", body_text=redact(text, secrets), error_title="error")
+    title = error.title
+    if isinstance(error, Cancelled):
+        line = "Cancelled"
+    elif isinstance(error, NetworkError) and base["status"] is not None:
+        line = f"Failed — {title} (after {status_text(base['status'])})"
+    elif base["status"] is not None:
+        line = f"{status_text(base['status'])} — {title}"
+    else:
+        line = f"Failed — {title}"
+    lines: list[str] = []
+    if isinstance(error, RedirectNotFollowed):
+        lines.append(f"HTTP {base['status']}: the server redirects to another address.")
+        lines.append(f"Location: {error.location or '(none given)'}")
+        lines.append(
+            "The redirect was not followed: the API key and workspace headers would travel "
+            "along to that address. Point the profile at the new address if it is right."
+        )
+    elif isinstance(error, RemoteError):
+        lines.append(error.steamship_message or error.message)
+        if error.suggestion:
+            lines.append(f"Suggestion: {error.suggestion}")
+        if error.code:
+            lines.append(f"Code: {error.code}")
+        if isinstance(error, RateLimited) and error.retry_after is not None:
+            lines.append(f"Retry after {error.retry_after:g} s.")
+    else:
+        lines.append(error.message)
+        if exchange is not None and not isinstance(error, (Cancelled, InsecureTransportError)):
+            lines.append(f"Request: {exchange.method} {exchange.url}")
+        check = what_to_check(error)
+        if check:
+            lines.append(f"What to check: {check}")
+        if isinstance(error, ProtocolError) and exchange is not None and exchange.response_body:
+            body = exchange.response_body[:4096]
+            lines.append("")
+            lines.append(f"Body as received ({format_size(base['size'])}):")
+            lines.append(body.decode("utf-8", errors="replace"))
+    text, cut = _cut(redact("\n".join(lines), secrets))
+    return Answer(ERROR, line, body_text=text, error_title=title, truncated=cut, **base)
+
+
+__all__ = [
+    "MAX_SHOWN_CHARS",
+    "Answer",
+    "TaskSummary",
+    "format_elapsed",
+    "format_size",
+    "hex_summary",
+    "present_error",
+    "present_result",
+    "present_value",
+    "pretty_json",
+    "status_text",
+]

@@ -1,0 +1,212 @@
+"""Recipes for presentation mode, and errors and progress in plain words for an audience.
+
+A *recipe* is a saved request marked for presentation (its ``presentation`` is ``{"title",
+"description"}``): :func:`recipes_from` lists them from a saved-requests snapshot and
+:func:`mark_as_recipe` marks one. :func:`plain_error` and :func:`strip_technical` turn an error
+answer's text or a task's messages into sentences without addresses, ids, codes, headers or
+tracebacks. Pure Python apart from the store it is handed; no widgets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+from typing import Any
+
+from shipexplorer.services.saved_requests import RequestSpec, Snapshot
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A saved request shown in presentation mode: ``rel`` is its file in the saved folder."""
+
+    rel: str
+    title: str
+    description: str
+    spec: RequestSpec
+
+    @property
+    def instance(self) -> str:
+        return self.spec.instance or ""
+
+    @property
+    def method(self) -> str:
+        return self.spec.method.lstrip("/")
+
+    @property
+    def subtitle(self) -> str:
+        """``"greeter · greet"``: what the recipe calls, in words the audience may see."""
+        return " · ".join(part for part in (self.instance, self.method) if part)
+
+
+def recipes_from(snapshot: Snapshot | None) -> list[Recipe]:
+    """The recipes of a saved-requests snapshot, in the folder's order (broken files skipped)."""
+    found: list[Recipe] = []
+    for entry in getattr(snapshot, "entries", ()) or ():
+        spec = entry.spec
+        if spec is None or spec.presentation is None:
+            continue
+        shown = spec.presentation
+        title = (shown.get("title") or "").strip() or spec.name or PurePosixPath(entry.rel).stem
+        found.append(Recipe(entry.rel, title, (shown.get("description") or "").strip(), spec))
+    return found
+
+
+def as_recipe(spec: RequestSpec, title: str, description: str = "") -> RequestSpec:
+    """``spec`` marked for presentation (a blank title means the request's name)."""
+    shown = {"title": title.strip() or spec.name, "description": description.strip()}
+    return replace(spec, presentation=shown)
+
+
+def mark_as_recipe(
+    store: Any, spec: RequestSpec, title: str, description: str = "", *, rel: str | None = None
+) -> str:
+    """Mark a saved request for presentation; returns its ``rel``.
+
+    With ``rel`` the file there is rewritten (``store.overwrite``); without it ``spec`` is saved as
+    a new request (``store.save``). Raises what the store raises (``SavedRequestError``).
+    """
+    marked = as_recipe(spec, title, description)
+    return store.overwrite(rel, marked) if rel else store.save(marked)
+
+
+def unmark_recipe(store: Any, rel: str, spec: RequestSpec) -> str:
+    """Take a saved request out of presentation mode (the request itself stays)."""
+    return store.overwrite(rel, replace(spec, presentation=None))
+
+
+# -- plain words --------------------------------------------------------------------------------
+
+_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"')\]]*", re.IGNORECASE)
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
+# A long token that mixes letters and digits reads as an id or a key, never as a word.
+_TOKEN = re.compile(r"\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}\b")
+_HOST_PORT = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b|\blocalhost:\d+\b", re.I)
+_TECH_LINE = re.compile(
+    r"^\s*(?:(?:Request|Code|Location|Task id|State|Retry after)\s*:|HTTP \d|Body as received|"
+    r"File \"|> |< |[A-Za-z-]+:\s*Bearer)",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"[ \t]{2,}")
+
+#: the API layer's error titles as a sentence for an audience
+_HEADLINES = {
+    "cancelled": "The run was stopped.",
+    "connection refused": "The service could not be reached.",
+    "could not connect": "The service could not be reached.",
+    "host name not found": "The service could not be reached.",
+    "network error": "The connection to the service failed.",
+    "connection dropped": "The connection to the service was lost.",
+    "TLS error": "A secure connection to the service could not be made.",
+    "insecure connection refused": "A secure connection to the service could not be made.",
+    "timeout": "The service took too long to answer.",
+    "connect timeout": "The service took too long to answer.",
+    "read timeout": "The service took too long to answer.",
+    "write timeout": "The service took too long to answer.",
+    "deadline exceeded": "The service took too long to answer.",
+    "no free connection": "Too much is running at once.",
+    "rate limited": "The service is busy: too many requests right now.",
+    "server error": "The service reported a problem.",
+    "HTTP error": "The service reported a problem.",
+    "task failed": "The job failed.",
+    "redirect not followed": "The service answered from another address.",
+    "inconsistent response": "The service's answer could not be understood.",
+    "display error": "The answer could not be shown.",
+}
+GENERIC_HEADLINE = "Something went wrong."
+
+
+@dataclass(frozen=True)
+class PlainError:
+    """An error for an audience: a headline, what happened and what to do, in sentences."""
+
+    headline: str
+    message: str = ""
+    suggestion: str = ""
+
+    def text(self) -> str:
+        return "\n".join(part for part in (self.headline, self.message, self.suggestion) if part)
+
+
+def strip_technical(text: str) -> str:
+    """``text`` without addresses, ids, long tokens, tracebacks or protocol lines."""
+    kept: list[str] = []
+    for line in (text or "").splitlines():
+        if line.lstrip().startswith("Traceback"):
+            break  # all that follows is the stack
+        if _TECH_LINE.match(line):
+            continue
+        line = _URL.sub("", line)
+        line = _UUID.sub("", line)
+        line = _TOKEN.sub("", line)
+        line = _HOST_PORT.sub("", line)
+        line = _SPACES.sub(" ", line).strip()
+        line = re.sub(r"\s+([.,;:!?])", r"\1", line)
+        line = re.sub(r"\(\s*\)|\[\s*\]|“\s*”|\"\s*\"", "", line).strip()
+        if line and any(ch.isalnum() for ch in line):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?…" else text + "."
+
+
+def plain_error(error_title: str | None, body_text: str = "", *, max_lines: int = 3) -> PlainError:
+    """An error answer's title and text in plain words (see :class:`PlainError`).
+
+    Lines "Suggestion: …" and "What to check: …" become the suggestion; request lines, codes,
+    headers and bodies are left out; what remains is cut to ``max_lines`` lines.
+    """
+    title = (error_title or "").strip()
+    headline = _HEADLINES.get(title) or _HEADLINES.get(title.lower()) or GENERIC_HEADLINE
+    message: list[str] = []
+    suggestion: list[str] = []
+    for line in (body_text or "").splitlines():
+        stripped = line.strip()
+        if stripped.lower().startswith("body as received") or stripped.startswith("Traceback"):
+            break
+        lower = stripped.lower()
+        for prefix in ("suggestion:", "what to check:"):
+            if lower.startswith(prefix):
+                suggestion.append(stripped[len(prefix) :].strip())
+                break
+        else:
+            if stripped.startswith(("Unexpected error (", "Could not show the answer (")):
+                continue  # a bug's type name means nothing to an audience
+            message.append(stripped)
+    clean_message = strip_technical("\n".join(message)).splitlines()[:max_lines]
+    clean_suggestion = strip_technical("\n".join(suggestion)).splitlines()[:max_lines]
+    return PlainError(
+        headline,
+        " ".join(_sentence(line) for line in clean_message),
+        " ".join(_sentence(line) for line in clean_suggestion),
+    )
+
+
+def body_summary(body_text: str, *, max_lines: int = 12) -> str:
+    """A saved body as "name: value" lines for a method without a form (never raw JSON for an
+    object); other bodies as short indented JSON, or the text itself."""
+    try:
+        value = json.loads(body_text) if body_text.strip() else {}
+    except (ValueError, RecursionError):
+        lines = body_text.splitlines()
+    else:
+        if isinstance(value, dict):
+            if not value:
+                return "No inputs."
+            lines = [
+                f"{key}: {item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)}"
+                for key, item in value.items()
+            ]
+        else:
+            lines = json.dumps(value, indent=2, ensure_ascii=False).splitlines()
+    if len(lines) > max_lines:
+        lines = [*lines[:max_lines], f"… and {len(lines) - max_lines} more lines"]
+    return "\n".join(line if len(line) <= 200 else line[:199] + "…" for line in lines)

@@ -1,0 +1,332 @@
+"""The create-instance dialog: package, instance handle, version, fetch-if-exists and config.
+
+The config editor is generated from the package's ``configTemplate`` once ``package/get``
+answers (a loading note meanwhile). Handles and config are checked before anything is sent; a
+refusal of the server is shown beside the field it names, else at the top. Each time the dialog
+is shown it starts afresh (lists reloaded, handle suggested again), so one dialog can be reused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shipexplorer.api import Package, PackageInstance
+from shipexplorer.api.errors import RemoteError
+from shipexplorer.services.catalog import (
+    PackageCatalog,
+    field_named_in,
+    is_valid_handle,
+    suggest_instance_handle,
+)
+from shipexplorer.ui.instances.config_form import ConfigForm
+from shipexplorer.ui.instances.package_field import PackageField
+from shipexplorer.ui.widgets.error_label import error_label, error_text, show_error
+
+
+def _line(name: str, placeholder: str, parent: QWidget) -> tuple[QLineEdit, QLabel]:
+    """A line edit and the error label shown under it."""
+    edit = QLineEdit(parent)
+    edit.setAccessibleName(name)
+    edit.setPlaceholderText(placeholder)
+    return edit, error_label(f"{name} error", parent)
+
+
+class CreateInstanceDialog(QDialog):
+    """Creates a package instance through a :class:`PackageCatalog`.
+
+    Signals:
+        created(object): the new (or fetched) ``PackageInstance``; the dialog then accepts.
+    """
+
+    created = Signal(object)
+
+    def __init__(self, catalog: PackageCatalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Create package instance")
+        self.setAccessibleName("Create package instance")
+        self.resize(560, 580)
+        self._catalog = catalog
+        self._known_handles: set[str] = set()
+        self._instance_edited = False
+        self._loading: str | None = None  # the handle whose package/get runs
+        self._loaded: str | None = None  # the handle whose config the form shows
+        self._creating = False
+
+        self.top_error = error_label("Create instance error", self)
+        self.package = PackageField(catalog, self)
+        self.package_combo = self.package.combo
+        self.package_note, self.package_error = self.package.note, self.package.error
+        self.instance_edit, self.instance_error = _line(
+            "Instance handle", "lowercase letters, digits and dashes", self
+        )
+        self.version_edit, self.version_error = _line(
+            "Package version", "optional; empty for the latest", self
+        )
+        self.fetch_check = QCheckBox("&Use the existing instance if the handle is taken", self)
+        self.fetch_check.setAccessibleName("Fetch if exists")
+        self.fetch_check.setChecked(True)
+        form = QFormLayout()  # notes and errors are rows of their own: wrapped, fully shown
+        for text, editor, notes in (
+            ("&Package:", self.package_combo, (self.package_note, self.package_error)),
+            ("&Instance handle:", self.instance_edit, (self.instance_error,)),
+            ("&Version:", self.version_edit, (self.version_error,)),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(editor)
+            form.addRow(label, editor)
+            for note in notes:
+                form.addRow("", note)
+        form.addRow("", self.fetch_check)
+
+        self.config_note = QLabel(self)
+        self.config_note.setWordWrap(True)
+        self.config_note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.config_note.setAccessibleName("Config status")
+        self.config_form = ConfigForm(self)
+        self.config_stack = QStackedWidget(self)
+        self.config_stack.addWidget(self.config_note)
+        self.config_stack.addWidget(self.config_form)
+        config_box = QGroupBox("Config", self)
+        config_box.setAccessibleName("Config section")
+        QVBoxLayout(config_box).addWidget(self.config_stack)
+
+        self.status = QLabel(self)
+        self.status.setAccessibleName("Create status")
+        self.buttons = QDialogButtonBox(self)
+        self.create_button = self.buttons.addButton(
+            "&Create", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.create_button.setAccessibleName("Create instance")
+        self.create_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setAccessibleName("Cancel")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.top_error)
+        layout.addLayout(form)
+        layout.addWidget(config_box, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+        self.package.edited.connect(self._package_edited)
+        self.package.chosen.connect(self._load_package)
+        self.instance_edit.textEdited.connect(self._instance_typed)
+        catalog.packageLoaded.connect(self._package_loaded)
+        catalog.packageFailed.connect(self._package_failed)
+        catalog.instanceHandlesLoaded.connect(self._handles_loaded)
+        catalog.created.connect(self._created)
+        catalog.createFailed.connect(self._create_failed)
+        catalog.connectionChanged.connect(self._connection_changed)
+        self._show_config_note("Choose a package to see its configuration.")
+
+    # -- public ---------------------------------------------------------------------------------
+    def package_handle(self) -> str:
+        return self.package.handle()
+
+    def choose_package(self, handle: str) -> None:
+        """Put ``handle`` in the package field and load its config now."""
+        self.package.set_handle(handle)
+
+    @Slot()
+    def submit(self) -> None:
+        """Check the entries and send ``package/instance/create`` (Enter, Ctrl+Enter, Create)."""
+        if self._creating:
+            return
+        self._clear_errors()
+        package, instance = self.package_handle(), self.instance_edit.text().strip()
+        bad: list[QWidget] = []
+        if not package:
+            show_error(self.package_error, "Type or choose a package handle.", self.package_combo)
+            bad.append(self.package_combo)
+        if not instance:
+            show_error(self.instance_error, "Type an instance handle.", self.instance_edit)
+            bad.append(self.instance_edit)
+        elif not is_valid_handle(instance):
+            show_error(
+                self.instance_error,
+                "Use lowercase letters, digits and single dashes, such as greeter-1.",
+                self.instance_edit,
+            )
+            bad.append(self.instance_edit)
+        if package and package != self._loaded:
+            self.package.choose_now()
+            show_error(self.top_error, f"The config of '{package}' is loading; create it then.")
+            bad.append(self.config_form)
+        elif problems := self.config_form.problems():
+            self.config_form.show_problems(problems)
+            show_error(self.top_error, "Fix the config: " + " ".join(problems.values()))
+            bad.append(self.config_form)
+        if bad:
+            bad[0].setFocus()
+            return
+        self._set_creating(True, f"Creating '{instance}'…")
+        self._catalog.create_instance(
+            package,
+            instance,
+            self.version_edit.text().strip() or None,
+            self.fetch_check.isChecked(),
+            self.config_form.value(),
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():
+            self._restart()
+
+    def done(self, result: int) -> None:
+        self._creating = False
+        self.package.stop()
+        self._catalog.cancel_loads()
+        super().done(result)
+
+    def _restart(self) -> None:
+        """Start afresh: lists reloaded, errors cleared, the package's config loaded again."""
+        self._set_creating(False, "")
+        self._clear_errors()
+        self._instance_edited = False
+        self._loading = self._loaded = None
+        self._catalog.load_packages()
+        self._catalog.load_instance_handles()
+        self._suggest()
+        self._load_package(self.package_handle())
+        self.package_combo.setFocus()
+
+    @Slot()
+    def _connection_changed(self) -> None:
+        """Another profile or workspace: its lists and the package's config are loaded anew."""
+        if self.isVisible() and not self._creating:
+            self._restart()
+
+    # -- package and config ---------------------------------------------------------------------
+    @Slot(str)
+    def _load_package(self, handle: str) -> None:
+        if handle in (self._loading, self._loaded):
+            return
+        show_error(self.package_error, None, self.package_combo)
+        self._loaded, self._loading = None, handle or None
+        if not handle:
+            self._show_config_note("Choose a package to see its configuration.")
+            return
+        self._show_config_note(f"Loading the configuration of '{handle}'…")
+        self._catalog.load_package(handle)
+
+    def _show_config_note(self, text: str) -> None:
+        self.config_note.setText(text)
+        self.config_stack.setCurrentWidget(self.config_note)
+
+    @Slot(str, object)
+    def _package_loaded(self, handle: str, package: Package | None) -> None:
+        if handle != self._loading:
+            return
+        self._loading, self._loaded = None, handle
+        self.config_form.set_fields(package.config_template if package else [])
+        self.config_stack.setCurrentWidget(self.config_form)
+        if package is not None:
+            self.package_note.setText(package.description or "")
+
+    @Slot(str, object)
+    def _package_failed(self, handle: str, error: Any) -> None:
+        if handle == self._loading:
+            show_error(
+                self.package_error,
+                f"Package '{handle}' could not be read: {error_text(error)}\n"
+                "Its config can still be given as keys and values.",
+                self.package_combo,
+            )
+
+    # -- instance handle ------------------------------------------------------------------------
+    @Slot(str)
+    def _instance_typed(self, text: str) -> None:
+        self._instance_edited = bool(text.strip())
+        self._suggest()
+
+    @Slot(object)
+    def _handles_loaded(self, handles: set[str]) -> None:
+        self._known_handles = set(handles)
+        self._suggest()
+
+    @Slot(str)
+    def _package_edited(self, _handle: str) -> None:
+        self._suggest()
+
+    def _suggest(self) -> None:
+        if self._instance_edited:
+            return
+        package = self.package_handle()
+        suggestion = suggest_instance_handle(package, self._known_handles) if package else ""
+        if self.instance_edit.text() != suggestion:
+            self.instance_edit.setText(suggestion)
+
+    # -- creating -------------------------------------------------------------------------------
+    @Slot(object)
+    def _created(self, instance: PackageInstance) -> None:
+        if not self._creating:
+            return
+        self._set_creating(False, f"Created '{instance.handle}'.")
+        self.created.emit(instance)
+        self.accept()
+
+    @Slot(object)
+    def _create_failed(self, error: Any) -> None:
+        if not self._creating:
+            return
+        self._set_creating(False, "")
+        text = error_text(error)
+        if isinstance(error, RemoteError) and self._beside_field(error, text):
+            return
+        show_error(self.top_error, text)
+
+    def _beside_field(self, error: RemoteError, text: str) -> bool:
+        """Show a refusal beside the config field, instance handle or version it names."""
+        message = error.steamship_message or error.message
+        name = field_named_in(message, [spec.name for spec in self.config_form.fields()])
+        if error.status == 400 and name and self.config_form.set_field_error(name, text):
+            show_error(self.top_error, f"The server refused the config; see '{name}' below.")
+            field = self.config_form.field(name)
+            if field is not None:
+                field.editor.setFocus()
+            return True
+        for edit, label in (
+            (self.instance_edit, self.instance_error),
+            (self.version_edit, self.version_error),
+        ):
+            value = edit.text().strip()
+            if value and field_named_in(message, [value]):
+                show_error(label, text, edit)
+                show_error(self.top_error, "The server refused the instance; see below.")
+                edit.setFocus()
+                return True
+        return False
+
+    def _set_creating(self, on: bool, status: str) -> None:
+        self._creating = on
+        self.create_button.setEnabled(not on)
+        self.status.setText(status)
+
+    def _clear_errors(self) -> None:
+        show_error(self.top_error, None)
+        for label, about in (
+            (self.package_error, self.package_combo),
+            (self.instance_error, self.instance_edit),
+            (self.version_error, self.version_edit),
+        ):
+            show_error(label, None, about)
+        self.config_form.clear_errors()

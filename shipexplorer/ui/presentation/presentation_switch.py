@@ -1,0 +1,67 @@
+"""The View menu's "Presentation mode" (F11, ``--present``): shows and hides the mode's window.
+
+Presentation mode gets a full-screen window of its own rather than taking the main window's place:
+it can be moved to the projector, and the explorer, its docks and its saved geometry stay as they
+are. The mode keeps its recipe and type size between toggles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+
+
+class PresentationSwitch(QObject):
+    """Owns the toggle action and, once first asked for, the presentation window."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        menu: QMenu,
+        explorer: Any,
+        runner: Any,
+        *,
+        tracker: Any = None,
+        saved: Any = None,
+        queries: Any = None,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._services = (explorer, runner, tracker, saved, queries)
+        self.mode: QWidget | None = None
+        self.action = QAction("&Presentation mode", window)
+        self.action.setCheckable(True)
+        self.action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        # F11 also leaves the mode from its own window
+        self.action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.action.setToolTip("Large type, one method at a time, for an audience (F11)")
+        self.action.toggled.connect(self.set_presenting)
+        menu.addAction(self.action)
+
+    @Slot(bool)
+    def set_presenting(self, on: bool) -> None:
+        if not on:
+            if self.mode is not None:
+                self.mode.hide()
+            self._window.activateWindow()
+            return
+        if self.mode is None:
+            from shipexplorer.ui.presentation.presentation_mode import PresentationMode
+
+            explorer, runner, tracker, saved, queries = self._services
+            self.mode = PresentationMode(explorer, runner, tracker, saved, queries)
+            self.mode.setWindowIcon(self._window.windowIcon())
+            self.mode.exitRequested.connect(lambda: self.action.setChecked(False))
+        self.mode.show_recipes()
+        self.mode.showFullScreen()
+        self.mode.activateWindow()
+
+    def close(self) -> None:
+        """The main window closes: the mode's window goes with it."""
+        if self.mode is not None:
+            self.mode.close()
+            self.mode.deleteLater()
+            self.mode = None

@@ -1,0 +1,256 @@
+"""A long task as an audience sees it: its state in words, a bar, its messages and the time taken.
+
+:class:`TaskProgressView` follows one task of the :class:`~shipexplorer.services.task_tracker.
+TaskTracker` by id (the id itself is never shown), or a plain request in flight
+(:meth:`show_working`). States read "Waiting to start", "Working…", "Done", "Something went wrong";
+the bar is busy until a message such as "step 2 of 5" or "40%" says how far along it is; the
+elapsed time ticks once a second until the task ends. A failed task shows its message and
+suggestion in plain words (:func:`~shipexplorer.core.recipes.strip_technical`).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QTimer, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QListWidget, QProgressBar, QVBoxLayout, QWidget
+
+from shipexplorer.core.recipes import strip_technical
+
+WAITING, WORKING, DONE, FAILED = (
+    "Waiting to start",
+    "Working…",
+    "Done",
+    "Something went wrong",
+)
+LOST = "The service no longer knows this job"
+NOT_FOLLOWED = "No longer followed (it may still be working)"
+RECONNECTING = "Reconnecting to the service…"
+_STEP = re.compile(r"\b(\d+)\s*(?:of|/)\s*(\d+)\b")
+_PERCENT = re.compile(r"\b(\d{1,3}(?:\.\d+)?)\s*%")
+
+
+def state_words(task: Any) -> str:
+    """A tracked task's state as the audience reads it."""
+    if task is None:
+        return WAITING
+    state, watch = getattr(task, "state", None), getattr(task, "watch", "watching")
+    if watch == "unknown":
+        return LOST
+    if state == "succeeded":
+        return DONE
+    if state == "failed":
+        return FAILED
+    if watch == "stopped":
+        return NOT_FOLLOWED
+    if watch == "reconnecting":
+        return RECONNECTING
+    if state == "running":
+        return WORKING
+    return WAITING
+
+
+def fraction_done(messages: list[str]) -> float | None:
+    """How far along the last message says the task is (0..1), or None when it does not say."""
+    for text in reversed(messages):
+        step = _STEP.search(text)
+        if step and int(step.group(2)) > 0:
+            return min(1.0, int(step.group(1)) / int(step.group(2)))
+        percent = _PERCENT.search(text)
+        if percent:
+            return min(1.0, float(percent.group(1)) / 100)
+    return None
+
+
+def format_clock(seconds: float) -> str:
+    """``"0:07"``, ``"12:03"``, ``"1:02:03"``."""
+    whole = int(max(0.0, seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class TaskProgressView(QWidget):
+    """The friendly progress of one task (or of a request in flight).
+
+    Signals:
+        ended(str): the followed task ended: "succeeded", "failed" or "unknown".
+    """
+
+    ended = Signal(str)
+
+    def __init__(
+        self,
+        tracker: Any = None,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(parent)
+        self._tracker = tracker
+        self._clock = clock
+        self._task_id: str | None = None
+        self._started: float | None = None  # a request in flight (no task)
+        self._ended = False
+        self.setAccessibleName("Progress")
+        self.state_label = QLabel(WAITING, self)
+        self.state_label.setAccessibleName("State")
+        bold = self.state_label.font()
+        bold.setWeight(QFont.Weight.Bold)
+        self.state_label.setFont(bold)
+        self.bar = QProgressBar(self)
+        self.bar.setAccessibleName("Progress bar")
+        self.bar.setTextVisible(False)
+        self.elapsed_label = QLabel("", self)
+        self.elapsed_label.setAccessibleName("Time taken")
+        self.failure_label = QLabel("", self)
+        self.failure_label.setWordWrap(True)
+        self.failure_label.setAccessibleName("What went wrong")
+        self.suggestion_label = QLabel("", self)
+        self.suggestion_label.setWordWrap(True)
+        self.suggestion_label.setAccessibleName("What to do")
+        self.messages = QListWidget(self)
+        self.messages.setAccessibleName("Progress messages")
+        self.messages.setAccessibleDescription("What the job reported, oldest first")
+        self.messages.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        for widget in (self.state_label, self.bar, self.elapsed_label):
+            layout.addWidget(widget)
+        layout.addWidget(self.failure_label)
+        layout.addWidget(self.suggestion_label)
+        layout.addWidget(self.messages, 1)
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._tick)
+        if tracker is not None:
+            for name in ("taskAdded", "taskChanged", "taskEnded"):
+                signal = getattr(tracker, name, None)
+                if signal is not None:
+                    signal.connect(self._on_task)
+        self._fit_messages()
+        self.clear()
+
+    # -- what is followed ---------------------------------------------------------------------
+
+    def task_id(self) -> str | None:
+        return self._task_id
+
+    def clear(self) -> None:
+        """Follow nothing."""
+        self._task_id, self._started, self._ended = None, None, False
+        self._timer.stop()
+        self.messages.clear()
+        self._set_failure("", "")
+        self.state_label.setText(WAITING)
+        self.elapsed_label.setText("")
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+
+    def show_working(self) -> None:
+        """A request in flight: "Working…", a busy bar and the time ticking."""
+        self.clear()
+        self._started = self._clock()
+        self.state_label.setText(WORKING)
+        self.bar.setRange(0, 0)
+        self._tick()
+        self._timer.start()
+
+    def follow(self, task_id: str, initial_state: str | None = None) -> None:
+        """Follow the tracker's task ``task_id`` (it may arrive there a little later)."""
+        self.clear()
+        self._task_id = task_id
+        self._started = self._clock()
+        self.state_label.setText(WORKING if initial_state == "running" else WAITING)
+        self.bar.setRange(0, 0)
+        self._timer.start()
+        self._refresh()
+
+    def is_running(self) -> bool:
+        return self._timer.isActive()
+
+    # -- updates ------------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_task(self, task_id: str) -> None:
+        if task_id and task_id == self._task_id:
+            self._refresh()
+
+    def _task(self) -> Any:
+        if self._tracker is None or self._task_id is None:
+            return None
+        return self._tracker.task(self._task_id)
+
+    def _refresh(self) -> None:
+        task = self._task()
+        if task is None:
+            self._tick()
+            return
+        words = state_words(task)
+        self.state_label.setText(words)
+        texts = [strip_technical(text) for _, text in getattr(task, "messages", [])]
+        failure = strip_technical(getattr(task, "status_message", None) or "")
+        texts = [text for text in texts if text and not (words == FAILED and text == failure)]
+        if texts != [self.messages.item(i).text() for i in range(self.messages.count())]:
+            self.messages.clear()
+            self.messages.addItems(texts)
+            self.messages.scrollToBottom()
+        finished = words in (DONE, FAILED, LOST)
+        if finished:
+            self.bar.setRange(0, 100)
+            self.bar.setValue(100 if words == DONE else self.bar.value())
+        else:
+            fraction = fraction_done(texts) if words == WORKING else None
+            if fraction is None:
+                self.bar.setRange(0, 0)
+            else:
+                self.bar.setRange(0, 100)
+                self.bar.setValue(round(fraction * 100))
+        if words == FAILED:
+            suggestion = strip_technical(getattr(task, "status_suggestion", None) or "")
+            self._set_failure(failure, suggestion)
+        elif words == LOST:
+            self._set_failure("", "It may have ended long ago. Run it again to start afresh.")
+        self._tick()
+        if finished and not self._ended:
+            self._ended = True
+            self._timer.stop()
+            state = "unknown" if words == LOST else str(task.state)
+            self.ended.emit(state)
+
+    def finish_working(self) -> None:
+        """The request in flight answered: stop the clock (the owner shows the answer)."""
+        if self._task_id is None:
+            self._timer.stop()
+            self._tick()
+
+    def _set_failure(self, message: str, suggestion: str) -> None:
+        self.failure_label.setText(message)
+        self.failure_label.setVisible(bool(message))
+        self.suggestion_label.setText(f"What to do: {suggestion}" if suggestion else "")
+        self.suggestion_label.setVisible(bool(suggestion))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_messages()
+
+    def _fit_messages(self) -> None:
+        """About six messages show; the list scrolls for more (the result needs the room)."""
+        frame = self.messages.frameWidth() * 2 + 4
+        self.messages.setMaximumHeight(self.messages.fontMetrics().lineSpacing() * 6 + frame)
+
+    @Slot()
+    def _tick(self) -> None:
+        task = self._task()
+        if task is not None and hasattr(task, "elapsed"):
+            seconds = task.elapsed(self._clock())
+        elif self._started is not None:
+            seconds = self._clock() - self._started
+        else:
+            self.elapsed_label.setText("")
+            return
+        self.elapsed_label.setText(f"Time taken: {format_clock(seconds)}")

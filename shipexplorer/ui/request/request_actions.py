@@ -1,0 +1,149 @@
+"""The Request menu: copy the current request (or a history entry) as curl, Python or HTTPie, and
+import a curl command line into a new tab.
+
+Exports are built by :mod:`shipexplorer.api.export`, which always writes ``$STEAMSHIP_API_KEY`` for
+the key; as a second guard, an export that still held the profile's key is refused here. A call
+that started a task is exported with its polling (curl) or ``task.wait()`` (Python).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
+
+from shipexplorer.api.curl_import import CurlImportError, parse_curl
+from shipexplorer.api.export import CallExport, export_call
+from shipexplorer.api.redact import holds_secret
+from shipexplorer.services.saved_requests import RequestSpec
+from shipexplorer.ui.request.request_tabs import RequestTab, RequestTabs
+
+KIND_NAMES = {"curl": "curl", "python": "Python (official client)", "httpie": "HTTPie"}
+
+
+class RequestActions(QObject):
+    """Builds the Request menu of ``window`` over ``tabs``; ``clients`` gives the connection."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        tabs: RequestTabs,
+        clients: Any,
+        explorer: Any,
+        show_status: Any,
+        show_problem: Any,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._tabs = tabs
+        self._clients = clients
+        self._explorer = explorer
+        self._status = show_status
+        self._problem = show_problem
+        self.menu: QMenu = window.menuBar().addMenu("&Request")
+        self.export_actions: dict[str, QAction] = {}
+        for kind, mnemonic in (
+            ("curl", "Copy as &curl"),
+            ("python", "Copy as &Python"),
+            ("httpie", "Copy as &HTTPie"),
+        ):
+            action = QAction(mnemonic, window)
+            action.setToolTip(
+                f"Copy the current request as {KIND_NAMES[kind]}; the key stays $STEAMSHIP_API_KEY"
+            )
+            action.triggered.connect(lambda _=False, k=kind: self.copy_current(k))
+            self.menu.addAction(action)
+            self.export_actions[kind] = action
+        self.menu.addSeparator()
+        self.import_action = QAction("&Import curl command…", window)
+        self.import_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
+        self.import_action.setToolTip("Paste a curl command line; it opens in a new tab")
+        self.import_action.triggered.connect(self.ask_import)
+        self.menu.addAction(self.import_action)
+
+    # -- export -----------------------------------------------------------------------------------
+
+    def export_text(self, kind: str, call: CallExport) -> str:
+        """``call`` as ``kind`` over the current connection; ValueError with the reason."""
+        settings = self._clients.settings() if self._clients is not None else None
+        if settings is None:
+            raise ValueError("There is no connection profile to export against.")
+        text = export_call(kind, call, settings)
+        if holds_secret(text, settings.api_key):
+            raise ValueError("The export would have held the API key; nothing was copied.")
+        return text
+
+    def call_of_tab(self, tab: RequestTab) -> CallExport:
+        instance = tab.instance
+        if instance is None or not instance.handle:
+            raise ValueError("Select a package instance first.")
+        if not tab.panel.method():
+            raise ValueError("Pick or type a method first.")
+        shown = tab.response.answer
+        return CallExport(
+            instance=instance.handle,
+            method=tab.panel.method(),
+            body=tab.panel.body_text(),
+            verb=tab.panel.verb(),
+            workspace=instance.workspace_handle,
+            package=instance.package_handle,
+            user_handle=instance.user_handle,
+            task=bool(shown is not None and shown.task is not None),
+        )
+
+    def call_of_entry(self, entry: Any) -> CallExport:
+        if not entry.instance or not entry.method:
+            raise ValueError("Only method calls can be exported; this entry is an API call.")
+        listed = self._explorer.instance(entry.instance) if self._explorer is not None else None
+        return CallExport(
+            instance=entry.instance,
+            method=entry.method,
+            body=entry.body_text or "",
+            verb=entry.verb or "POST",
+            workspace=entry.workspace,
+            package=listed.package_handle if listed else None,
+            user_handle=listed.user_handle if listed else None,
+            task=bool(entry.task_id),
+        )
+
+    @Slot(str)
+    def copy_current(self, kind: str) -> None:
+        self._copy(kind, lambda: self.call_of_tab(self._tabs.current()))
+
+    def copy_entry(self, entry: Any, kind: str) -> None:
+        self._copy(kind, lambda: self.call_of_entry(entry))
+
+    def _copy(self, kind: str, call_of: Any) -> None:
+        try:
+            text = self.export_text(kind, call_of())
+        except ValueError as exc:
+            self._problem(f"Could not copy as {KIND_NAMES[kind]}: {exc}")
+            return
+        QGuiApplication.clipboard().setText(text)
+        self._status(
+            f"Copied as {KIND_NAMES[kind]} (the key is read from $STEAMSHIP_API_KEY).", 5000
+        )
+
+    # -- import -----------------------------------------------------------------------------------
+
+    @Slot()
+    def ask_import(self) -> None:
+        text, ok = QInputDialog.getMultiLineText(
+            self._window, "Import curl command", "Paste a curl command line:"
+        )
+        if ok and text.strip():
+            self.import_curl(text)
+
+    def import_curl(self, command: str) -> RequestTab | None:
+        """Open ``command`` in a new tab; the reason in the window when it cannot be read."""
+        settings = self._clients.settings() if self._clients is not None else None
+        try:
+            fields = parse_curl(command, settings.app_base if settings else None)
+        except CurlImportError as exc:
+            self._problem(str(exc))
+            return None
+        tab = self._tabs.open_request(RequestSpec(**fields), reuse_blank=False)
+        self._status("Imported the curl command into a new tab.", 5000)
+        return tab

@@ -1,0 +1,503 @@
+"""The response area of one tab: status, time and size, headers, download progress, and the body.
+
+It only shows a :class:`~shipexplorer.core.documents.answer.Answer` computed on a worker.
+The body has four views (Alt+1..4): **Tree** (a lazy tree of a JSON body), **Raw** (the exact text,
+painted line by line from a TextSource, whatever its size), **Pretty** (the indented, highlighted
+text; for big bodies only its first part, with a note saying so) and **Rendered** (markdown, plain
+text, or an image scaled to fit). The best view for the kind is chosen: JSON -> Tree, text and
+markdown and images -> Rendered, other bytes -> Raw (a hex summary) with "Save body to file…".
+Search and a JSONPath filter sit above the views (:mod:`~shipexplorer.ui.response.body_search_bar`).
+
+Nothing costly happens while the view is hidden: the body is put in the widgets when it is shown,
+and the Pretty text of a big body only when the Pretty view is opened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QFontDatabase,
+    QImage,
+    QKeySequence,
+    QPixmap,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTabWidget,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shipexplorer.core.documents.answer import (
+    BYTES,
+    IMAGE,
+    JSON,
+    MARKDOWN,
+    TASK,
+    Answer,
+    format_size,
+)
+from shipexplorer.ui.response.body_search_bar import NONE, RAW, TEXT, TREE, BodySearchBar
+from shipexplorer.ui.response.json_tree_view import JsonTreeView
+from shipexplorer.ui.response.raw_text_view import RawTextView
+
+TREE_TAB, RAW_TAB, PRETTY_TAB, RENDERED_TAB = range(4)
+#: Pretty text up to this size is put in the widget as soon as the body is shown; more waits
+#: until the Pretty view is opened, and then goes in by pieces (see _ChunkedFill).
+EAGER_PRETTY_CHARS = 20_000
+#: Characters put in a text widget per event-loop turn: plain text with JSON highlighting costs
+#: about 6 ms per 10k characters here, markdown about 15 ms per 10k.
+TEXT_CHUNK = 10_000
+MARKDOWN_CHUNK = 6_000
+#: Raw text of bodies held in memory up to this size is indexed on the GUI thread when needed.
+RAW_INDEX_BYTES = 2_000_000
+
+
+class _FitImage(QLabel):
+    """An image scaled down (never up) to fit, keeping its proportions."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self._image: QImage | None = None
+
+    def set_image(self, image: QImage | None) -> None:
+        self._image = image
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._image is None or self._image.isNull():
+            self.clear()
+            return
+        pixmap = QPixmap.fromImage(self._image)
+        if pixmap.width() > self.width() > 0 or pixmap.height() > self.height() > 0:
+            pixmap = pixmap.scaled(
+                self.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        self.setPixmap(pixmap)
+
+
+def text_chunks(text: str, size: int) -> list[str]:
+    """``text`` cut after a newline every ``size`` characters or so (joined, it is ``text``)."""
+    chunks, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start + size)
+        end = len(text) if end < 0 else end + 1
+        chunks.append(text[start:end])
+        start = end
+    return chunks
+
+
+def markdown_chunks(text: str, size: int) -> list[str]:
+    """Markdown cut at blank lines outside code fences, every ``size`` characters or so."""
+    chunks, current, length, fenced = [], [], 0, False
+    for line in text.splitlines(keepends=True):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        current.append(line)
+        length += len(line)
+        if length >= size and not fenced and not line.strip():
+            chunks.append("".join(current))
+            current, length = [], 0
+    if current:
+        chunks.append("".join(current))
+    return chunks
+
+
+class _ChunkedFill(QObject):
+    """Puts text in a text widget's document one piece per event-loop turn, so a long text (and
+    its highlighting or markdown layout) never stalls the window; a new fill stops the old one."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._chunks: list[str] = []
+        self._document: QTextDocument | None = None
+        self._markdown = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._step)
+
+    def start(self, document: QTextDocument, chunks: list[str], *, markdown: bool) -> None:
+        self._document, self._chunks, self._markdown = document, list(reversed(chunks)), markdown
+        document.clear()
+        self._step()
+        if self._chunks:
+            self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._chunks = []
+
+    def busy(self) -> bool:
+        return bool(self._chunks)
+
+    def _step(self) -> None:
+        if not self._chunks or self._document is None:
+            self._timer.stop()
+            return
+        cursor = QTextCursor(self._document)
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        chunk = self._chunks.pop()
+        if self._markdown:
+            if not self._document.isEmpty():
+                cursor.insertBlock()  # else the piece's first paragraph joins the last one
+            cursor.insertMarkdown(chunk)
+        else:
+            cursor.insertText(chunk)
+        if not self._chunks:
+            self._timer.stop()
+
+
+class ResponseView(QWidget):
+    """Shows one answer.
+
+    Signals:
+        saveRequested(object, str): the Answer and the path the user chose to save it to.
+        cancelRequested(): the Cancel button of the download progress was pressed.
+    """
+
+    saveRequested = Signal(object, str)
+    cancelRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.answer: Answer | None = None
+        self._pending: Answer | None = None
+        self._body = ""
+        self._pretty_filled = True
+        self._highlighter: Any = None
+        self.status_label = QLabel("No request sent yet", self)
+        self.status_label.setAccessibleName("Response status")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.status_label.font()
+        font.setBold(True)
+        self.status_label.setFont(font)
+        self.meta_label = QLabel(self)
+        self.meta_label.setAccessibleName("Response time and size")
+        self.headers_button = QToolButton(self)
+        self.headers_button.setText("Headers")
+        self.headers_button.setCheckable(True)
+        self.headers_button.setAccessibleName("Show response headers")
+        self.save_button = QPushButton("Save body to file…", self)
+        self.save_button.setAccessibleName("Save response body to file")
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.ask_save)
+        self.headers_view = QPlainTextEdit(self)
+        self.headers_view.setReadOnly(True)
+        self.headers_view.setAccessibleName("Response headers")
+        self.headers_view.setMaximumHeight(120)
+        self.headers_view.hide()
+        self.headers_button.toggled.connect(self.headers_view.setVisible)
+        self.progress = QWidget(self)
+        self.progress_bar = QProgressBar(self.progress)
+        self.progress_bar.setAccessibleName("Download progress")
+        self.progress_label = QLabel(self.progress)
+        self.progress_label.setAccessibleName("Downloaded so far")
+        self.cancel_button = QPushButton("Cancel download", self.progress)
+        self.cancel_button.setAccessibleName("Cancel the download")
+        self.cancel_button.clicked.connect(lambda: self.cancelRequested.emit())
+        row = QHBoxLayout(self.progress)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.progress_bar, 1)
+        row.addWidget(self.progress_label)
+        row.addWidget(self.cancel_button)
+        self.progress.hide()
+        self.search_bar = BodySearchBar(self)
+        self.views = QTabWidget(self)
+        self.views.setAccessibleName("Response body views")
+        self.tree_view = JsonTreeView(self)
+        self.raw_view = RawTextView(self)
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        pretty = QWidget(self)
+        self.note_label = QLabel(pretty)
+        self.note_label.setAccessibleName("About the shown text")
+        self.note_label.setWordWrap(True)
+        self.note_label.setStyleSheet("font-weight: bold;")
+        self.note_label.hide()
+        self.body_view = QPlainTextEdit(pretty)
+        self.body_view.setReadOnly(True)
+        self.body_view.setAccessibleName("Response body")
+        self.body_view.setFont(fixed)
+        column = QVBoxLayout(pretty)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.note_label)
+        column.addWidget(self.body_view, 1)
+        self.rendered_text = QTextBrowser(self)
+        self.rendered_text.setAccessibleName("Rendered response body")
+        self.rendered_text.setOpenLinks(False)
+        self.image_label = _FitImage(self)
+        self.image_label.setAccessibleName("Response image")
+        self.stack = QStackedWidget(self)  # the Rendered view: text (0) or image (1)
+        self.stack.addWidget(self.rendered_text)
+        self.stack.addWidget(self.image_label)
+        for page, name in (
+            (self.tree_view, "Tree"),
+            (self.raw_view, "Raw"),
+            (pretty, "Pretty"),
+            (self.stack, "Rendered"),
+        ):
+            index = self.views.addTab(page, name)
+            self.views.setTabToolTip(index, f"{name} view (Alt+{index + 1})")
+            shortcut = QShortcut(QKeySequence(f"Alt+{index + 1}"), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda i=index: self._pick(i))
+        self.info_label = QLabel(self)
+        self.info_label.setAccessibleName("Response view messages")
+        top = QHBoxLayout()
+        top.addWidget(self.status_label)
+        top.addWidget(self.meta_label, 1)
+        top.addWidget(self.headers_button)
+        top.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.headers_view)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.search_bar)
+        layout.addWidget(self.views, 1)
+        layout.addWidget(self.info_label)
+        self.search_bar.set_views(self.tree_view, self.raw_view)
+        self.search_bar.install_shortcuts(self)
+        self.search_bar.narrowed.connect(self.tree_view.tree_model.set_matches)
+        self.tree_view.message.connect(self.info_label.setText)
+        self.tree_view.tree_model.errorOccurred.connect(self.info_label.setText)
+        self.views.currentChanged.connect(self._view_changed)
+        self._pretty_fill = _ChunkedFill(self)
+        self._rendered_fill = _ChunkedFill(self)
+        self._clear_views()
+
+    # --- public API ------------------------------------------------------------------------
+    def set_queries(self, queries: Any) -> None:
+        """The shared DocumentQueries through which the views read documents on the pool."""
+        self.tree_view.tree_model.set_queries(queries)
+        self.search_bar.set_queries(queries)
+
+    def body_text(self) -> str:
+        """The body shown in the Pretty view (or about to be shown, while the view is hidden)."""
+        if self._pending is not None:
+            return self._pending.body_text
+        return self._body
+
+    def status_text(self) -> str:
+        return self.status_label.text()
+
+    def current_view(self) -> str:
+        return self.views.tabText(self.views.currentIndex())
+
+    def show_waiting(self, what: str = "Sending…") -> None:
+        self.status_label.setText(what)
+        self.meta_label.setText("")
+
+    def show_progress(self, received: int, total: int) -> None:
+        """Bytes received of ``total`` (-1: unknown) of the body being downloaded."""
+        self.progress.show()
+        if total > 0:
+            self.progress_bar.setRange(0, 1000)
+            self.progress_bar.setValue(min(1000, received * 1000 // total))
+            self.progress_label.setText(f"{format_size(received)} of {format_size(total)}")
+        else:
+            self.progress_bar.setRange(0, 0)  # busy: the size is not known
+            self.progress_label.setText(f"{format_size(received)} received")
+
+    def release(self) -> None:
+        """Close what the shown answer holds open (its JSON process, its spooled file): when the
+        view is closed. Replacing an answer releases the old one too."""
+        old, self.answer, self._pending = self.answer, None, None
+        if old is not None:
+            old.close()
+
+    def show_message(self, status: str, text: str) -> None:
+        """A state without an answer (cancelled, refused before sending)."""
+        self.release()
+        self.progress.hide()
+        self.status_label.setText(status)
+        self.meta_label.setText("")
+        self.save_button.setEnabled(False)
+        self._clear_views()
+        self._body = text
+        self.body_view.setPlainText(text)
+        self._pick(PRETTY_TAB)
+
+    @Slot(object)
+    def show_answer(self, p: Answer) -> None:
+        """Status, time and size at once; the body (the costly part) when the view is visible,
+        so twenty answers landing in hidden tabs do not stall the window."""
+        old, self.answer = self.answer, p
+        if old is not None and old is not p:
+            old.close()
+        self.progress.hide()
+        self.status_label.setText(p.status_line)
+        self.meta_label.setText(p.meta_line)
+        self.save_button.setEnabled(bool(p.raw) or bool(getattr(p, "body_file", None)))
+        self._pending = p
+        if self.isVisible():
+            self._render()
+
+    def ask_save(self) -> None:
+        p = self.answer
+        if p is None or not self.save_button.isEnabled():
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save response body")
+        if path:
+            self.saveRequested.emit(p, path)
+
+    # --- rendering -------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._render()
+
+    def _clear_views(self) -> None:
+        self._pretty_fill.stop()
+        self._rendered_fill.stop()
+        self.tree_view.tree_model.set_document(None)
+        self.raw_view.set_source(None)
+        self.search_bar.set_content(None, None)
+        self.rendered_text.clear()
+        self.image_label.set_image(None)
+        self.note_label.hide()
+        self.info_label.setText("")
+        self.stack.setCurrentIndex(0)
+        self._pretty_filled = True
+        self._body = ""
+        self.body_view.clear()
+        for tab in (TREE_TAB, RAW_TAB, RENDERED_TAB):
+            self.views.setTabEnabled(tab, False)
+
+    def _render(self) -> None:
+        p, self._pending = self._pending, None
+        if p is None:
+            return
+        self._clear_views()
+        self._body = p.body_text
+        self.headers_view.setPlainText(p.headers_text())
+        document = getattr(p, "document", None)
+        source = getattr(p, "text_source", None)
+        if source is None:
+            source = self._small_source(p)
+        note = getattr(p, "shown_note", "")
+        self.note_label.setText(note)
+        self.note_label.setVisible(bool(note))
+        self._pretty_filled = False
+        self._attach_highlighter(p.kind == JSON)
+        if len(p.body_text) <= EAGER_PRETTY_CHARS:
+            self._fill_pretty()
+        self.tree_view.tree_model.set_document(document)
+        self.views.setTabEnabled(TREE_TAB, document is not None)
+        self.raw_view.set_source(source)
+        self.views.setTabEnabled(RAW_TAB, source is not None)
+        self.search_bar.set_content(document, source)
+        rendered = self._fill_rendered(p)
+        self.views.setTabEnabled(RENDERED_TAB, rendered)
+        if p.kind == BYTES:
+            self.info_label.setText("A binary body: use Save body to file… to keep all of it.")
+        if p.kind == TASK:  # the task's id and state first; its output is in the Tree
+            self._pick(PRETTY_TAB)
+        elif document is not None:
+            self._pick(TREE_TAB)
+        elif rendered:
+            self._pick(RENDERED_TAB)
+        elif p.kind == BYTES and source is not None:
+            self._pick(RAW_TAB)
+        else:
+            self._pick(PRETTY_TAB)
+
+    def _small_source(self, p: Answer) -> Any:
+        """A text source for the Raw view when the worker made none: the body held in memory
+        (small), or the hex summary of a binary body."""
+        from shipexplorer.core.documents.text_source import TextSource
+
+        if p.kind == BYTES:
+            return TextSource.from_bytes(p.body_text.encode("utf-8"))
+        if p.kind in (IMAGE,) or not p.raw or len(p.raw) > RAW_INDEX_BYTES:
+            return None
+        return TextSource.from_bytes(p.raw)
+
+    def _fill_rendered(self, p: Answer) -> bool:
+        if p.kind == IMAGE and p.image:
+            image = p.decoded_image if p.decoded_image is not None else QImage.fromData(p.image)
+            if not image.isNull():
+                self.image_label.set_image(image)
+                self.image_label.setAccessibleDescription(p.body_text)
+                self.stack.setCurrentIndex(1)
+                return True
+            return False
+        text = p.body_text
+        if p.kind == MARKDOWN:
+            if len(text) <= MARKDOWN_CHUNK:
+                self.rendered_text.setMarkdown(text)
+            else:
+                chunks = markdown_chunks(text, MARKDOWN_CHUNK)
+                self._rendered_fill.start(self.rendered_text.document(), chunks, markdown=True)
+            return True
+        if p.kind in ("text", "html"):  # html as its text: no remote content is ever loaded
+            if len(text) <= TEXT_CHUNK:
+                self.rendered_text.setPlainText(text)
+            else:
+                chunks = text_chunks(text, TEXT_CHUNK)
+                self._rendered_fill.start(self.rendered_text.document(), chunks, markdown=False)
+            return True
+        return False
+
+    def _fill_pretty(self) -> None:
+        if self._pretty_filled:
+            return
+        self._pretty_filled = True
+        if len(self._body) <= EAGER_PRETTY_CHARS:
+            self.body_view.setPlainText(self._body)
+        else:
+            chunks = text_chunks(self._body, TEXT_CHUNK)
+            self._pretty_fill.start(self.body_view.document(), chunks, markdown=False)
+
+    def _attach_highlighter(self, on: bool) -> None:
+        if on and self._highlighter is None:
+            try:
+                from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
+            except ImportError:  # highlighting is a nicety: plain text works too
+                return
+            self._highlighter = JsonHighlighter(self.body_view.document())
+        elif self._highlighter is not None:
+            self._highlighter.setDocument(self.body_view.document() if on else None)
+
+    def _pick(self, tab: int) -> None:
+        if not self.views.isTabEnabled(tab):
+            return
+        if self.views.currentIndex() != tab:
+            self.views.setCurrentIndex(tab)  # currentChanged calls _view_changed
+        else:
+            self._view_changed(tab)
+
+    def _view_changed(self, tab: int) -> None:
+        if tab == PRETTY_TAB:
+            self._fill_pretty()
+            self.search_bar.set_mode(TEXT, self.body_view)
+        elif tab == TREE_TAB:
+            self.search_bar.set_mode(TREE)
+        elif tab == RAW_TAB:
+            self.search_bar.set_mode(RAW)
+        elif tab == RENDERED_TAB and self.stack.currentIndex() == 0:
+            self.search_bar.set_mode(TEXT, self.rendered_text)
+        else:
+            self.search_bar.set_mode(NONE)

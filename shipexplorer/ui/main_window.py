@@ -293,9 +293,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def focus_method(self) -> None:
         if self.tabs is not None:
-            combo = self.tabs.current().panel.method_combo
-            combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            combo.lineEdit().selectAll()
+            self.tabs.current().focus_method()
 
     @Slot(str)
     def _workspace_changed(self, handle: str) -> None:

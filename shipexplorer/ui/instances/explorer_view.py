@@ -60,7 +60,7 @@ class ExplorerView(QSplitter):
         state.splitters["request"] = WindowState.encode(tab.splitter.saveState().data())
         state.workspace = self._explorer.current_workspace() or None
         state.instance = tab.instance.handle if tab.instance else None
-        state.method = tab.panel.method() or None
+        state.method = tab.method() or None
 
     def select_when_listed(self, handle: str | None) -> None:
         """Select instance ``handle`` once the next instance list has it (a new instance)."""
@@ -88,4 +88,4 @@ class ExplorerView(QSplitter):
         tab = self.tabs.current()
         if wanted and tab.instance is not None and tab.instance.handle == handle:
             self.pending.method = None
-            tab.panel.set_method(wanted)
+            tab.set_method(wanted)

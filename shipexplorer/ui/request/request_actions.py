@@ -79,14 +79,14 @@ class RequestActions(QObject):
         instance = tab.instance
         if instance is None or not instance.handle:
             raise ValueError("Select a package instance first.")
-        if not tab.panel.method():
+        if not tab.method():
             raise ValueError("Pick or type a method first.")
-        shown = tab.response.answer
+        shown = tab.answer()
         return CallExport(
             instance=instance.handle,
-            method=tab.panel.method(),
-            body=tab.panel.body_text(),
-            verb=tab.panel.verb(),
+            method=tab.method(),
+            body=tab.body_text(),
+            verb=tab.verb(),
             workspace=instance.workspace_handle,
             package=instance.package_handle,
             user_handle=instance.user_handle,

@@ -180,6 +180,17 @@ class RequestPanel(QWidget):
     def body_text(self) -> str:
         return self.body_edit.toPlainText()
 
+    def set_verb(self, verb: str) -> None:
+        self.verb_combo.setCurrentText(verb.upper())
+
+    def set_body_text(self, text: str) -> None:
+        self.body_edit.setPlainText(text)
+
+    def focus_method(self) -> None:
+        """Put the focus in the method field with its text selected (Ctrl+L)."""
+        self.method_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.method_combo.lineEdit().selectAll()
+
     def body_problem(self) -> str:
         """Why the body cannot be sent ("line L, column C: message"), "" when it is valid."""
         if self.body_edit.is_stale():

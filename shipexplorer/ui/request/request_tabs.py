@@ -76,6 +76,25 @@ class RequestTab(QWidget):
     def running(self) -> bool:
         return self.request_id is not None
 
+    def method(self) -> str:
+        return self.panel.method()
+
+    def verb(self) -> str:
+        return self.panel.verb()
+
+    def body_text(self) -> str:
+        return self.panel.body_text()
+
+    def set_method(self, path: str) -> None:
+        self.panel.set_method(path)
+
+    def focus_method(self) -> None:
+        self.panel.focus_method()
+
+    def answer(self) -> Answer | None:
+        """What the response area shows now (None before the first answer)."""
+        return self.response.answer
+
     def title(self) -> str:
         name = self.panel.method() or "New request"
         return f"{name} …" if self.running else name
@@ -153,9 +172,9 @@ class RequestTab(QWidget):
         self._pending_instance = None if instance is not None else spec.instance
         self.set_instance(instance)
         if spec.verb:
-            self.panel.verb_combo.setCurrentText(spec.verb.upper())
+            self.panel.set_verb(spec.verb)
         self.panel.set_method(spec.method)
-        self.panel.body_edit.setPlainText(spec.body)
+        self.panel.set_body_text(spec.body)
 
     def adopt_listed(self, instances: list[PackageInstance]) -> bool:
         """Take up the instance a loaded request named once the explorer lists it; True when
@@ -168,14 +187,14 @@ class RequestTab(QWidget):
             self._pending_instance = None
             self.set_instance(found)
             self.panel.set_method(method)
-            self.panel.body_edit.setPlainText(body)
+            self.panel.set_body_text(body)
         return True
 
     def copy_from(self, other: RequestTab) -> None:
         self.set_instance(other.instance)
-        self.panel.verb_combo.setCurrentText(other.panel.verb())
-        self.panel.set_method(other.panel.method())
-        self.panel.body_edit.setPlainText(other.panel.body_text())
+        self.panel.set_verb(other.verb())
+        self.panel.set_method(other.method())
+        self.panel.set_body_text(other.body_text())
 
 
 class RequestTabs(QTabWidget):
@@ -242,7 +261,7 @@ class RequestTabs(QTabWidget):
     def open_request(self, spec: RequestSpec, *, reuse_blank: bool = True) -> RequestTab:
         """A tab holding ``spec`` (the current tab when it is blank and unused)."""
         tab = self.current() if reuse_blank and self.count() else None
-        if tab is None or tab.running or tab.panel.body_text().strip() or tab.last_request_id:
+        if tab is None or tab.running or tab.body_text().strip() or tab.last_request_id:
             tab = self.new_tab()
         instance = self._explorer.instance(spec.instance) if spec.instance else None
         tab.load_spec(spec, instance)

@@ -15,7 +15,7 @@ from PySide6.QtSvg import QSvgRenderer
 from shipexplorer.resources import ICON_NAME, ICON_SIZES, icon_path, icon_paths
 from shipexplorer.ui.widgets.app_icon import app_icon
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = Path(__file__).resolve().parents[3] / "resources"
 
 
 def test_every_png_size_is_packaged_and_has_its_size():

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from shipexplorer import __version__
 
@@ -21,11 +21,18 @@ if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version s
     from PySide6.QtWidgets import QWidget
 
     from shipexplorer.emulator import Emulator
+    from shipexplorer.services.catalog import PackageCatalog
     from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.credentials import CredentialService
+    from shipexplorer.services.document_queries import DocumentQueries
+    from shipexplorer.services.drafts import DraftStore
     from shipexplorer.services.explorer import Explorer
+    from shipexplorer.services.history import HistoryService
+    from shipexplorer.services.preferences import Preferences, PreferenceService
     from shipexplorer.services.profile_service import ProfileService
     from shipexplorer.services.request_runner import RequestRunner
+    from shipexplorer.services.saved_requests import SavedRequests
+    from shipexplorer.services.task_tracker import TaskTracker
     from shipexplorer.services.workers import WorkerPool
     from shipexplorer.ui.main_window import MainWindow
     from shipexplorer.ui.window_docks import DockServices
@@ -65,12 +72,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 class AppContext:
     """What the window runs against; owns what must be stopped on quit."""
 
-    emulator: object | None = None
+    emulator: Emulator | None = None
     _stopped: bool = field(default=False, repr=False)
 
     @property
     def emulator_base(self) -> str | None:
-        return getattr(self.emulator, "base_url", None)
+        return self.emulator.base_url if self.emulator is not None else None
 
     def shutdown(self) -> None:
         if self._stopped:
@@ -97,43 +104,36 @@ class Services:
     credentials: CredentialService
     profiles: ProfileService
     clients: ClientProvider
-    explorer: Explorer | None = None
-    runner: RequestRunner | None = None
-    catalog: object | None = None  # a PackageCatalog, when that module is there
-    queries: object | None = None  # DocumentQueries: reads of big answers, for the viewers
-    tracker: object | None = None  # TaskTracker
-    history: object | None = None  # HistoryService
-    saved: object | None = None  # SavedRequests
-    drafts: object | None = None  # DraftStore
-    preferences: object | None = None  # PreferenceService
+    explorer: Explorer
+    runner: RequestRunner
+    catalog: PackageCatalog
+    queries: DocumentQueries  # reads of big answers, for the viewers
+    tracker: TaskTracker
+    history: HistoryService
+    saved: SavedRequests
+    drafts: DraftStore
+    preferences: PreferenceService
     _stopped: bool = field(default=False, repr=False)
 
     def start(self) -> None:
         """Ask the keyring and read the profiles; results arrive through signals."""
         self.credentials.start()
         self.profiles.load()
-        if self.explorer is not None:  # a profile selected before (--local) changed nothing
-            self.explorer.start()
-        for service in (self.history, self.tracker):
-            if service is not None:
-                service.start()
-        if self.saved is not None:
-            self.saved.rescan()
-        if self.runner is not None:  # spooled bodies an abrupt end left behind
-            self.runner.sweep_spool()
+        self.explorer.start()  # a profile selected before (--local) changed nothing
+        self.history.start()
+        self.tracker.start()
+        self.saved.rescan()
+        self.runner.sweep_spool()  # spooled bodies an abrupt end left behind
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
         """Stop polling, write the drafts, let running jobs end, then record the last history."""
         if self._stopped:
             return
         self._stopped = True
-        if self.tracker is not None:
-            self.tracker.shutdown()
-        if self.drafts is not None:
-            self.drafts.close()
+        self.tracker.shutdown()
+        self.drafts.close()
         self.pool.shutdown(timeout_ms)
-        if self.history is not None:
-            self.history.shutdown()
+        self.history.shutdown()
         self.clients.close()
 
     def dock_services(self) -> DockServices:
@@ -157,66 +157,53 @@ def build_services(
 
     ``home`` and ``environ`` (where ~/.steamship.json and STEAMSHIP_* are looked for) default to
     the user's; tests pass their own."""
-    from shipexplorer.core.profiles import ProfileStore, default_profiles_path
+    from shipexplorer.core.profiles import ProfileStore
+    from shipexplorer.services import paths
+    from shipexplorer.services.catalog import PackageCatalog
     from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.credentials import CredentialService
+    from shipexplorer.services.document_queries import DocumentQueries
+    from shipexplorer.services.drafts import DraftStore
     from shipexplorer.services.explorer import Explorer
+    from shipexplorer.services.history import HistoryService
+    from shipexplorer.services.preferences import PreferenceService
     from shipexplorer.services.profile_service import ProfileService
     from shipexplorer.services.request_runner import RequestRunner
+    from shipexplorer.services.saved_requests import SavedRequests
+    from shipexplorer.services.task_tracker import TaskTracker
     from shipexplorer.services.workers import WorkerPool
 
     pool = WorkerPool()
     credentials = CredentialService(pool)
-    store = ProfileStore(default_profiles_path())
+    store = ProfileStore(paths.profiles_file())
     profiles = ProfileService(store, credentials, pool, home=home, environ=environ)
     if context.emulator is not None:
         add_local_profile(profiles, context.emulator)
     clients = ClientProvider(profiles, credentials)
-    extras = _workbench_services(pool, clients)
-    try:
-        from shipexplorer.services.catalog import PackageCatalog
-    except ImportError:  # the create-instance dialog's catalog arrives in its own change
-        catalog = None
-    else:
-        catalog = PackageCatalog(clients, pool)
-    runner = RequestRunner(clients, pool)
-    runner.finished.connect(extras["tracker"].link_request)
-    _apply_preferences(extras["preferences"], runner, extras["history"])
-    return Services(
+    services = Services(
         pool,
         credentials,
         profiles,
         clients,
         explorer=Explorer(clients, pool),
-        runner=runner,
-        catalog=catalog,
-        **extras,
+        runner=RequestRunner(clients, pool),
+        catalog=PackageCatalog(clients, pool),
+        queries=DocumentQueries(pool),
+        tracker=TaskTracker(clients, pool),
+        history=HistoryService(pool, clients),
+        saved=SavedRequests(pool),
+        drafts=DraftStore(pool),
+        preferences=PreferenceService(pool),
     )
+    _connect(services)
+    return services
 
 
-def _apply_preferences(preferences: Any, runner: RequestRunner, history: Any) -> None:
-    """The spool threshold and the history budget follow the preferences (read now, at start)."""
-    from shipexplorer.services.preferences import MB
-
-    def apply(chosen: Any) -> None:
-        runner.spool_threshold = int(chosen.spool_threshold_mb * MB)
-        history.set_budget(chosen.history_budget_mb * MB)
-
-    preferences.changed.connect(apply)
-    preferences.load()
-
-
-def _workbench_services(pool: WorkerPool, clients: ClientProvider) -> dict[str, object]:
-    """Document reads, the task tracker, history, saved requests and drafts."""
-    from shipexplorer.services.document_queries import DocumentQueries
-    from shipexplorer.services.drafts import DraftStore
-    from shipexplorer.services.history import HistoryService
-    from shipexplorer.services.preferences import PreferenceService
-    from shipexplorer.services.saved_requests import SavedRequests
-    from shipexplorer.services.task_tracker import TaskTracker
-
-    tracker = TaskTracker(clients, pool)
-    history = HistoryService(pool, clients)
+def _connect(services: Services) -> None:
+    """What one service hears from another: a request's task and a task's end reach the tracker
+    and history; the preferences are applied."""
+    tracker, history, runner = services.tracker, services.history, services.runner
+    runner.finished.connect(tracker.link_request)
 
     def attach(task_id: str) -> None:
         tracked = tracker.task(task_id)
@@ -224,14 +211,21 @@ def _workbench_services(pool: WorkerPool, clients: ClientProvider) -> dict[str, 
             history.attach_task(task_id, tracked.to_dict())
 
     tracker.taskEnded.connect(attach)
-    return {
-        "queries": DocumentQueries(pool),
-        "tracker": tracker,
-        "history": history,
-        "saved": SavedRequests(pool),
-        "drafts": DraftStore(pool),
-        "preferences": PreferenceService(pool),
-    }
+    _apply_preferences(services.preferences, runner, history)
+
+
+def _apply_preferences(
+    preferences: PreferenceService, runner: RequestRunner, history: HistoryService
+) -> None:
+    """The spool threshold and the history budget follow the preferences (read now, at start)."""
+    from shipexplorer.services.preferences import MB
+
+    def apply(chosen: Preferences) -> None:
+        runner.spool_threshold = int(chosen.spool_threshold_mb * MB)
+        history.set_budget(chosen.history_budget_mb * MB)
+
+    preferences.changed.connect(apply)
+    preferences.load()
 
 
 def add_local_profile(profiles: ProfileService, emulator: Emulator) -> None:
@@ -253,7 +247,7 @@ def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
     def start() -> None:
         if window.docks is not None:
             window.docks.restore_drafts()
-        if args.present and hasattr(window, "present_action"):
+        if args.present:
             window.present_action.setChecked(True)
         if not args.local:
             services.start()
@@ -288,6 +282,7 @@ def _start_emulator(port: int) -> Emulator:
 def build_window(context: AppContext, services: Services) -> MainWindow:
     """The main window over the services (not shown yet)."""
     from shipexplorer.core.window_state import WindowStateStore
+    from shipexplorer.services import paths
     from shipexplorer.ui.main_window import MainWindow
 
     return MainWindow(
@@ -297,7 +292,7 @@ def build_window(context: AppContext, services: Services) -> MainWindow:
         explorer=services.explorer,
         runner=services.runner,
         catalog=services.catalog,
-        state_store=WindowStateStore(),
+        state_store=WindowStateStore(paths.window_state_file()),
         queries=services.queries,
         docks=services.dock_services(),
         clients=services.clients,

@@ -205,15 +205,6 @@ def local_profile(api_base: str, app_base: str) -> Profile:
     return Profile(LOCAL_PROFILE_NAME, settings, builtin=True)
 
 
-def default_profiles_path() -> Path:
-    """``profiles.json`` in the app's config folder (``SHIPEXPLORER_HOME`` honoured)."""
-    from shipexplorer.services.paths import (
-        app_paths,  # imported here: it loads Qt, and this module must not
-    )
-
-    return app_paths().config / "profiles.json"
-
-
 @dataclass
 class ProfilesFile:
     """What the profiles file holds. Names are unique (case-sensitive); order is the user's."""
@@ -252,8 +243,8 @@ class ProfileStore:
     KIND = "shipexplorer-profiles"
     SCHEMA_VERSION = 1
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = Path(path) if path is not None else default_profiles_path()
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
         self._refusal: str | None = None
 
     def load(self) -> LoadResult:

@@ -1,8 +1,8 @@
 """The window's state between runs: geometry, splitters, last profile/workspace/instance/method.
 
-Kept in ``window-state.json`` in the config folder, written atomically with a schema version. The
-file is tiny, so it is read at start and written at close on the GUI thread. A damaged file is moved
-aside and the window starts with defaults.
+Kept in a file the app names (``window-state.json`` in the config folder), written atomically with
+a schema version. The file is tiny, so it is read at start and written at close on the GUI
+thread. A damaged file is moved aside and the window starts with defaults.
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from shipexplorer.core import storage
-from shipexplorer.services.paths import app_paths
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
-FILE_NAME = "window-state.json"
 
 
 @dataclass
@@ -61,15 +59,11 @@ class WindowState:
         return state
 
 
-def default_path() -> Path:
-    return app_paths().config / FILE_NAME
-
-
 class WindowStateStore:
     """Reads and writes :class:`WindowState` (never raises on a bad file)."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or default_path()
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
 
     def load(self) -> WindowState:
         if not self.path.exists():

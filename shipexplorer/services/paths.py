@@ -1,7 +1,8 @@
-"""Where shipexplorer keeps its configuration, data and cache.
+"""Where shipexplorer keeps its configuration, data and cache, and the default file of each store.
 
 The platform's folders come from QStandardPaths; ``SHIPEXPLORER_HOME`` overrides all three (tests
-use it so nothing touches the real home directory).
+use it so nothing touches the real home directory). The stores in ``core/`` never look paths up:
+``app.py`` hands them the files named here.
 """
 
 from __future__ import annotations
@@ -45,3 +46,13 @@ def app_paths() -> AppPaths:
         Path(QStandardPaths.writableLocation(sp.AppDataLocation)),
         Path(QStandardPaths.writableLocation(sp.CacheLocation)),
     )
+
+
+def profiles_file() -> Path:
+    """``profiles.json`` in the config folder."""
+    return app_paths().config / "profiles.json"
+
+
+def window_state_file() -> Path:
+    """``window-state.json`` in the config folder."""
+    return app_paths().config / "window-state.json"

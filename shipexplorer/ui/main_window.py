@@ -8,16 +8,16 @@ creates a package instance, Ctrl+L focuses the method picker, F5 refreshes, Ctrl
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget
 
 from shipexplorer import __version__
 from shipexplorer.api import PackageInstance
 from shipexplorer.core.steamship_import import ImportScan
 from shipexplorer.core.window_state import WindowState, WindowStateStore
+from shipexplorer.services.catalog import PackageCatalog
+from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.credentials import CredentialService
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
@@ -51,11 +51,11 @@ class MainWindow(QMainWindow):
         emulator_base: str | None = None,
         explorer: Explorer | None = None,
         runner: RequestRunner | None = None,
-        catalog: Any = None,
+        catalog: PackageCatalog | None = None,
         state_store: WindowStateStore | None = None,
         queries: DocumentQueries | None = None,
         docks: DockServices | None = None,
-        clients: Any = None,
+        clients: ClientProvider | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
         self.sidebar: InstanceSidebar | None = None
         self.tabs: RequestTabs | None = None
         self.workspace_selector: WorkspaceSelector | None = None
+        self.status_workspace: QLabel | None = None
+        self.presentation: PresentationSwitch | None = None
         self.setWindowTitle("shipexplorer")
         self.resize(1100, 720)
 
@@ -133,7 +135,7 @@ class MainWindow(QMainWindow):
             self.restore_state(state_store.load())
 
     def _build_explorer(
-        self, explorer: Explorer, runner: RequestRunner, toolbar: QToolBar, menu: Any
+        self, explorer: Explorer, runner: RequestRunner, toolbar: QToolBar, menu: QMenu
     ) -> QWidget:
         self.workspace_selector = WorkspaceSelector(explorer, toolbar)
         toolbar.addSeparator()
@@ -151,6 +153,7 @@ class MainWindow(QMainWindow):
         self.create_instance_action.setShortcut(QKeySequence("Ctrl+N"))
         self.create_instance_action.setToolTip("Create a package instance from a form (Ctrl+N)")
         self.create_instance_action.triggered.connect(self.open_create_instance)
+        self.create_instance_action.setEnabled(self._catalog is not None)
         toolbar.addAction(self.create_instance_action)
         for action in (self.new_workspace_action, self.refresh_action):
             menu.addAction(action)
@@ -211,6 +214,7 @@ class MainWindow(QMainWindow):
                 self._dock_services,
                 self.view_menu,
                 menu,
+                self.request_actions,
                 self.statusBar().showMessage,
                 self.messages.show_message,
             )
@@ -297,7 +301,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _workspace_changed(self, handle: str) -> None:
-        if hasattr(self, "status_workspace"):
+        if self.status_workspace is not None:
             self.status_workspace.setText(f"Workspace: {handle or 'default'}")
 
     @Slot(str, str)
@@ -320,15 +324,12 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_create_instance(self) -> None:
-        """The "Create package instance" dialog (its module arrives with the catalog)."""
+        """The "Create package instance" dialog (a window given no catalog has none)."""
         if self._catalog is None:
-            self.messages.show_message("Creating instances is not available in this build yet.")
             return
-        try:
-            from shipexplorer.ui.instances.create_instance_dialog import CreateInstanceDialog
-        except ImportError as exc:
-            self.messages.show_message(f"Creating instances is not available yet ({exc}).")
-            return
+        # imported on first use: the dialog is not needed for the first paint
+        from shipexplorer.ui.instances.create_instance_dialog import CreateInstanceDialog
+
         if self._create_dialog is None:
             self._create_dialog = CreateInstanceDialog(self._catalog, self)
             self._create_dialog.created.connect(self._instance_created)
@@ -367,7 +368,7 @@ class MainWindow(QMainWindow):
             self._state_store.save(self.current_state())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if hasattr(self, "presentation"):
+        if self.presentation is not None:
             self.presentation.close()
         self.save_state()
         if self._runner is not None:

@@ -1,35 +1,45 @@
 """The main window's docks (Tasks, History, Saved requests) and what ties them to the request tabs.
 
-Each dock is built only when its service is there, toggled from the View menu, and talks to the
-tabs through their request-level methods: a task opens the tab that started it, a history entry or
-a saved request opens in a tab (or is sent again), the current tab is saved as a request (Ctrl+S),
-and every tab's request is kept as a draft that the next start brings back.
+Each dock is toggled from the View menu and talks to the tabs through their request-level
+methods: a task opens the tab that started it, a history entry or a saved request opens in a tab
+(or is sent again), the current tab is saved as a request (Ctrl+S), and every tab's request is
+kept as a draft that the next start brings back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabBar
 
-from shipexplorer.services.saved_requests import RequestSpec
+from shipexplorer.core.history_records import HistoryEntry
+from shipexplorer.core.saved_files import RequestSpec
+from shipexplorer.core.task_timeline import TrackedTask
+from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.document_queries import DocumentQueries
+from shipexplorer.services.drafts import DraftStore
+from shipexplorer.services.history import HistoryService
+from shipexplorer.services.preferences import PreferenceService
+from shipexplorer.services.saved_requests import SavedRequests
+from shipexplorer.services.task_tracker import TaskTracker
+from shipexplorer.ui.request.request_actions import RequestActions
 from shipexplorer.ui.request.request_tabs import RequestTab, RequestTabs
 
 
 @dataclass
 class DockServices:
-    """The services behind the docks; any of them may be None (that dock is left out)."""
+    """The services behind the docks."""
 
-    tracker: Any = None  # TaskTracker
-    history: Any = None  # HistoryService
-    saved: Any = None  # SavedRequests
-    drafts: Any = None  # DraftStore
-    clients: Any = None  # ClientProvider (the task panel's curl export needs the connection)
-    queries: Any = None  # DocumentQueries (the task output viewer)
-    preferences: Any = None  # PreferenceService (File > Preferences…, task notifications)
+    tracker: TaskTracker
+    history: HistoryService
+    saved: SavedRequests
+    drafts: DraftStore
+    clients: ClientProvider  # the task panel's curl export needs the connection
+    queries: DocumentQueries  # the task output viewer
+    preferences: PreferenceService  # File > Preferences…, task notifications
 
 
 class WindowDocks(QObject):
@@ -42,39 +52,35 @@ class WindowDocks(QObject):
         services: DockServices,
         view_menu: QMenu,
         file_menu: QMenu,
-        show_status: Any,
-        show_problem: Any,
+        actions: RequestActions,
+        show_status: Callable[[str, int], None],
+        show_problem: Callable[[str], None],
     ) -> None:
         super().__init__(window)
         self._window = window
         self._tabs = tabs
         self._services = services
+        self._actions = actions
         self._status = show_status
         self._problem = show_problem
-        self.task_panel = self.history_panel = self.saved_panel = self.notifier = None
-        docks: list[tuple[QDockWidget, str]] = []
-        if services.tracker is not None:
-            docks.append((self._build_tasks(services), "Ctrl+Shift+1"))
-        if services.history is not None:
-            docks.append((self._build_history(services), "Ctrl+Shift+2"))
-        if services.saved is not None:
-            docks.append((self._build_saved(services, file_menu), "Ctrl+Shift+3"))
+        docks = [
+            (self._build_tasks(services), "Ctrl+Shift+1"),
+            (self._build_history(services), "Ctrl+Shift+2"),
+            (self._build_saved(services, file_menu), "Ctrl+Shift+3"),
+        ]
         for dock, keys in docks:
             window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             toggle = dock.toggleViewAction()
             toggle.setShortcut(QKeySequence(keys))
             view_menu.addAction(toggle)
-        if len(docks) > 1:  # one tabbed area at the bottom rather than three slivers
-            first = docks[0][0]
-            for dock, _ in docks[1:]:
-                window.tabifyDockWidget(first, dock)
-            first.raise_()
+        first = docks[0][0]  # one tabbed area at the bottom rather than three slivers
+        for dock, _ in docks[1:]:
+            window.tabifyDockWidget(first, dock)
+        first.raise_()
         self._name_dock_tabs()
         window.tabifiedDockWidgetActivated.connect(lambda _dock: self._name_dock_tabs())
-        if services.drafts is not None:
-            self._wire_drafts(services.drafts)
-        if services.preferences is not None:
-            self._wire_preferences(services.preferences, file_menu)
+        self._wire_drafts(services.drafts)
+        self._wire_preferences(services.preferences, file_menu)
 
     def _name_dock_tabs(self) -> None:
         """The tab bars QMainWindow makes for tabbed docks get a name (it gives them none)."""
@@ -93,19 +99,17 @@ class WindowDocks(QObject):
         tracker = services.tracker
         settings_for = settings_from(services.clients) if services.clients is not None else None
         panel = TaskPanel(tracker, settings_for, self._window)
-        if services.queries is not None:
-            panel.set_queries(services.queries)
+        panel.set_queries(services.queries)
         panel.statusMessage.connect(lambda text: self._status(text, 5000))
         panel.openOriginRequested.connect(self.open_task_origin)
         self.notifier = TaskNotifier(tracker, self._window, enabled=True)
         self.notifier.statusMessage.connect(lambda text: self._status(text, 8000))
-        if hasattr(tracker, "problem"):
-            tracker.problem.connect(self._problem)
+        tracker.problem.connect(self._problem)
         self.task_panel = panel
         return panel
 
     @Slot(object)
-    def open_task_origin(self, task: Any) -> None:
+    def open_task_origin(self, task: TrackedTask) -> None:
         """The tab that started ``task`` if it is still open, else a new tab for its method."""
         origin = task.origin
         tab = self._tabs.tab_for_request(origin.request_id)
@@ -127,14 +131,12 @@ class WindowDocks(QObject):
         panel = HistoryPanel(services.history, self._window)
         panel.reopenRequested.connect(lambda entry: self.open_entry(entry))
         panel.resendRequested.connect(lambda entry: self.open_entry(entry, send=True))
-        actions = getattr(self._window, "request_actions", None)
-        if actions is not None:
-            panel.exportRequested.connect(actions.copy_entry)
+        panel.exportRequested.connect(self._actions.copy_entry)
         services.history.problem.connect(self._problem)
         self.history_panel = panel
         return panel
 
-    def open_entry(self, entry: Any, *, send: bool = False) -> RequestTab | None:
+    def open_entry(self, entry: HistoryEntry, *, send: bool = False) -> RequestTab | None:
         """A history entry in a new tab; sent again at once when ``send``."""
         spec = RequestSpec(
             instance=entry.instance,
@@ -173,15 +175,13 @@ class WindowDocks(QObject):
 
     @Slot()
     def save_current(self) -> None:
-        if self.saved_panel is None:
-            return
         self.saved_panel.show()
         self.saved_panel.raise_()
         self.saved_panel.save_request(self._tabs.current().to_spec())
 
     # -- preferences ------------------------------------------------------------------------------
 
-    def _wire_preferences(self, preferences: Any, file_menu: QMenu) -> None:
+    def _wire_preferences(self, preferences: PreferenceService, file_menu: QMenu) -> None:
         self.preferences_action = QAction("Pre&ferences…", self._window)
         self.preferences_action.setShortcut(QKeySequence.StandardKey.Preferences)
         if self.preferences_action.shortcut().isEmpty():  # no standard key on this desktop
@@ -189,11 +189,8 @@ class WindowDocks(QObject):
         self.preferences_action.triggered.connect(self.open_preferences)
         file_menu.addAction(self.preferences_action)
         preferences.problem.connect(self._problem)
-        if self.notifier is not None:
-            self.notifier.set_enabled(preferences.current.notify_tasks)
-            preferences.changed.connect(
-                lambda chosen: self.notifier.set_enabled(chosen.notify_tasks)
-            )
+        self.notifier.set_enabled(preferences.current.notify_tasks)
+        preferences.changed.connect(lambda chosen: self.notifier.set_enabled(chosen.notify_tasks))
 
     @Slot()
     def open_preferences(self) -> None:
@@ -207,7 +204,7 @@ class WindowDocks(QObject):
 
     # -- drafts -----------------------------------------------------------------------------------
 
-    def _wire_drafts(self, drafts: Any) -> None:
+    def _wire_drafts(self, drafts: DraftStore) -> None:
         for tab in self._tabs.tabs():
             self._watch(tab)
         self._tabs.tabOpened.connect(self._watch)
@@ -217,8 +214,6 @@ class WindowDocks(QObject):
     def restore_drafts(self) -> int:
         """Open the drafts a crash, a kill or an earlier run left; returns how many."""
         drafts = self._services.drafts
-        if drafts is None:
-            return 0
         specs = [s for s in drafts.load() if s.method or s.body.strip()]
         for spec in specs:
             tab = self._tabs.open_request(spec)

@@ -19,7 +19,6 @@ from shipexplorer.core.profiles import (
     ProfilesFile,
     ProfilesReadOnlyError,
     ProfileStore,
-    default_profiles_path,
     local_profile,
     name_problems,
 )
@@ -210,11 +209,6 @@ def test_local_profile_is_builtin_with_no_workspace():
 
 
 # --- ProfileStore ----------------------------------------------------------------------------
-
-
-def test_default_path_is_in_the_config_folder(app_home):
-    assert default_profiles_path() == app_home / "config" / "profiles.json"
-    assert ProfileStore().path == default_profiles_path()
 
 
 def test_missing_file_loads_empty_and_writable(tmp_path):

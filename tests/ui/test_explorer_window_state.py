@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -141,8 +140,6 @@ def test_window_state_restores_workspace_instance_and_method(qtbot, make_explore
 
 
 def test_create_package_instance_opens_the_dialog_and_selects_the_new_one(qtbot, make_explorer):
-    pytest.importorskip("shipexplorer.services.catalog")
-    pytest.importorskip("shipexplorer.ui.instances.create_instance_dialog")
     setup = make_explorer(instances=[("echo", "e", None)], catalog=True)
     window = setup.window
     qtbot.waitUntil(lambda: window.sidebar.model.rowCount() == 1, timeout=5000)
@@ -161,7 +158,6 @@ def test_create_package_instance_opens_the_dialog_and_selects_the_new_one(qtbot,
 
 def test_by_clicking_only_a_greeter_with_a_custom_greeting_answers(qtbot, make_explorer):
     """The issue's "done when": create a greeter from the form, call greet, see the answer."""
-    pytest.importorskip("shipexplorer.ui.instances.create_instance_dialog")
     setup = make_explorer(catalog=True)
     window = setup.window
     qtbot.waitUntil(lambda: "No package instances" in window.sidebar.state_label.text())

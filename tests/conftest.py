@@ -92,7 +92,8 @@ def seed_emulator(start_emulator):
 @pytest.fixture(scope="session")
 def steamship_python() -> str:
     """A Python with the official client: $SHIPEXPLORER_STEAMSHIP_PYTHON, else a cached venv
-    (made on first use); skips with the reason only when it cannot be made."""
+    (made on first use); skips with the reason only when it cannot be made, fails instead
+    under SHIPEXPLORER_REQUIRE_OFFICIAL_CLIENT=1 (CI)."""
     from tests.official_client import steamship_python as find
 
     return find()

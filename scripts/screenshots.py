@@ -357,7 +357,7 @@ class Tour:
         """Two recipes saved (set-up, as the saved panel would mark them), the mode toggled
         from the View menu, the greeter recipe opened and run."""
         from shipexplorer.core.recipes import mark_as_recipe
-        from shipexplorer.services.saved_requests import RequestSpec
+        from shipexplorer.core.saved_files import RequestSpec
 
         saved = self.services.saved
         greet = RequestSpec(

@@ -1,16 +1,17 @@
 """The history database: every exchange, redacted, in SQLite (WAL) beside spilled bodies.
 
 No Qt. :class:`HistoryStore` owns one file (``history.sqlite3`` in the data folder) and a folder of
-gzip files beside it (``history-bodies/``) for response bodies over the in-row cap (1 MB); those
-files share a size budget the user sets; the oldest spilled bodies are pruned first, and a body
-bigger than the whole budget is dropped with a note (its first megabyte stays in the row).
+gzip files beside it (``history-bodies/``, :mod:`~shipexplorer.core.history_bodies`) for response
+bodies over the in-row cap (1 MB); those files share a size budget the user sets; the oldest
+spilled bodies are pruned first, and a body bigger than the whole budget is dropped with a note
+(its first megabyte stays in the row).
 
 Secrets: :meth:`HistoryStore.add` takes a :class:`HistoryRecord` with the secrets to mask and
 redacts the URL, headers, bodies and error text before anything is written; no key is stored.
 
 Two running copies of the app: SQLite in WAL mode with a ``busy_timeout`` is safe for two writers
 in separate processes (writes take ``BEGIN IMMEDIATE``, so a writer waits for the other instead of
-failing on a lock upgrade); spilled files have unique names. ``tests/services/test_history_store``
+failing on a lock upgrade); spilled files have unique names. ``tests/core/test_history_store``
 runs two processes writing at once and checks that nothing is lost.
 
 A damaged database (not a database, or ``PRAGMA integrity_check`` fails at open) is moved aside
@@ -23,14 +24,18 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import time
-import uuid
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shipexplorer.api.redact import redact
+from shipexplorer.core.history_bodies import (
+    prune_bodies,
+    read_spilled,
+    spill_body,
+    unlink_bodies,
+)
 from shipexplorer.core.history_records import (
     SUMMARY_COLUMNS,
     HistoryEntry,
@@ -38,13 +43,9 @@ from shipexplorer.core.history_records import (
     HistoryRecord,
     entry_from_row,
     record_from_exchange,
-    redact_chunks,
     search_text,
 )
 from shipexplorer.core.storage import move_aside
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "DEFAULT_BODY_CAP",
@@ -251,7 +252,13 @@ class HistoryStore:
         if record.request_body is not None:
             request_size = len(record.request_body)
             request_body = redact(record.request_body[: self.body_cap], secrets)
-        preview, spill_name, spill_size, note = self._store_body(record.response_body, secrets)
+        preview, spill_name, spill_size, note = spill_body(
+            record.response_body,
+            secrets,
+            folder=self.bodies,
+            body_cap=self.body_cap,
+            budget=self.budget,
+        )
         row = {
             "time": record.time,
             "profile": record.profile,
@@ -288,79 +295,14 @@ class HistoryStore:
                 doc = search_text(row, request_body, preview)
                 db.execute("INSERT INTO search(rowid, doc) VALUES (?, ?)", (entry_id, doc))
                 if spill_name is not None:
-                    pruned = self._prune(db, keep=entry_id)
+                    pruned = prune_bodies(db, self.budget, keep=entry_id)
         except BaseException:
             if spill_name is not None:
                 with contextlib.suppress(OSError):
                     (self.bodies / spill_name).unlink()
             raise
-        self._unlink(pruned)
+        unlink_bodies(self.bodies, pruned)
         return int(entry_id)
-
-    def _store_body(
-        self, body: bytes, secrets: tuple[str, ...]
-    ) -> tuple[bytes, str | None, int, str | None]:
-        """(row preview, spilled file name, its size, note). Big bodies are compressed in chunks
-        (zlib releases the GIL; a pause between chunks lets the GUI thread run)."""
-        if len(body) <= self.body_cap:
-            return redact(body, secrets), None, 0, None
-        preview = bytearray()
-        name = f"{uuid.uuid4().hex}.gz"
-        self.bodies.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target = self.bodies / name
-        packer = zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip framing
-        try:
-            with open(target, "wb") as out:
-                for chunk in redact_chunks(body, secrets):
-                    if len(preview) < self.body_cap:
-                        preview += chunk[: self.body_cap - len(preview)]
-                    out.write(packer.compress(chunk))
-                    if out.tell() > self.budget:
-                        break
-                    time.sleep(0)
-                else:
-                    out.write(packer.flush())
-                size = out.tell()
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                target.unlink()
-            return bytes(preview), None, 0, f"the whole body could not be kept ({exc})"
-        if size > self.budget:
-            target.unlink()
-            megabytes = self.budget / (1024 * 1024)
-            note = f"only the first {self.body_cap:,} bytes kept: the whole body is over the "
-            return bytes(preview), None, 0, note + f"history budget ({megabytes:.0f} MB)"
-        return bytes(preview), name, size, None
-
-    def _prune(self, db: sqlite3.Connection, keep: int) -> list[str]:
-        """Drop the oldest spilled bodies until the total fits the budget; returns their files."""
-        total = db.execute("SELECT coalesce(sum(body_file_size), 0) FROM entries").fetchone()[0]
-        pruned: list[str] = []
-        if total <= self.budget:
-            return pruned
-        rows = db.execute(
-            "SELECT id, body_file, body_file_size FROM entries WHERE body_file IS NOT NULL "
-            "AND id != ? ORDER BY time, id",
-            (keep,),
-        )
-        for entry_id, name, size in rows.fetchall():
-            if total <= self.budget:
-                break
-            db.execute(
-                "UPDATE entries SET body_file=NULL, body_file_size=0, body_note=? WHERE id=?",
-                (
-                    "only the first megabyte kept: the whole body was pruned to fit the budget",
-                    entry_id,
-                ),
-            )
-            pruned.append(name)
-            total -= size
-        return pruned
-
-    def _unlink(self, names: Sequence[str]) -> None:
-        for name in names:
-            with contextlib.suppress(OSError):
-                (self.bodies / name).unlink()
 
     def set_budget(self, budget: int) -> None:
         """Change the spill budget and prune to it now."""
@@ -368,8 +310,8 @@ class HistoryStore:
         if self.read_only or self._writer is None:
             return
         with self._write() as db:
-            pruned = self._prune(db, keep=-1)
-        self._unlink(pruned)
+            pruned = prune_bodies(db, self.budget, keep=-1)
+        unlink_bodies(self.bodies, pruned)
 
     def attach_task(self, task_id: str, timeline: dict[str, Any], secrets: Sequence[str] = ()):
         """Store a task's final timeline (JSON) on the entries that started it; returns how many."""
@@ -399,7 +341,7 @@ class HistoryStore:
             ]
             count = db.execute(f"DELETE FROM entries WHERE id IN ({marks})", ids).rowcount
             db.execute(f"DELETE FROM search WHERE rowid IN ({marks})", ids)
-        self._unlink(names)
+        unlink_bodies(self.bodies, names)
         return count
 
     def clear(self) -> None:
@@ -410,7 +352,7 @@ class HistoryStore:
             db.execute("DELETE FROM entries")
             db.execute("DELETE FROM search")
         if self.bodies.is_dir():
-            self._unlink([p.name for p in self.bodies.glob("*.gz")])
+            unlink_bodies(self.bodies, [p.name for p in self.bodies.glob("*.gz")])
         with contextlib.suppress(sqlite3.Error):
             self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -467,24 +409,11 @@ class HistoryStore:
         entry = entry_from_row(row, full=True)
         if whole_body and entry.body_file:
             try:
-                entry.response_body = self._read_spilled(entry.body_file)
+                entry.response_body = read_spilled(self.bodies / entry.body_file)
                 entry.body_complete = True
             except (OSError, zlib.error) as exc:
                 entry.body_note = f"the whole body could not be read back ({exc})"
         return entry
-
-    def _read_spilled(self, name: str) -> bytes:
-        """The whole body, inflated a megabyte at a time (each step short work for the GIL)."""
-        unpacker = zlib.decompressobj(31)
-        out = bytearray()
-        with open(self.bodies / name, "rb") as handle:
-            while chunk := handle.read(1 << 16):
-                while chunk:
-                    out += unpacker.decompress(chunk, 1 << 20)
-                    chunk = unpacker.unconsumed_tail
-                    time.sleep(0)
-        out += unpacker.flush()
-        return out  # a bytearray: copying 100 MB into bytes would hold the GIL for long
 
     def count(self) -> int:
         with self.reading() as db:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
-from shipexplorer.services.saved_requests import RequestSpec, Snapshot
+from shipexplorer.core.saved_files import RequestSpec, Snapshot
 
 
 @dataclass(frozen=True)

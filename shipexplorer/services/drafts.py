@@ -29,8 +29,8 @@ from typing import Any
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
 
 from shipexplorer.core import storage
+from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.services.paths import app_paths
-from shipexplorer.services.saved_requests import RequestSpec
 
 log = logging.getLogger(__name__)
 

@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shipexplorer.core import history_store
+from shipexplorer.core.history_records import redact_chunks
 from shipexplorer.core.history_store import (
     SCHEMA_VERSION,
     HistoryQuery,
     HistoryRecord,
     HistoryStore,
-    redact_chunks,
 )
 from tests.canary import assert_not_in_files
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.services.drafts import DraftStore, draft_path
-from shipexplorer.services.saved_requests import RequestSpec
 from tests.canary import assert_not_in_files
 
 CHILD = r"""
@@ -21,7 +21,7 @@ import sys, time
 from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QTimer
 from shipexplorer.services.drafts import DraftStore
-from shipexplorer.services.saved_requests import RequestSpec
+from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.services.workers import WorkerPool
 
 app = QCoreApplication([])

@@ -5,18 +5,21 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shipexplorer.services.saved_requests import (
+from shipexplorer.core.saved_files import (
     RequestSpec,
     SavedRequestError,
-    SavedRequests,
+    file_name,
+    folder_rel,
     parse_bytes,
     to_bytes,
 )
+from shipexplorer.services.saved_requests import SavedRequests
 from tests.canary import assert_not_in_files
 
 SPEC = RequestSpec(
@@ -207,3 +210,22 @@ def test_an_imported_curl_with_a_key_leaves_it_nowhere(qtbot, store, tmp_path):
     drafts.update("tab", spec)
     drafts.flush()
     assert assert_not_in_files(canary, [store.root, tmp_path / "drafts"]) >= 2
+
+
+def test_the_store_marks_and_unmarks_recipes(qtbot, store):
+    rel = edit(qtbot, store, store.save, replace(SPEC, presentation=None), "")
+    spec = store.entry(rel).spec
+    assert edit(qtbot, store, lambda: store.mark_recipe(spec, " Hi ", rel=rel)) == rel
+    assert store.entry(rel).spec.presentation == {"title": "Hi", "description": ""}
+    new = edit(qtbot, store, store.mark_recipe, replace(SPEC, name="Other"), "", "About it")
+    assert store.entry(new).spec.presentation == {"title": "Other", "description": "About it"}
+    assert edit(qtbot, store, store.unmark_recipe, rel, store.entry(rel).spec) == rel
+    assert store.entry(rel).spec.presentation is None
+    assert store.entry(rel).spec == replace(SPEC, presentation=None)
+
+
+def test_folder_names_are_made_safe():
+    assert folder_rel("team/users") == "team/users"
+    assert folder_rel(' a:b / "c" //') == "a-b/-c-"
+    assert folder_rel(" / . /") == ""
+    assert file_name("Get: user?") == "Get- user.json" and file_name("..") == "request.json"

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,112 +31,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shipexplorer.services.saved_requests import (
+from shipexplorer.core.saved_files import (
     NameTakenError,
     RequestSpec,
     SavedEntry,
     SavedRequestError,
-    SavedRequests,
-    Snapshot,
+)
+from shipexplorer.services.saved_requests import SavedRequests
+from shipexplorer.ui.library.saved_tree_model import (
+    FOLDER,
+    KIND_ROLE,
+    REL_ROLE,
+    REQUEST,
+    SavedTreeModel,
 )
 
-MIME = "application/x-shipexplorer-saved-request"
-REL_ROLE = Qt.ItemDataRole.UserRole + 1
-KIND_ROLE = Qt.ItemDataRole.UserRole + 2
-FOLDER, REQUEST = "folder", "request"
 TOP = "(top folder)"
-
-
-def entry_text(entry: SavedEntry) -> str:
-    """What the tree shows for a file: its name, and "broken"/"read-only" in words."""
-    if entry.spec is None:
-        return f"{entry.display_name} — broken: {entry.error}"
-    if entry.read_only:
-        return f"{entry.display_name} (read-only: written by a newer version)"
-    return entry.display_name
-
-
-def entry_tip(entry: SavedEntry) -> str:
-    if entry.spec is None:
-        return f"{entry.rel}\nThis file is broken ({entry.error}); it is left untouched."
-    spec = entry.spec
-    lines = [f"{spec.verb} {spec.instance or '?'} / {spec.method or '?'}", entry.rel]
-    if spec.notes:
-        lines.append(spec.notes)
-    return "\n".join(lines)
-
-
-class SavedTreeModel(QStandardItemModel):
-    """Folders and requests of a :class:`Snapshot`, as a read-only tree.
-
-    A request can be dragged onto a folder (or the empty space: the top folder); the drop calls
-    ``move(rel, folder)`` and is then refused, so the view removes nothing itself: the tree is
-    rebuilt from the folder's next scan.
-    """
-
-    def __init__(self, move=None, parent=None) -> None:
-        super().__init__(parent)
-        self._move = move
-        self.setHorizontalHeaderLabels(["Saved requests"])
-
-    def mimeTypes(self) -> list[str]:
-        return [MIME]
-
-    def mimeData(self, indexes) -> QMimeData:
-        data = QMimeData()
-        rels = [i.data(REL_ROLE) for i in indexes if i.data(KIND_ROLE) == REQUEST]
-        data.setData(MIME, QByteArray("\n".join(rels).encode("utf-8")))
-        return data
-
-    def supportedDropActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
-
-    def canDropMimeData(self, data, action, row, column, parent) -> bool:
-        return data.hasFormat(MIME) and (not parent.isValid() or parent.data(KIND_ROLE) == FOLDER)
-
-    def dropMimeData(self, data, action, row, column, parent) -> bool:
-        if self._move is None or not self.canDropMimeData(data, action, row, column, parent):
-            return False
-        folder = parent.data(REL_ROLE) if parent.isValid() else ""
-        for rel in bytes(data.data(MIME)).decode("utf-8").split("\n"):
-            if rel and rel.rpartition("/")[0] != folder:
-                self._move(rel, folder)
-        return False
-
-    def rebuild(self, snapshot: Snapshot) -> None:
-        self.beginResetModel()
-        self.blockSignals(True)
-        self.removeRows(0, self.rowCount())
-        folders: dict[str, QStandardItem] = {"": self.invisibleRootItem()}
-        for rel in snapshot.folders:
-            if not rel:
-                continue
-            parent_rel, _, name = rel.rpartition("/")
-            item = self._item(name, rel, FOLDER, f"Folder {rel}")
-            folders.get(parent_rel, self.invisibleRootItem()).appendRow(item)
-            folders[rel] = item
-        for entry in snapshot.entries:
-            item = self._item(entry_text(entry), entry.rel, REQUEST, entry_tip(entry))
-            folders.get(entry.folder, self.invisibleRootItem()).appendRow(item)
-        self.blockSignals(False)
-        self.endResetModel()
-
-    @staticmethod
-    def _item(text: str, rel: str, kind: str, tip: str) -> QStandardItem:
-        item = QStandardItem(text)
-        item.setEditable(False)
-        item.setDragEnabled(kind == REQUEST)
-        item.setDropEnabled(kind == FOLDER)
-        item.setData(rel, REL_ROLE)
-        item.setData(kind, KIND_ROLE)
-        item.setToolTip(tip)
-        return item
-
-    def find(self, rel: str, kind: str) -> QModelIndex:
-        matches = self.match(
-            self.index(0, 0), REL_ROLE, rel, 1, Qt.MatchFlag.MatchExactly | Qt.MatchRecursive
-        )
-        return next((m for m in matches if m.data(KIND_ROLE) == kind), QModelIndex())
 
 
 class _SaveDialog(QDialog):
@@ -379,8 +289,6 @@ class SavedRequestsPanel(QDockWidget):
     def mark_current(self) -> None:
         """Give the selected request a presentation title and description (a recipe); an empty
         title takes it out of presentation mode."""
-        from shipexplorer.core.recipes import mark_as_recipe, unmark_recipe
-
         entry = self._current_request()
         if entry is None or entry.spec is None:
             return
@@ -392,7 +300,7 @@ class SavedRequestsPanel(QDockWidget):
         if title is None:
             return
         if not title.strip():
-            self._select_after = self._run(unmark_recipe, self.store, entry.rel, entry.spec)
+            self._select_after = self._run(self.store.unmark_recipe, entry.rel, entry.spec)
             return
         description = self.ask_text(
             "Mark for presentation", "A short description:", shown.get("description", "")
@@ -400,8 +308,8 @@ class SavedRequestsPanel(QDockWidget):
         if description is None:
             return
         self._select_after = self._run(
-            lambda: mark_as_recipe(
-                self.store, entry.spec, title.strip(), description.strip(), rel=entry.rel
+            lambda: self.store.mark_recipe(
+                entry.spec, title.strip(), description.strip(), rel=entry.rel
             )
         )
 

@@ -3,9 +3,10 @@
 It opens on the :class:`~.recipe_list.RecipeList`. A recipe (or a method picked
 there) shows a header (title and description), its inputs as the generated
 :class:`~shipexplorer.ui.request.method_form.MethodForm` (JSON hidden; a plain summary for a
-method the form does not support), a big Run button (Ctrl+Enter), and the answer rendered:
-text and markdown in a browser, images scaled to fit, JSON as a tree, a long task as a
-:class:`~.task_progress_view.TaskProgressView` and then its output. No key, header,
+method the form does not support), a big Run button (Ctrl+Enter), and the answer rendered by
+the :class:`~.answer_area.AnswerArea`: text and markdown in a browser, images scaled to fit, JSON
+as a tree, a long task as a :class:`~.task_progress_view.TaskProgressView` and then its output.
+No key, header,
 address, id or stack trace is shown; errors are plain words with the suggestion
 (:func:`~shipexplorer.core.recipes.plain_error`). Type follows the system font, times a scale
 the audience controls (A+ / A-, Ctrl+= / Ctrl+- / Ctrl+0); colours are the palette's.
@@ -14,10 +15,10 @@ the audience controls (A+ / A-, Ctrl+= / Ctrl+- / Ctrl+0); colours are the palet
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -26,44 +27,26 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from shipexplorer.api import redact
-from shipexplorer.core.documents.answer import (
-    ERROR,
-    IMAGE,
-    JSON,
-    MARKDOWN,
-    MAX_SHOWN_CHARS,
-    TASK,
-    TEXT,
-    Answer,
-    format_size,
-    present_value,
-)
-from shipexplorer.core.documents.json_document import PyDocument
+from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.recipes import Recipe, body_summary, plain_error, strip_technical
+from shipexplorer.services.exports import mask_secrets
+from shipexplorer.ui.presentation.answer_area import AnswerArea
 from shipexplorer.ui.presentation.recipe_list import RecipeList
-from shipexplorer.ui.presentation.task_progress_view import TaskProgressView
 from shipexplorer.ui.request.method_form import MethodForm, supports
-from shipexplorer.ui.response.json_tree_view import JsonTreeView
+
+if TYPE_CHECKING:
+    from shipexplorer.services.document_queries import DocumentQueries
+    from shipexplorer.services.explorer import Explorer
+    from shipexplorer.services.request_runner import RequestRunner
+    from shipexplorer.services.saved_requests import SavedRequests
+    from shipexplorer.services.task_tracker import TaskTracker
 
 DEFAULT_SCALE, MIN_SCALE, MAX_SCALE, STEP = 1.6, 1.0, 3.5, 1.15
 NO_FORM = "These inputs are set in the saved request; they are sent as they are."
-
-
-def output_answer(value: Any) -> Any:
-    """A task's output to show: objects and lists as a tree over the value itself (no JSON text is
-    made, so a big output costs nothing here), anything else as the response viewer shows it."""
-    if isinstance(value, (dict, list)):
-        return Answer(JSON, "Result", document=PyDocument(value))
-    if isinstance(value, str):
-        text = value if len(value) <= MAX_SHOWN_CHARS else value[:MAX_SHOWN_CHARS] + " …"
-        return Answer(TEXT, "Result", body_text=text)
-    return present_value(value, title="Result")
 
 
 def _button(text: str, name: str, parent: QWidget, slot) -> QPushButton:
@@ -84,7 +67,15 @@ class PresentationMode(QWidget):
     exitRequested = Signal()
     scaleChanged = Signal(float)
 
-    def __init__(self, explorer, runner, tracker, saved, queries, parent=None) -> None:
+    def __init__(
+        self,
+        explorer: Explorer,
+        runner: RequestRunner,
+        tracker: TaskTracker | None,
+        saved: SavedRequests | None,
+        queries: DocumentQueries | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("presentation-mode")
         self.setAccessibleName("Presentation mode")
@@ -99,9 +90,6 @@ class PresentationMode(QWidget):
         self._instance = self._method = ""
         self._verb, self._body, self._spec = "POST", "", None
         self._request: int | None = None
-        self._shown: Any = None  # the Answer on screen (ours to close)
-        self._output: Any = None  # a task's output, presented
-        self._image: QPixmap | None = None
 
         top = QHBoxLayout()
         self.recipes_button = _button("&Recipes", "Back to recipes", self, self.show_recipes)
@@ -136,7 +124,6 @@ class PresentationMode(QWidget):
         runner.finished.connect(self._finished)
         runner.failed.connect(self._failed)
         runner.cancelled.connect(self._cancelled)
-        self.progress.ended.connect(self._task_ended)
         self._apply_scale()
 
     def _action(self, text: str, keys: tuple[str, ...], slot) -> QAction:
@@ -174,30 +161,19 @@ class PresentationMode(QWidget):
         run_row.addWidget(self.run_button, 3)
         run_row.addWidget(self.next_button, 1)
 
-        self.progress = TaskProgressView(self._tracker, page)
-        self.error_headline = QLabel(page)
-        self.error_headline.setAccessibleName("What went wrong")
-        self.error_headline.setWordWrap(True)
-        self.error_details = QLabel(page)
-        self.error_details.setAccessibleName("Details")
-        self.error_details.setWordWrap(True)
-        self.error_suggestion = QLabel(page)
-        self.error_suggestion.setAccessibleName("What to do")
-        self.error_suggestion.setWordWrap(True)
-        self.text_view = QTextBrowser(page)
-        self.text_view.setAccessibleName("Result")
-        self.text_view.setOpenLinks(False)
-        self.image_label = QLabel(page)
-        self.image_label.setAccessibleName("Result image")
-        self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.image_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.tree_view = JsonTreeView(page)
-        self.tree_view.setAccessibleName("Result")
-        self.tree_view.tree_model.set_queries(self._queries)
-        self.tree_view.tree_model.modelReset.connect(self._readable_tree)
-        self.result_stack = QStackedWidget(page)
-        for widget in (QWidget(page), self.text_view, self.image_label, self.tree_view):
-            self.result_stack.addWidget(widget)
+        self.answer_area = answer = AnswerArea(self._tracker, self._queries, page)
+        # its parts under the names the mode has always had (tests and the screenshot tour)
+        self.progress, self.result_stack = answer.progress, answer.result_stack
+        self.text_view, self.image_label, self.tree_view = (
+            answer.text_view,
+            answer.image_label,
+            answer.tree_view,
+        )
+        self.error_headline, self.error_details, self.error_suggestion = (
+            answer.error_headline,
+            answer.error_details,
+            answer.error_suggestion,
+        )
 
         inputs = self.inputs = QWidget(page)
         box = QVBoxLayout(inputs)
@@ -214,11 +190,7 @@ class PresentationMode(QWidget):
         layout.addWidget(self.description_label)
         layout.addWidget(scroll)
         layout.addLayout(run_row)
-        for widget in (self.progress, self.error_headline, self.error_details):
-            layout.addWidget(widget)
-        layout.addWidget(self.error_suggestion)
-        layout.addWidget(self.result_stack, 1)
-        self._show_nothing()
+        layout.addWidget(answer, 1)
         return page
 
     # -- type size ------------------------------------------------------------------------------
@@ -247,20 +219,23 @@ class PresentationMode(QWidget):
         font.setPointSizeF(base * self._scale)
         self.setFont(font)
         self.form.setFont(font)  # the form sets a size of its own
-        self.text_view.setFont(font)  # the answer grows with the rest (its document keeps a font)
-        self.text_view.document().setDefaultFont(font)
         self.recipe_list.set_heading_scale(1.3)
-        for label, factor in ((self.title_label, 1.5), (self.error_headline, 1.15)):
-            big = QFont(font)
-            big.setPointSizeF(base * self._scale * factor)
-            big.setWeight(QFont.Weight.Bold)
-            label.setFont(big)
+        title, headline = (self._bold(font, base * self._scale * f) for f in (1.5, 1.15))
+        self.title_label.setFont(title)
+        self.answer_area.set_fonts(font, headline)  # the answer grows with the rest
         self.run_button.setMinimumHeight(QFontMetrics(font).height() * 2)
         self.next_button.setMinimumHeight(self.run_button.minimumHeight())
         self._fit_inputs()
         self.shrink_button.setEnabled(self._scale > MIN_SCALE + 1e-6)
         self.enlarge_button.setEnabled(self._scale < MAX_SCALE - 1e-6)
-        self._fit_image()
+        self.answer_area.fit_image()
+
+    @staticmethod
+    def _bold(font: QFont, points: float) -> QFont:
+        big = QFont(font)
+        big.setPointSizeF(points)
+        big.setWeight(QFont.Weight.Bold)
+        return big
 
     # -- what is open ---------------------------------------------------------------------------
 
@@ -308,7 +283,7 @@ class PresentationMode(QWidget):
 
     def _look_up_method(self) -> None:
         explorer = self._explorer
-        if explorer is None or not self._instance:
+        if not self._instance:
             return
         instance = explorer.instance(self._instance)
         if instance is None:
@@ -350,14 +325,14 @@ class PresentationMode(QWidget):
         no_inputs = spec is not None and not spec.args and value == {}
         self.inputs_note.setText("No inputs needed." if no_inputs else NO_FORM)
         self.inputs_note.show()
-        summary = "" if no_inputs else redact(body_summary(self._body), self._known_keys())
+        summary = "" if no_inputs else mask_secrets(body_summary(self._body), self._known_keys())
         self.summary_label.setText(summary)
         self.summary_label.setVisible(not no_inputs)
         self._fit_inputs()
 
     def _known_keys(self) -> tuple[str, ...]:
         """The profile's key, to mask should a saved body hold it (never shown to an audience)."""
-        clients = getattr(self._explorer, "clients", None)
+        clients = getattr(self._explorer, "clients", None)  # a stand-in explorer may have none
         settings = clients.settings() if clients is not None else None
         return (settings.api_key,) if settings is not None and settings.api_key else ()
 
@@ -396,7 +371,7 @@ class PresentationMode(QWidget):
         try:
             self._request = self._runner.send(target, self._method, self._body, self._verb)
         except ValueError as exc:  # BodyError too: nothing was sent
-            self._show_error(plain_error(None, str(exc)))
+            self.answer_area.show_error(plain_error(None, str(exc)))
             return
         self.progress.show_working()
         self.progress.show()
@@ -411,12 +386,12 @@ class PresentationMode(QWidget):
         return True
 
     @Slot(int, object)
-    def _finished(self, request_id: int, answer: Any) -> None:
+    def _finished(self, request_id: int, answer: Answer) -> None:
         if self._mine(request_id):
             self.show_answer(answer)
 
     @Slot(int, object)
-    def _failed(self, request_id: int, answer: Any) -> None:
+    def _failed(self, request_id: int, answer: Answer) -> None:
         if self._mine(request_id):
             self.show_answer(answer)
 
@@ -425,110 +400,15 @@ class PresentationMode(QWidget):
         if self._mine(request_id):
             self._show_nothing()
 
-    def show_answer(self, answer: Any) -> None:
+    def show_answer(self, answer: Answer) -> None:
         """Show an answer (this view owns it from now on and closes it when it is replaced)."""
-        self._show_nothing()
-        self._shown = answer
-        kind = answer.kind
-        if kind == ERROR:
-            self._show_error(plain_error(answer.error_title, answer.body_text))
-        elif kind == TASK:
-            self._follow_task(answer)
-        else:
-            self._show_content(answer)
-
-    def _follow_task(self, answer: Any) -> None:
-        summary = answer.task
-        self.progress.show()
-        if self._tracker is None or not getattr(summary, "task_id", None):
-            self.progress.clear()
-            self.progress.state_label.setText("Working… (follow it in the Tasks panel)")
-            if answer.document is not None:
-                self._show_content(answer)
-            return
-        self.progress.follow(summary.task_id, summary.state)
-
-    @Slot(str)
-    def _task_ended(self, state: str) -> None:
-        task_id = self.progress.task_id()
-        task = self._tracker.task(task_id) if self._tracker and task_id else None
-        if state != "succeeded" or task is None:
-            return
-        if task.output is None:
-            self._show_words("Done.")
-            return
-        self._output = output_answer(task.output)
-        self._show_content(self._output)
-
-    def _show_content(self, p: Any) -> None:
-        kind = p.kind
-        if kind == IMAGE and p.decoded_image is not None:
-            self._image = QPixmap.fromImage(p.decoded_image)
-            self.result_stack.setCurrentWidget(self.image_label)
-            self._fit_image()
-        elif kind in (JSON, TASK) and p.document is not None:
-            self.tree_view.tree_model.set_document(p.document)
-            self.tree_view.expandToDepth(0)
-            self.result_stack.setCurrentWidget(self.tree_view)
-        elif kind == MARKDOWN:
-            self.text_view.setMarkdown(p.body_text)
-            self.result_stack.setCurrentWidget(self.text_view)
-        elif kind in ("text", "html"):
-            if kind == "html":
-                self.text_view.setHtml(p.body_text)
-            else:
-                self.text_view.setPlainText(p.body_text)
-            self.result_stack.setCurrentWidget(self.text_view)
-        elif kind == "empty":
-            self._show_words("Done. There is nothing to show.")
-        else:
-            size = format_size(p.size or len(p.raw or p.image or b""))
-            self._show_words(f"Done. The answer is a file ({size}) that cannot be shown here.")
-
-    def _show_words(self, text: str) -> None:
-        self.text_view.setPlainText(text)
-        self.result_stack.setCurrentWidget(self.text_view)
-
-    def _show_error(self, error: Any) -> None:
-        self.error_headline.setText(error.headline)
-        self.error_details.setText(error.message)
-        self.error_suggestion.setText(f"What to do: {error.suggestion}" if error.suggestion else "")
-        self.error_headline.show()
-        self.error_details.setVisible(bool(error.message))
-        self.error_suggestion.setVisible(bool(error.suggestion))
+        self.answer_area.show_answer(answer)
 
     def _show_nothing(self) -> None:
-        for held in (self._shown, self._output):
-            if held is not None and hasattr(held, "close"):
-                held.close()
-        self._shown = self._output = self._image = None
-        self.tree_view.tree_model.set_document(None)
-        self.text_view.clear()
-        self.image_label.clear()
-        self.result_stack.setCurrentIndex(0)
-        self.progress.clear()
-        for widget in (self.progress, self.error_headline, self.error_details):
-            widget.hide()
-        self.error_suggestion.hide()
+        self.answer_area.clear()
 
-    def current_answer(self) -> Any:
-        return self._output or self._shown
-
-    @Slot()
-    def _readable_tree(self) -> None:
-        """Keys and values only: types and sizes are for developers."""
-        for column in range(2, self.tree_view.tree_model.columnCount()):
-            self.tree_view.setColumnHidden(column, True)
-
-    def _fit_image(self) -> None:
-        if self._image is None or self._image.isNull():
-            return
-        size = self.image_label.size()
-        self.image_label.setPixmap(
-            self._image.scaled(
-                size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-        )
+    def current_answer(self) -> Answer | None:
+        return self.answer_area.current_answer()
 
     def _fit_inputs(self) -> None:
         """The inputs get the height they need, up to a third of the mode's (then they scroll)."""
@@ -550,4 +430,4 @@ class PresentationMode(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_inputs()
-        self._fit_image()
+        self.answer_area.fit_image()

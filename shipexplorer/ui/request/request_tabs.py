@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QToolButton, QVBoxLayout, Q
 
 from shipexplorer.api import PackageInstance
 from shipexplorer.core.documents.answer import Answer
+from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import METHODS, Explorer
 from shipexplorer.services.request_runner import BodyError, RequestRunner
-from shipexplorer.services.saved_requests import RequestSpec
 from shipexplorer.ui.request.request_panel import RequestPanel
 from shipexplorer.ui.response.response_view import ResponseView
 

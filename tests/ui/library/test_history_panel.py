@@ -12,7 +12,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from shipexplorer.core.history_store import HistoryEntry, HistoryRecord, HistoryStore
 from shipexplorer.services.history import HistoryService
-from shipexplorer.ui.library.history_panel import PAGE_SIZE, HistoryPanel, HistoryTableModel
+from shipexplorer.ui.library.history_panel import HistoryPanel
+from shipexplorer.ui.library.history_table_model import PAGE_SIZE, HistoryTableModel
 
 
 def record(n: int, **changes) -> HistoryRecord:

@@ -8,8 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton
 
-from shipexplorer.services.saved_requests import RequestSpec, SavedRequests, to_bytes
-from shipexplorer.ui.library.saved_panel import FOLDER, REQUEST, SavedRequestsPanel
+from shipexplorer.core.saved_files import RequestSpec, to_bytes
+from shipexplorer.services.saved_requests import SavedRequests
+from shipexplorer.ui.library.saved_panel import SavedRequestsPanel
+from shipexplorer.ui.library.saved_tree_model import FOLDER, REQUEST
 from tests.canary import widget_texts
 
 GREET = RequestSpec(name="Greet", instance="t-greeter", method="greet", body='{"name": "Ada"}')

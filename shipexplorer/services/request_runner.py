@@ -1,7 +1,9 @@
 """Package-method calls on the worker pool: several at once, each with its own id and cancel.
 
-:meth:`RequestRunner.send` parses the body text as JSON (empty means ``{}``; invalid JSON is refused
-before anything is sent, with "line L, column C: message"), then invokes the method on the pool.
+:meth:`RequestRunner.send` parses the body text with the body parser the editor's check uses
+(:func:`~.json_body.parse_body`: empty means ``{}``; invalid JSON is refused with a
+:class:`~.json_body.BodyError`, "line L, column C: message", before anything is sent), then invokes
+the method on the pool.
 The answer, or the error, is turned into a :class:`~.answer.Answer` on the worker, so
 the GUI thread only shows it. Cancelling sets the job's token, which aborts the HTTP exchange at
 once; a late answer of a cancelled request is dropped by the pool.
@@ -17,7 +19,6 @@ file; garbage collection and exit do it otherwise).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import tempfile
@@ -25,19 +26,16 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from shipexplorer.api import Cancelled, InstanceRef, PackageInstance
 from shipexplorer.api.exchange import discard_body_file
-from shipexplorer.core.documents.answer import (
-    IMAGE,
-    Answer,
-    present_error,
-    present_result,
-)
+from shipexplorer.core.documents.answer import IMAGE, Answer, present_result
+from shipexplorer.core.documents.error_answer import present_error
+from shipexplorer.core.documents.json_body import BodyError as BodyError  # raised by send()
+from shipexplorer.core.documents.json_body import parse_body
 from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD
 from shipexplorer.core.documents.process_document import prestart
 from shipexplorer.core.documents.spooled_body import open_spooled
@@ -45,26 +43,6 @@ from shipexplorer.core.storage import atomic_write_bytes
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.paths import app_paths
 from shipexplorer.services.workers import JobHandle, WorkerPool
-
-
-class BodyError(ValueError):
-    """The request body is not valid JSON (or not an object for GET); nothing was sent."""
-
-
-def parse_body(text: str, verb: str = "POST") -> Any:
-    """The JSON value of ``text`` (``{}`` when blank). Raises :class:`BodyError` with
-    "line L, column C: message"."""
-    if not text.strip():
-        return {}
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BodyError(f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise BodyError("line 1, column 1: the body is nested too deeply") from None
-    if verb.upper() == "GET" and not isinstance(value, dict):
-        raise BodyError("line 1, column 1: a GET request needs a JSON object (sent as query)")
-    return value
 
 
 def _with_decoded_image(answer: Answer) -> Answer:

@@ -37,6 +37,18 @@ def test_bodies_that_parse():
         parse_body("[1]", "GET")
 
 
+def test_the_runner_refuses_with_the_editors_problem():
+    """One parser: Send refuses a body with the very problem the editor's check shows."""
+    from shipexplorer.services.body_check import check_body
+
+    for text, verb in (('{\n  "a": tru\n}', "POST"), ("[1]", "GET"), ("[" * 100_000, "POST")):
+        _, problem = check_body(text, verb)
+        with pytest.raises(BodyError) as caught:
+            parse_body(text, verb)
+        assert problem is not None and caught.value.problem == problem
+        assert str(caught.value) == problem.message
+
+
 @pytest.fixture
 def services(qtbot, worker_pool, emulator, tmp_path):
     workspace = f"ws-{uuid.uuid4().hex[:8]}"

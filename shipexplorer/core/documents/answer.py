@@ -1,10 +1,11 @@
 """What the response area shows for an answer, an error or a task: computed on the worker.
 
-Pure Python (no Qt): :func:`present_result` and :func:`present_error` turn what the API layer
-returned or raised into a :class:`Answer` (status line, elapsed time, size, redacted headers,
-and the body as the view shows it: pretty JSON, text, image bytes, a hex summary, a task summary, or
-an error in words). Neither ever raises, whatever the body or content type; big bodies are cut to
-:data:`MAX_SHOWN_CHARS` for display (the whole body stays in ``raw`` for "Save to file…").
+Pure Python (no Qt): :func:`present_result` turns what the API layer returned into an
+:class:`Answer` (status line, elapsed time, size, redacted headers, and the body as the view shows
+it: pretty JSON, text, image bytes, a hex summary or a task summary); what it raised becomes an
+answer in :mod:`~.error_answer`. Neither ever raises, whatever the body or content type; big bodies
+are cut to :data:`MAX_SHOWN_CHARS` for display (the whole body stays in ``raw`` for "Save to
+file…").
 
 For the Tree and Raw views an answer also carries a :class:`~.json_document.JsonDocument` (JSON
 bodies, a task's JSON output) and a :class:`~.text_source.TextSource` (every text body). For bodies
@@ -27,20 +28,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from shipexplorer.api import (
-    ApiError,
-    Cancelled,
-    Exchange,
-    InsecureTransportError,
-    NetworkError,
-    ProtocolError,
-    RateLimited,
-    RedirectNotFollowed,
-    RemoteError,
-    Task,
-    redact,
-)
-from shipexplorer.core.documents.error_advice import what_to_check
+from shipexplorer.api import Exchange, Task, redact
 from shipexplorer.core.documents.json_document import JsonDocument, PyDocument
 from shipexplorer.core.documents.text_source import TextSource
 
@@ -221,7 +209,8 @@ def hex_summary(data: bytes, mime: str | None) -> str:
     return "\n".join(lines)
 
 
-def _cut(text: str) -> tuple[str, bool]:
+def cut_text(text: str) -> tuple[str, bool]:
+    """``text`` cut to :data:`MAX_SHOWN_CHARS` with a note saying so; and whether it was cut."""
     if len(text) <= MAX_SHOWN_CHARS:
         return text, False
     note = f"\n\n… cut at {MAX_SHOWN_CHARS:,} characters: use Save to file… for the whole body."
@@ -259,7 +248,9 @@ def _task_summary(task: Task) -> TaskSummary:
     return TaskSummary(task.task_id, task.state, task.status_message)
 
 
-def _base(exchange: Exchange | None) -> dict[str, Any]:
+def exchange_fields(exchange: Exchange | None) -> dict[str, Any]:
+    """The :class:`Answer` fields an exchange fills (status, time, size, redacted headers and
+    request line); ``base["status"]`` is None when there was no answer."""
     if exchange is None:
         return {"status": None, "elapsed": None, "size": 0, "headers": []}
     return {
@@ -291,7 +282,7 @@ def _text_source(raw: bytes | None) -> TextSource | None:
 
 def _present_result(result: Any) -> Answer:
     exchange: Exchange | None = getattr(result, "exchange", None)
-    base = _base(exchange)
+    base = exchange_fields(exchange)
     line = status_text(base["status"])
     secrets = exchange.secrets if exchange is not None else ()
     raw = exchange.response_body if exchange is not None else None
@@ -306,7 +297,7 @@ def _present_result(result: Any) -> Answer:
         if data is not None and getattr(data, "kind", None) == "json":
             text += "\n\nData:\n" + pretty_json(data.value)
             document = PyDocument(data.value)
-        text, cut = _cut(redact(text, secrets))
+        text, cut = cut_text(redact(text, secrets))
         return Answer(
             TASK,
             line,
@@ -322,7 +313,7 @@ def _present_result(result: Any) -> Answer:
         return Answer(EMPTY, line, body_text="(no body)", **base)
     kind, mime, value = data.kind, data.mime_type, data.value
     if kind == "json":
-        text, cut = _cut(pretty_json(value))
+        text, cut = cut_text(pretty_json(value))
         return Answer(
             JSON,
             line,
@@ -335,7 +326,7 @@ def _present_result(result: Any) -> Answer:
             **base,
         )
     if kind in ("text", "markdown", "html"):
-        text, cut = _cut(value if isinstance(value, str) else str(value))
+        text, cut = cut_text(value if isinstance(value, str) else str(value))
         raw = raw if exchange is not None else text.encode()
         return Answer(
             kind,
@@ -384,7 +375,7 @@ def present_value(value: Any, *, title: str = "Task output") -> Answer:
             return Answer(BYTES, title, body_text=hex_summary(body, None), raw=body)
         if isinstance(value, str):
             raw = value.encode("utf-8", errors="replace")
-            text, cut = _cut(value)
+            text, cut = cut_text(value)
             return Answer(
                 TEXT,
                 title,
@@ -396,7 +387,7 @@ def present_value(value: Any, *, title: str = "Task output") -> Answer:
             )
         full = json.dumps(value, indent=2, ensure_ascii=False)
         raw = full.encode("utf-8", errors="replace")
-        text, cut = _cut(full)
+        text, cut = cut_text(full)
         return Answer(
             JSON,
             title,
@@ -417,75 +408,15 @@ def present_value(value: Any, *, title: str = "Task output") -> Answer:
         )
 
 
-def present_error(error: BaseException) -> Answer:
-    """An error from the API layer (or anything else) in words. Never raises."""
-    try:
-        return _present_error(error)
-    except Exception as exc:
-        return Answer(
-            ERROR,
-            "Error",
-            body_text=f"{type(error).__name__} (and it could not be shown: {type(exc).__name__})",
-            error_title="error",
-        )
-
-
-def _present_error(error: BaseException) -> Answer:
-    exchange = getattr(error, "exchange", None) if isinstance(error, ApiError) else None
-    base = _base(exchange)
-    secrets = exchange.secrets if exchange is not None else ()
-    if not isinstance(error, ApiError):
-        text = f"Unexpected error ({type(error).__name__}): {error}"
-        return Answer(ERROR, "Error", body_text=redact(text, secrets), error_title="error")
-    title = error.title
-    if isinstance(error, Cancelled):
-        line = "Cancelled"
-    elif isinstance(error, NetworkError) and base["status"] is not None:
-        line = f"Failed — {title} (after {status_text(base['status'])})"
-    elif base["status"] is not None:
-        line = f"{status_text(base['status'])} — {title}"
-    else:
-        line = f"Failed — {title}"
-    lines: list[str] = []
-    if isinstance(error, RedirectNotFollowed):
-        lines.append(f"HTTP {base['status']}: the server redirects to another address.")
-        lines.append(f"Location: {error.location or '(none given)'}")
-        lines.append(
-            "The redirect was not followed: the API key and workspace headers would travel "
-            "along to that address. Point the profile at the new address if it is right."
-        )
-    elif isinstance(error, RemoteError):
-        lines.append(error.steamship_message or error.message)
-        if error.suggestion:
-            lines.append(f"Suggestion: {error.suggestion}")
-        if error.code:
-            lines.append(f"Code: {error.code}")
-        if isinstance(error, RateLimited) and error.retry_after is not None:
-            lines.append(f"Retry after {error.retry_after:g} s.")
-    else:
-        lines.append(error.message)
-        if exchange is not None and not isinstance(error, (Cancelled, InsecureTransportError)):
-            lines.append(f"Request: {exchange.method} {exchange.url}")
-        check = what_to_check(error)
-        if check:
-            lines.append(f"What to check: {check}")
-        if isinstance(error, ProtocolError) and exchange is not None and exchange.response_body:
-            body = exchange.response_body[:4096]
-            lines.append("")
-            lines.append(f"Body as received ({format_size(base['size'])}):")
-            lines.append(body.decode("utf-8", errors="replace"))
-    text, cut = _cut(redact("\n".join(lines), secrets))
-    return Answer(ERROR, line, body_text=text, error_title=title, truncated=cut, **base)
-
-
 __all__ = [
     "MAX_SHOWN_CHARS",
     "Answer",
     "TaskSummary",
+    "cut_text",
+    "exchange_fields",
     "format_elapsed",
     "format_size",
     "hex_summary",
-    "present_error",
     "present_result",
     "present_value",
     "pretty_json",

@@ -1,8 +1,9 @@
-"""A request body's JSON, checked and shaped for the editor: the first error (line and column),
-format and minify, a skeleton of a method's arguments, completion at the cursor and warnings.
+"""A request body's JSON: the one parser of a body (:func:`parse_body`, used by the request runner
+before sending and, through :func:`check`, by the editor's live check), format and minify, a
+skeleton of a method's arguments, completion at the cursor and warnings.
 
-Pure Python, no Qt. Offsets are Python ``str`` indexes. Error messages have the form
-"line L, column C: message", the same as :func:`shipexplorer.services.request_runner.parse_body`.
+Pure Python, no Qt. Offsets are Python ``str`` indexes. A problem's message has the form
+"line L, column C: message" wherever it is shown (the editor's status, a refused Send).
 """
 
 from __future__ import annotations
@@ -26,23 +27,47 @@ class BodyProblem:
     message: str
 
 
-def check(text: str, verb: str | None = None) -> tuple[Any, BodyProblem | None]:
-    """``(value, None)`` when ``text`` is a valid body (blank means ``{}``), else
-    ``(None, problem)``. With ``verb`` "GET", a value other than an object is a problem too
-    (it is sent as a query)."""
+class BodyError(ValueError):
+    """The request body is not valid JSON (or not an object for GET); nothing was sent.
+
+    ``str(error)`` is the problem's message; ``problem`` says where it is."""
+
+    def __init__(self, problem: BodyProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.problem,)
+
+
+def _problem(line: int, column: int, offset: int, message: str) -> BodyError:
+    return BodyError(BodyProblem(line, column, offset, f"line {line}, column {column}: {message}"))
+
+
+def parse_body(text: str, verb: str | None = None) -> Any:
+    """The value of ``text`` as a request body (``{}`` when blank). Raises :class:`BodyError`
+    ("line L, column C: message") when it is not JSON, is nested too deeply, or, with ``verb``
+    "GET", is not an object (a GET body is sent as the query)."""
     if not text.strip():
-        return {}, None
+        return {}
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        message = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        return None, BodyProblem(exc.lineno, exc.colno, exc.pos, message)
+        raise _problem(exc.lineno, exc.colno, exc.pos, exc.msg) from None
     except RecursionError:
-        return None, BodyProblem(1, 1, 0, "line 1, column 1: the body is nested too deeply")
+        raise _problem(1, 1, 0, "the body is nested too deeply") from None
     if verb and verb.upper() == "GET" and not isinstance(value, dict):
-        message = "line 1, column 1: a GET request needs a JSON object (sent as query)"
-        return None, BodyProblem(1, 1, 0, message)
-    return value, None
+        raise _problem(1, 1, 0, "a GET request needs a JSON object (sent as query)")
+    return value
+
+
+def check(text: str, verb: str | None = None) -> tuple[Any, BodyProblem | None]:
+    """``(value, None)`` when ``text`` is a valid body (blank means ``{}``), else
+    ``(None, problem)``: :func:`parse_body` without the exception."""
+    try:
+        return parse_body(text, verb), None
+    except BodyError as exc:
+        return None, exc.problem
 
 
 def first_error(text: str, verb: str | None = None) -> BodyProblem | None:

@@ -1,6 +1,8 @@
 """The request-body editor: JSON with line numbers, highlighting, bracket matching, auto-indent,
 live validation, completion from the method's ``__dir__``, and undoable Format / Minify / Insert
-skeleton commands.
+skeleton commands. The body is checked, shaped and completed by the body service
+(:mod:`~shipexplorer.services.body_check`: the parser that Send refuses a body with); the popup of
+completions is in :mod:`.body_completion`, the indenting and one-undo edits in :mod:`.text_edits`.
 
 Validation runs 300 ms after the last keystroke while the body is at most ``LIVE_LIMIT``
 characters (``json.loads`` of 200 kB takes about 4 ms). A bigger body is not checked while typing:
@@ -11,10 +13,9 @@ line, once, when the text arrives); typing stays per line either way.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -24,35 +25,22 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from shipexplorer.api import MethodSpec
-from shipexplorer.core.documents import json_body
 from shipexplorer.core.documents.json_body import BodyProblem, Completion
+from shipexplorer.services import body_check
+from shipexplorer.ui.request import text_edits
+from shipexplorer.ui.request.body_completion import BodyCompleter
 from shipexplorer.ui.request.bracket_match import matching_pair
 from shipexplorer.ui.request.line_gutter import LineGutter
+from shipexplorer.ui.request.text_edits import utf16_len
 from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
 
 LIVE_LIMIT = 200_000
 DEBOUNCE_MS = 300
 INDENT = "  "
 HIGHLIGHT_LIMIT = 200_000  # a body loaded or pasted bigger than this is shown plain
-
-
-def utf16_len(text: str) -> int:
-    """Length of ``text`` in the UTF-16 units Qt positions count."""
-    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
-
-
-def _common_prefix(a: str, b: str) -> int:
-    lo, hi = 0, min(len(a), len(b))
-    while lo < hi:  # slices compare in C: O(n log n) with a small constant
-        mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 class JsonEditor(QPlainTextEdit):
@@ -81,7 +69,6 @@ class JsonEditor(QPlainTextEdit):
         self._value: Any = {}
         self._stale = False
         self._bracket_selections: list[QTextEdit.ExtraSelection] = []
-        self._completion = Completion()
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabChangesFocus(True)  # Tab leaves the editor: a keyboard path out
@@ -92,13 +79,8 @@ class JsonEditor(QPlainTextEdit):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.check_now)
-        self._completer = QCompleter(self)
-        self._completer.setModel(QStringListModel(self._completer))
-        self._completer.setWidget(self)
-        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self._completer.popup().setAccessibleName("Completions")
-        self._completer.activated[str].connect(self.insert_completion)
+        self._completions = BodyCompleter(self, self.method_spec)
+        self._completer = self._completions.completer
         self._make_actions()
         self.textChanged.connect(self._text_changed)
         self.cursorPositionChanged.connect(self._match_brackets)
@@ -168,7 +150,7 @@ class JsonEditor(QPlainTextEdit):
         self._timer.stop()
         if self.document().characterCount() <= HIGHLIGHT_LIMIT // 10:
             self._highlight(True)  # a big body was cut down: colours come back
-        value, problem = json_body.check(self.toPlainText(), self._verb)
+        value, problem = body_check.check_body(self.toPlainText(), self._verb)
         self._stale = False
         self._problem = problem
         changed = self._message != (problem.message if problem else "")
@@ -224,26 +206,16 @@ class JsonEditor(QPlainTextEdit):
 
     def replace_all(self, text: str) -> None:
         """Replace the text by ``text`` as ONE undoable edit, touching only what differs."""
-        old = self.toPlainText()
-        if old == text:
-            return
-        start = _common_prefix(old, text)
-        end = _common_prefix(old[start:][::-1], text[start:][::-1])
-        cursor = QTextCursor(self.document())
-        cursor.beginEditBlock()
-        cursor.setPosition(utf16_len(old[:start]))
-        cursor.setPosition(utf16_len(old[: len(old) - end]), QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText(text[start : len(text) - end])
-        cursor.endEditBlock()
+        text_edits.replace_all(self, text)
 
     @Slot()
     def format_body(self) -> bool:
         """Pretty-print (indent 2); False (and the problem shown) when not valid JSON."""
-        return self._reshape(json_body.format_json)
+        return self._reshape(body_check.format_body)
 
     @Slot()
     def minify_body(self) -> bool:
-        return self._reshape(json_body.minify_json)
+        return self._reshape(body_check.minify_body)
 
     @Slot()
     def insert_skeleton(self) -> bool:
@@ -251,21 +223,13 @@ class JsonEditor(QPlainTextEdit):
         any other body is replaced (Ctrl+Z brings it back)."""
         if self._spec is None:
             return False
-        value, problem = json_body.check(self.toPlainText())
-        base = value if problem is None and isinstance(value, dict) else {}
-        filled = dict(base)
-        for arg in self._spec.args:
-            filled.setdefault(arg.name, json_body.placeholder(arg))
-        self.replace_all(json_body.pretty(filled))
+        self.replace_all(body_check.with_skeleton(self.toPlainText(), self._spec))
         self.check_now()
         return True
 
     def completion(self) -> Completion:
         """The completion context at the cursor."""
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self.textCursor().position(), QTextCursor.MoveMode.KeepAnchor)
-        offset = len(cursor.selectedText())
-        return json_body.complete(self.toPlainText(), offset, self._spec)
+        return self._completions.context()
 
     def completion_labels(self) -> list[str]:
         return [label for label, _ in self.completion().options]
@@ -273,40 +237,12 @@ class JsonEditor(QPlainTextEdit):
     @Slot()
     def show_completion(self) -> bool:
         """Pop up the completions at the cursor; False when there are none."""
-        self._completion = self.completion()
-        labels = [label for label, _ in self._completion.options]
-        popup = self._completer.popup()
-        if not labels:
-            popup.hide()
-            return False
-        self._completer.model().setStringList(labels)
-        self._completer.setCompletionPrefix(self._completion.prefix)
-        if self._completer.completionCount() == 0:
-            popup.hide()
-            return False
-        popup.setCurrentIndex(self._completer.completionModel().index(0, 0))
-        rect = self.cursorRect()
-        rect.setWidth(popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width())
-        self._completer.complete(rect)
-        return True
+        return self._completions.show()
 
     @Slot(str)
     def insert_completion(self, label: str) -> None:
         """Replace what is typed at the cursor by the completion ``label`` (one undoable edit)."""
-        context = self.completion()
-        replacement = dict(context.options).get(label)
-        if replacement is None:
-            return
-        typed = self.toPlainText()[context.start : context.end]
-        cursor = self.textCursor()
-        end = cursor.position()
-        cursor.beginEditBlock()
-        cursor.setPosition(end - utf16_len(typed))
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText(replacement)
-        cursor.endEditBlock()
-        self.setTextCursor(cursor)
-        self._completer.popup().hide()
+        self._completions.insert(label)
 
     # -- validation -----------------------------------------------------------------------------
 
@@ -337,7 +273,7 @@ class JsonEditor(QPlainTextEdit):
             self.statusChanged.emit(status)
 
     def _update_warnings(self) -> None:
-        found = [] if self._problem else json_body.warnings(self._value, self._spec)
+        found = [] if self._problem else body_check.body_warnings(self._value, self._spec)
         text = "\n".join(found)
         if text != self._warnings:
             self._warnings = text
@@ -402,9 +338,8 @@ class JsonEditor(QPlainTextEdit):
     # -- keys -----------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        popup = self._completer.popup()
         key = event.key()
-        if popup.isVisible() and key in (
+        if self._completions.is_showing() and key in (
             Qt.Key.Key_Return,
             Qt.Key.Key_Enter,
             Qt.Key.Key_Escape,
@@ -418,57 +353,16 @@ class JsonEditor(QPlainTextEdit):
             Qt.KeyboardModifier.NoModifier,
             Qt.KeyboardModifier.ShiftModifier,
         ):
-            self._new_line()
+            text_edits.new_line(self, INDENT)
             return
         if event.text() in ("}", "]"):
-            self._dedent_line()
+            text_edits.dedent_line(self, INDENT)
         super().keyPressEvent(event)
         if event.text() == '"' and self.document().characterCount() <= LIVE_LIMIT:
             if self.completion().kind == "key":
                 self.show_completion()
-        elif popup.isVisible() and event.text():
+        elif self._completions.is_showing() and event.text():
             self.show_completion()
-
-    def _new_line(self) -> None:
-        cursor = self.textCursor()
-        line = cursor.block().text()
-        column = len(line[: cursor.positionInBlock()]) if line.isascii() else None
-        if column is None:
-            cursor2 = QTextCursor(cursor)
-            cursor2.movePosition(
-                QTextCursor.MoveOperation.StartOfBlock, QTextCursor.MoveMode.KeepAnchor
-            )
-            column = len(cursor2.selectedText())
-        indent = re.match(r"[ \t]*", line).group()
-        before, after = line[:column].rstrip(), line[column:]
-        opens = before[-1:] in ("{", "[")
-        closes = after.lstrip()[:1] in ("}", "]")
-        cursor.beginEditBlock()
-        if closes:  # drop the spaces between the cursor and the closing bracket
-            spaces = len(after) - len(after.lstrip())
-            cursor.movePosition(
-                QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, spaces
-            )
-        if opens and closes:
-            cursor.insertText("\n" + indent + INDENT + "\n" + indent)
-            cursor.movePosition(QTextCursor.MoveOperation.Up)
-            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
-        else:
-            cursor.insertText("\n" + indent + (INDENT if opens else ""))
-        cursor.endEditBlock()
-        self.setTextCursor(cursor)
-
-    def _dedent_line(self) -> None:
-        cursor = self.textCursor()
-        if cursor.hasSelection():
-            return
-        before = cursor.block().text()[: cursor.positionInBlock()]
-        if before and not before.strip() and before.endswith(INDENT):
-            cursor.movePosition(
-                QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(INDENT)
-            )
-            cursor.removeSelectedText()
-            self.setTextCursor(cursor)
 
     def contextMenuEvent(self, event) -> None:
         menu = self.createStandardContextMenu()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from shipexplorer.api import ArgSpec, MethodSpec
-from shipexplorer.core.documents.json_body import SIMPLE_TYPES, base_type
+from shipexplorer.services.body_check import form_kind
 
 NOT_SET = "(not set)"
 _HINTS = {
@@ -45,7 +45,7 @@ def supports(spec: MethodSpec | None) -> bool:
     """True when ``spec`` has arguments and all are text, numbers, booleans or enums."""
     if spec is None or not spec.args:
         return False
-    return all(base_type(a)[0] in (*SIMPLE_TYPES, "enum") for a in spec.args)
+    return all(form_kind(a) is not None for a in spec.args)
 
 
 def _number(text: str, kind: str) -> int | float | None:
@@ -103,7 +103,7 @@ class MethodForm(QWidget):
             "Fill in the arguments; the JSON body follows. Leave a field empty to leave it out."
         )
         for arg in spec.args:
-            kind = base_type(arg)[0]
+            kind = form_kind(arg)
             self._kinds[arg.name] = kind
             field = self._field(arg, kind)
             field.setAccessibleName(arg.name)

@@ -29,10 +29,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
+from shipexplorer.core.documents.text_source import WRAP
+
 #: at most this many lines are copied at once (each is a seek and a read of the source)
 MAX_COPY_LINES = 10_000
 _CACHE_LINES = 2_000
-_WRAP_DEFAULT = 1000
 
 
 class LineSource(Protocol):
@@ -58,7 +59,7 @@ class RawTextView(QAbstractScrollArea):
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._source: LineSource | None = None
         self._count = 0
-        self._wrap = _WRAP_DEFAULT
+        self._wrap = WRAP
         self._cache: dict[int, str] = {}
         self._current = 0
         self._anchor = 0
@@ -71,15 +72,7 @@ class RawTextView(QAbstractScrollArea):
         """Show ``source`` (None: nothing) from its first line."""
         self._source = source
         self._count = source.line_count() if source is not None else 0
-        if wrap is not None:
-            self._wrap = wrap
-        else:
-            try:
-                from shipexplorer.core.documents.text_source import WRAP
-
-                self._wrap = WRAP
-            except ImportError:  # pragma: no cover - the service module is not there yet
-                self._wrap = _WRAP_DEFAULT
+        self._wrap = wrap if wrap is not None else WRAP
         self._cache.clear()
         self._current = self._anchor = 0
         self._match = None

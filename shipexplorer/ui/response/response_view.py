@@ -4,8 +4,9 @@ It only shows a :class:`~shipexplorer.core.documents.answer.Answer` computed on 
 The body has four views (Alt+1..4): **Tree** (a lazy tree of a JSON body), **Raw** (the exact text,
 painted line by line from a TextSource, whatever its size), **Pretty** (the indented, highlighted
 text; for big bodies only its first part, with a note saying so) and **Rendered** (markdown, plain
-text, or an image scaled to fit). The best view for the kind is chosen: JSON -> Tree, text and
-markdown and images -> Rendered, other bytes -> Raw (a hex summary) with "Save body to file…".
+text, or an image scaled to fit: :mod:`~shipexplorer.ui.response.rendered_view`). The best view
+for the kind is chosen: JSON -> Tree, text and markdown and images -> Rendered, other bytes -> Raw
+(a hex summary) with "Save body to file…".
 Search and a JSONPath filter sit above the views (:mod:`~shipexplorer.ui.response.body_search_bar`).
 
 Nothing costly happens while the view is hidden: the body is put in the widgets when it is shown,
@@ -16,18 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import (
-    QFontDatabase,
-    QImage,
-    QKeySequence,
-    QPixmap,
-    QResizeEvent,
-    QShortcut,
-    QShowEvent,
-    QTextCursor,
-    QTextDocument,
-)
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -35,140 +26,31 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
-    QStackedWidget,
     QTabWidget,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from shipexplorer.core.documents.answer import (
-    BYTES,
-    IMAGE,
-    JSON,
-    MARKDOWN,
-    TASK,
-    Answer,
-    format_size,
-)
+from shipexplorer.core.documents.answer import BYTES, IMAGE, JSON, TASK, Answer, format_size
+from shipexplorer.core.documents.text_source import TextSource
 from shipexplorer.ui.response.body_search_bar import NONE, RAW, TEXT, TREE, BodySearchBar
 from shipexplorer.ui.response.json_tree_view import JsonTreeView
 from shipexplorer.ui.response.raw_text_view import RawTextView
+from shipexplorer.ui.response.rendered_view import (
+    TEXT_CHUNK,
+    ChunkedFill,
+    RenderedView,
+    text_chunks,
+)
+from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
 
 TREE_TAB, RAW_TAB, PRETTY_TAB, RENDERED_TAB = range(4)
 #: Pretty text up to this size is put in the widget as soon as the body is shown; more waits
-#: until the Pretty view is opened, and then goes in by pieces (see _ChunkedFill).
+#: until the Pretty view is opened, and then goes in by pieces (see ChunkedFill).
 EAGER_PRETTY_CHARS = 20_000
-#: Characters put in a text widget per event-loop turn: plain text with JSON highlighting costs
-#: about 6 ms per 10k characters here, markdown about 15 ms per 10k.
-TEXT_CHUNK = 10_000
-MARKDOWN_CHUNK = 6_000
 #: Raw text of bodies held in memory up to this size is indexed on the GUI thread when needed.
 RAW_INDEX_BYTES = 2_000_000
-
-
-class _FitImage(QLabel):
-    """An image scaled down (never up) to fit, keeping its proportions."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self._image: QImage | None = None
-
-    def set_image(self, image: QImage | None) -> None:
-        self._image = image
-        self._fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        if self._image is None or self._image.isNull():
-            self.clear()
-            return
-        pixmap = QPixmap.fromImage(self._image)
-        if pixmap.width() > self.width() > 0 or pixmap.height() > self.height() > 0:
-            pixmap = pixmap.scaled(
-                self.size(),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        self.setPixmap(pixmap)
-
-
-def text_chunks(text: str, size: int) -> list[str]:
-    """``text`` cut after a newline every ``size`` characters or so (joined, it is ``text``)."""
-    chunks, start = [], 0
-    while start < len(text):
-        end = text.find("\n", start + size)
-        end = len(text) if end < 0 else end + 1
-        chunks.append(text[start:end])
-        start = end
-    return chunks
-
-
-def markdown_chunks(text: str, size: int) -> list[str]:
-    """Markdown cut at blank lines outside code fences, every ``size`` characters or so."""
-    chunks, current, length, fenced = [], [], 0, False
-    for line in text.splitlines(keepends=True):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        current.append(line)
-        length += len(line)
-        if length >= size and not fenced and not line.strip():
-            chunks.append("".join(current))
-            current, length = [], 0
-    if current:
-        chunks.append("".join(current))
-    return chunks
-
-
-class _ChunkedFill(QObject):
-    """Puts text in a text widget's document one piece per event-loop turn, so a long text (and
-    its highlighting or markdown layout) never stalls the window; a new fill stops the old one."""
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self._chunks: list[str] = []
-        self._document: QTextDocument | None = None
-        self._markdown = False
-        self._timer = QTimer(self)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._step)
-
-    def start(self, document: QTextDocument, chunks: list[str], *, markdown: bool) -> None:
-        self._document, self._chunks, self._markdown = document, list(reversed(chunks)), markdown
-        document.clear()
-        self._step()
-        if self._chunks:
-            self._timer.start()
-
-    def stop(self) -> None:
-        self._timer.stop()
-        self._chunks = []
-
-    def busy(self) -> bool:
-        return bool(self._chunks)
-
-    def _step(self) -> None:
-        if not self._chunks or self._document is None:
-            self._timer.stop()
-            return
-        cursor = QTextCursor(self._document)
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        chunk = self._chunks.pop()
-        if self._markdown:
-            if not self._document.isEmpty():
-                cursor.insertBlock()  # else the piece's first paragraph joins the last one
-            cursor.insertMarkdown(chunk)
-        else:
-            cursor.insertText(chunk)
-        if not self._chunks:
-            self._timer.stop()
 
 
 class ResponseView(QWidget):
@@ -188,7 +70,7 @@ class ResponseView(QWidget):
         self._pending: Answer | None = None
         self._body = ""
         self._pretty_filled = True
-        self._highlighter: Any = None
+        self._highlighter: JsonHighlighter | None = None
         self.status_label = QLabel("No request sent yet", self)
         self.status_label.setAccessibleName("Response status")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -245,14 +127,9 @@ class ResponseView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.note_label)
         column.addWidget(self.body_view, 1)
-        self.rendered_text = QTextBrowser(self)
-        self.rendered_text.setAccessibleName("Rendered response body")
-        self.rendered_text.setOpenLinks(False)
-        self.image_label = _FitImage(self)
-        self.image_label.setAccessibleName("Response image")
-        self.stack = QStackedWidget(self)  # the Rendered view: text (0) or image (1)
-        self.stack.addWidget(self.rendered_text)
-        self.stack.addWidget(self.image_label)
+        self.stack = RenderedView(self)  # the Rendered view: text (0) or image (1)
+        self.rendered_text = self.stack.rendered_text
+        self.image_label = self.stack.image_label
         for page, name in (
             (self.tree_view, "Tree"),
             (self.raw_view, "Raw"),
@@ -285,8 +162,7 @@ class ResponseView(QWidget):
         self.tree_view.message.connect(self.info_label.setText)
         self.tree_view.tree_model.errorOccurred.connect(self.info_label.setText)
         self.views.currentChanged.connect(self._view_changed)
-        self._pretty_fill = _ChunkedFill(self)
-        self._rendered_fill = _ChunkedFill(self)
+        self._pretty_fill = ChunkedFill(self)
         self._clear_views()
 
     # --- public API ------------------------------------------------------------------------
@@ -351,7 +227,7 @@ class ResponseView(QWidget):
         self.progress.hide()
         self.status_label.setText(p.status_line)
         self.meta_label.setText(p.meta_line)
-        self.save_button.setEnabled(bool(p.raw) or bool(getattr(p, "body_file", None)))
+        self.save_button.setEnabled(bool(p.raw) or bool(p.body_file))
         self._pending = p
         if self.isVisible():
             self._render()
@@ -371,15 +247,12 @@ class ResponseView(QWidget):
 
     def _clear_views(self) -> None:
         self._pretty_fill.stop()
-        self._rendered_fill.stop()
         self.tree_view.tree_model.set_document(None)
         self.raw_view.set_source(None)
         self.search_bar.set_content(None, None)
-        self.rendered_text.clear()
-        self.image_label.set_image(None)
+        self.stack.reset()
         self.note_label.hide()
         self.info_label.setText("")
-        self.stack.setCurrentIndex(0)
         self._pretty_filled = True
         self._body = ""
         self.body_view.clear()
@@ -393,11 +266,9 @@ class ResponseView(QWidget):
         self._clear_views()
         self._body = p.body_text
         self.headers_view.setPlainText(p.headers_text())
-        document = getattr(p, "document", None)
-        source = getattr(p, "text_source", None)
-        if source is None:
-            source = self._small_source(p)
-        note = getattr(p, "shown_note", "")
+        document = p.document
+        source = p.text_source if p.text_source is not None else self._small_source(p)
+        note = p.shown_note
         self.note_label.setText(note)
         self.note_label.setVisible(bool(note))
         self._pretty_filled = False
@@ -409,7 +280,7 @@ class ResponseView(QWidget):
         self.raw_view.set_source(source)
         self.views.setTabEnabled(RAW_TAB, source is not None)
         self.search_bar.set_content(document, source)
-        rendered = self._fill_rendered(p)
+        rendered = self.stack.show_answer(p)
         self.views.setTabEnabled(RENDERED_TAB, rendered)
         if p.kind == BYTES:
             self.info_label.setText("A binary body: use Save body to file… to keep all of it.")
@@ -424,42 +295,14 @@ class ResponseView(QWidget):
         else:
             self._pick(PRETTY_TAB)
 
-    def _small_source(self, p: Answer) -> Any:
+    def _small_source(self, p: Answer) -> TextSource | None:
         """A text source for the Raw view when the worker made none: the body held in memory
         (small), or the hex summary of a binary body."""
-        from shipexplorer.core.documents.text_source import TextSource
-
         if p.kind == BYTES:
             return TextSource.from_bytes(p.body_text.encode("utf-8"))
         if p.kind in (IMAGE,) or not p.raw or len(p.raw) > RAW_INDEX_BYTES:
             return None
         return TextSource.from_bytes(p.raw)
-
-    def _fill_rendered(self, p: Answer) -> bool:
-        if p.kind == IMAGE and p.image:
-            image = p.decoded_image if p.decoded_image is not None else QImage.fromData(p.image)
-            if not image.isNull():
-                self.image_label.set_image(image)
-                self.image_label.setAccessibleDescription(p.body_text)
-                self.stack.setCurrentIndex(1)
-                return True
-            return False
-        text = p.body_text
-        if p.kind == MARKDOWN:
-            if len(text) <= MARKDOWN_CHUNK:
-                self.rendered_text.setMarkdown(text)
-            else:
-                chunks = markdown_chunks(text, MARKDOWN_CHUNK)
-                self._rendered_fill.start(self.rendered_text.document(), chunks, markdown=True)
-            return True
-        if p.kind in ("text", "html"):  # html as its text: no remote content is ever loaded
-            if len(text) <= TEXT_CHUNK:
-                self.rendered_text.setPlainText(text)
-            else:
-                chunks = text_chunks(text, TEXT_CHUNK)
-                self._rendered_fill.start(self.rendered_text.document(), chunks, markdown=False)
-            return True
-        return False
 
     def _fill_pretty(self) -> None:
         if self._pretty_filled:
@@ -473,10 +316,6 @@ class ResponseView(QWidget):
 
     def _attach_highlighter(self, on: bool) -> None:
         if on and self._highlighter is None:
-            try:
-                from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
-            except ImportError:  # highlighting is a nicety: plain text works too
-                return
             self._highlighter = JsonHighlighter(self.body_view.document())
         elif self._highlighter is not None:
             self._highlighter.setDocument(self.body_view.document() if on else None)

@@ -20,10 +20,10 @@ from shipexplorer.core.documents.answer import (
     Answer,
     format_size,
     hex_summary,
-    present_error,
     present_result,
     pretty_json,
 )
+from shipexplorer.core.documents.error_answer import present_error
 from shipexplorer.emulator.packages.media import png
 
 KEY = "ss-secret-key-0123456789"

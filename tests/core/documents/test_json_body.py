@@ -12,16 +12,17 @@ from hypothesis import strategies as st
 
 from shipexplorer.api import ArgSpec, ConnectionSettings, MethodSpec, SteamshipClient
 from shipexplorer.core.documents.json_body import (
+    BodyError,
     base_type,
     check,
     complete,
     first_error,
     format_json,
     minify_json,
+    parse_body,
     skeleton,
     warnings,
 )
-from shipexplorer.services.request_runner import BodyError, parse_body
 
 BROKEN = [
     ('{"a": 1,}', 1, 9, "Expecting property name enclosed in double quotes"),
@@ -67,6 +68,19 @@ def test_get_needs_an_object_like_the_runner():
 
 def test_deep_nesting_is_a_problem_not_a_crash():
     assert first_error("[" * 100_000 + "]" * 100_000) is not None
+
+
+def test_the_body_error_says_where_and_survives_pickling():
+    import pickle
+
+    with pytest.raises(BodyError) as refused:
+        parse_body('{\n  "a": 1,\n}', "POST")
+    problem = refused.value.problem
+    assert (problem.line, problem.column) == (3, 1)
+    assert check('{\n  "a": 1,\n}') == (None, problem)
+    copy = pickle.loads(pickle.dumps(refused.value))
+    assert copy.problem == problem and str(copy) == problem.message
+    assert isinstance(copy, ValueError)
 
 
 _JSONISH = st.text(alphabet='{}[]:,"\\ \n\tabtrufalsenl0123456789.-eE', max_size=40)

@@ -13,6 +13,7 @@ from shipexplorer.core.documents.answer import Answer, hex_summary, pretty_json
 from shipexplorer.core.documents.json_document import PyDocument
 from shipexplorer.core.documents.text_source import TextSource
 from shipexplorer.services.document_queries import DocumentQueries
+from shipexplorer.ui.response import rendered_view
 from shipexplorer.ui.response import response_view as rv
 from shipexplorer.ui.response.response_view import ResponseView
 
@@ -259,17 +260,17 @@ def test_a_big_body_shows_its_note_and_fills_pretty_in_pieces(view, qtbot, tmp_p
 
 def test_chunks_join_back_to_the_text():
     text = "".join(f"line {i}\n" for i in range(5000)) + "end"
-    assert "".join(rv.text_chunks(text, 1000)) == text
-    assert all(c.endswith("\n") for c in rv.text_chunks(text, 1000)[:-1])
+    assert "".join(rendered_view.text_chunks(text, 1000)) == text
+    assert all(c.endswith("\n") for c in rendered_view.text_chunks(text, 1000)[:-1])
     md = "# A\n\n" + "```\ncode\n\nmore\n```\n\n" * 50 + "para\n"
-    pieces = rv.markdown_chunks(md, 30)
+    pieces = rendered_view.markdown_chunks(md, 30)
     assert "".join(pieces) == md and len(pieces) > 10
     assert all(piece.count("```") % 2 == 0 for piece in pieces)  # fences never cut
 
 
 def test_a_long_markdown_answer_is_rendered_in_pieces(view, qtbot):
     text = "".join(f"## Part {i}\n\nSome *words* for part {i}.\n\n" for i in range(600))
-    assert len(text) > 3 * rv.MARKDOWN_CHUNK
+    assert len(text) > 3 * rendered_view.MARKDOWN_CHUNK
     view.show_answer(answer("markdown", text, raw=text.encode()))
     assert view.current_view() == "Rendered"
     assert "Part 599" not in view.rendered_text.toPlainText()  # not all in one go

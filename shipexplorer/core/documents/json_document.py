@@ -301,9 +301,14 @@ class TreeDocument(JsonDocument):
             compiled = jsonpath.compile(expression.strip() or "$")
         except jsonpath.JSONPathError as exc:
             raise FilterError(_filter_message(exc)) from None
+        data = self.query_view(self._value)
+        if isinstance(data, str):
+            # python-jsonpath reads a str argument as JSON text; a string has no children, so
+            # another scalar gives the same matches (the root, or nothing)
+            data = None
         found: list[JsonPath] = []
         try:
-            for match in compiled.finditer(self.query_view(self._value)):
+            for match in compiled.finditer(data):
                 found.append(tuple(match.parts))
                 if len(found) >= limit or self._should_stop(cancel):
                     break

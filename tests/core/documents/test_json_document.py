@@ -140,6 +140,21 @@ def test_query():
         doc.query("$[")
 
 
+@pytest.mark.parametrize("text", ["{", "[1, 2]", '{"a": 1}', "plain"])
+def test_a_string_body_is_queried_as_a_string_not_as_json_text(text):
+    # python-jsonpath parses a str argument as JSON: "[1, 2]" must not grow children
+    from shipexplorer.core.documents.process_document import ProcessDocument
+
+    child = ProcessDocument.open(data=json.dumps(text).encode())
+    try:
+        for doc in (PyDocument(text), child):
+            assert doc.query("$") == [()]
+            assert doc.query("$..*") == []
+            assert doc.query("$[0]") == []
+    finally:
+        child.close()
+
+
 def test_search_limit_and_keys():
     doc = PyDocument({"Name": "x", "other": ["name", "none"]})
     assert doc.search("NAME") == [("Name",), ("other", 0)]

@@ -80,7 +80,7 @@ class GcPauses:
 class SlotTimer:
     """How long the tracker's own code holds the GUI thread, per call (wall and CPU time)."""
 
-    NAMES = ("_tick", "_polled", "_on_seen", "_save", "_restored", "_key_ready")
+    NAMES = ("_tick", "_polled", "_on_seen", "_restored", "_key_ready")
 
     def __init__(self, cls: type) -> None:
         self.longest: dict[str, tuple[float, float]] = {}

@@ -71,6 +71,14 @@ class ClientProvider(QObject):
             self._names[settings] = profile.name
         return settings
 
+    @property
+    def profiles(self) -> ProfileService:
+        return self._profiles
+
+    @property
+    def credentials(self) -> CredentialService:
+        return self._credentials
+
     def profile_name_for(self, settings: ConnectionSettings) -> str | None:
         """The name of the profile ``settings`` came from (any thread)."""
         return self._names.get(settings)

@@ -2,9 +2,10 @@
 
 :func:`poll_task` (worker thread) sends one ``task/status`` without the client's own retries (the
 tracker schedules its own, without holding a worker) and sorts the answer into a
-:class:`PollOutcome`. :class:`ConnectionResolver` (GUI thread) finds the connection for a task
-restored after a restart from its profile's name, since keys are never persisted: the profile's
-settings and its key from the key service, loaded on demand.
+:class:`PollOutcome`; :func:`seen_task` picks task answers out of other exchanges, and
+:func:`observe` copies an answer into the task's record. :class:`ConnectionResolver` (GUI thread)
+finds the connection for a task restored after a restart from its profile's name, since keys are
+never persisted: the profile's settings and its key from the key service, loaded on demand.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from shipexplorer.api import ConnectionSettings
 from shipexplorer.api.tasks import Task
-from shipexplorer.core.task_timeline import MAX_PERSISTED_OUTPUT, TaskOrigin
+from shipexplorer.core.task_timeline import MAX_PERSISTED_OUTPUT, TaskOrigin, TrackedTask
 
 if TYPE_CHECKING:
     from shipexplorer.api import Exchange
     from shipexplorer.api.cancel import CancelToken
     from shipexplorer.services.client_provider import ClientProvider
+    from shipexplorer.services.credentials import CredentialService
+    from shipexplorer.services.profile_service import ProfileService
 
 TASK = "task"  # an answer about the task (any state, failed included)
 UNKNOWN = "unknown"  # 404: the server does not know the task
@@ -89,6 +92,43 @@ def classify(exchange: Exchange, task_id: str) -> PollOutcome:
     return PollOutcome(TRANSIENT, error=text)  # a 2xx that made no sense: maybe a proxy hiccup
 
 
+def seen_task(
+    exchange: Exchange, settings: ConnectionSettings, profile: str | None
+) -> tuple[PollOutcome, TaskOrigin, ConnectionSettings] | None:
+    """A finished exchange that answered with a task, as the tracker takes it in (worker thread);
+    None for other answers and for the tracker's own polls."""
+    if getattr(polling, "active", False):
+        return None
+    outcome = exchange.outcome
+    task = outcome.task if outcome is not None else None
+    if task is None or not task.task_id or not task.state:
+        return None
+    seen = PollOutcome(TASK, task, *output_of(exchange, task))
+    return seen, origin_of(exchange, settings, profile), settings
+
+
+def observe(tracked: TrackedTask, outcome: PollOutcome, now: float) -> bool:
+    """Copy a task answer into the record; True when anything the user sees changed."""
+    task = outcome.task
+    assert task is not None
+    changed = tracked.observe_state(task.state, now)
+    changed = tracked.observe_message(task.status_message, now) or changed
+    for attr, value, keep in (
+        ("created_on", task.task_created_on, True),
+        ("started_at", task.started_at, True),
+        ("last_modified_on", task.task_last_modified_on, True),
+        ("status_message", task.status_message, False),
+        ("status_suggestion", task.status_suggestion, False),
+        ("status_code", task.status_code, False),
+    ):
+        if (value is not None or not keep) and getattr(tracked, attr) != value:
+            setattr(tracked, attr, value)
+            changed = True
+    if outcome.output is not None:
+        tracked.output, tracked.output_fits = outcome.output, outcome.output_fits
+    return changed
+
+
 def output_of(exchange: Exchange, task: Task) -> tuple[Any, bool | None]:
     """The task's output (parsed) and whether it is small enough to persist (worker thread): the
     answer's size bounds it, so nothing big is encoded again to find out."""
@@ -126,22 +166,23 @@ class ConnectionResolver(QObject):
 
     keyReady = Signal(str)
 
-    def __init__(self, clients: ClientProvider, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        profiles: ProfileService,
+        credentials: CredentialService,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
-        # ClientProvider builds its settings from these two; it offers no by-name lookup (yet).
-        self._profiles = getattr(clients, "_profiles", None)
-        self._credentials = getattr(clients, "_credentials", None)
+        self._profiles = profiles
+        self._credentials = credentials
         self._loading: set[str] = set()
         self._tried: set[str] = set()
-        if self._credentials is not None:
-            self._credentials.keyLoaded.connect(self._key_loaded)
+        credentials.keyLoaded.connect(self._key_loaded)
 
     def resolve(self, origin: TaskOrigin) -> ConnectionSettings | str | None:
         """The settings; or a sentence saying why there are none; or None while a key loads
         (:attr:`keyReady` follows)."""
         name = origin.profile
-        if self._profiles is None or self._credentials is None:
-            return "The connection profiles are not available."
         profile = self._profiles.profile(name) if name else None
         if profile is None:
             return (
@@ -159,16 +200,6 @@ class ConnectionResolver(QObject):
             self._credentials.load_key(profile.name)
             return None
         settings = profile.connection(key)
-        if origin.workspace:
-            settings = settings.replace(workspace_handle=origin.workspace, workspace_id=None)
-        return settings
-
-    def profile_settings(self, origin: TaskOrigin) -> ConnectionSettings | None:
-        """The profile's settings (no key) in the task's workspace, or None without a profile."""
-        profile = self._profiles.profile(origin.profile) if self._profiles is not None else None
-        if profile is None:
-            return None
-        settings = profile.settings
         if origin.workspace:
             settings = settings.replace(workspace_handle=origin.workspace, workspace_id=None)
         return settings

@@ -6,18 +6,17 @@ through :meth:`TaskTracker.track`, or pasted by id (:meth:`TaskTracker.add_by_id
 with ``task/status`` on the worker pool through the client of the profile and workspace it came
 from; one QTimer and a :class:`~shipexplorer.core.poll_schedule.PollSchedule` decide when,
 within global caps. The record of each task is a
-:class:`~shipexplorer.core.task_timeline.TrackedTask`; the list is saved (never a key) to a
-versioned JSON file written atomically on the pool, and resumed by :meth:`TaskTracker.start`.
+:class:`~shipexplorer.core.task_timeline.TrackedTask`; the list is saved (never a key) by a
+:class:`~shipexplorer.services.task_store.TaskStore` and resumed by :meth:`TaskTracker.start`.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
@@ -30,20 +29,16 @@ from shipexplorer.core.task_timeline import (
     WATCHING,
     TaskOrigin,
     TrackedTask,
-    load_tasks,
-    save_tasks,
 )
 from shipexplorer.services import task_polling
-from shipexplorer.services.task_polling import ConnectionResolver, PollOutcome, poll_task
+from shipexplorer.services.task_polling import ConnectionResolver, PollOutcome, observe, poll_task
+from shipexplorer.services.task_store import TaskStore
 
 if TYPE_CHECKING:
     from shipexplorer.api import ConnectionSettings, Exchange
     from shipexplorer.api.tasks import Task
     from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.workers import JobHandle, WorkerPool
-
-SAVE_DELAY_MS = 2000
-RESTORE_CHUNK = 100
 
 
 class TaskTracker(QObject):
@@ -89,45 +84,26 @@ class TaskTracker(QObject):
             max_per_second=max_polls_per_second,
         )
         self._tasks: dict[str, TrackedTask] = {}
+        self._store = TaskStore(self.store_path, pool, self._tasks, self.problem.emit, self)
         self._settings: dict[str, ConnectionSettings] = {}  # in memory only: they hold the key
         self._jobs: dict[str, JobHandle] = {}
         self._awaiting_key: set[str] = set()
         self._ended: set[str] = set()
         self._pending_links: dict[str, int] = {}
-        self._records: dict[str, dict[str, Any]] = {}
-        self._dirty: set[str] = set()
-        self._loaded = False
-        self._restoring: list[TrackedTask] | None = None
-        self._read_only = False
-        self._saving = False
-        self._save_again = False
-        self._unsaved = False
-        self._write_lock = threading.Lock()  # a late save job never overwrites a newer save
-        self._save_seq = 0
-        self._written_seq = 0
+        self._loaded = False  # the saved list is back
         self._closed = False
-        self._resolver = ConnectionResolver(clients, self)
+        self._resolver = ConnectionResolver(clients.profiles, clients.credentials, self)
         self._resolver.keyReady.connect(self._key_ready)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._tick)
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self._save)
         self._seen.connect(self._on_seen, Qt.ConnectionType.QueuedConnection)
         clients.add_exchange_listener(self._listen)
 
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
         """Load the saved tasks on the pool and resume watching the unfinished ones."""
-        path = self.store_path
-        self._pool.submit(
-            lambda token, progress: load_tasks(path),
-            on_result=self._restored,
-            on_error=lambda exc: self._restored(([], f"Tracked tasks could not be read: {exc}")),
-            on_cancelled=lambda: None,
-        )
+        self._store.load(self._restored, self._restore_done)
 
     def shutdown(self) -> None:
         """Stop polling and save now (on this thread: the pool is about to stop)."""
@@ -135,16 +111,10 @@ class TaskTracker(QObject):
             return
         self._closed = True
         self._timer.stop()
-        self._save_timer.stop()
         for handle in list(self._jobs.values()):
             handle.cancel()
         self._jobs.clear()
-        self._restore_some(everything=True)  # a restore still under way: finish it to save it
-        if self._loaded and not self._read_only and self._unsaved:
-            try:
-                self._write(self._snapshot())
-            except (OSError, ValueError) as exc:
-                self.problem.emit(f"Tracked tasks could not be saved: {exc}")
+        self._store.close()
 
     # -- reading ------------------------------------------------------------------------------
     def tasks(self) -> list[TrackedTask]:
@@ -154,12 +124,19 @@ class TaskTracker(QObject):
         return self._tasks.get(task_id)
 
     def settings_for(self, task_id: str) -> ConnectionSettings | None:
-        """The connection a task is polled through (its profile and workspace), for a curl
-        export. It may carry the key: hand it only to code that never shows it."""
-        settings = self._settings.get(task_id)
+        """The connection a task's curl loop is written for: the current profile's, in the task's
+        workspace, when the task came from that profile (None for another profile's task or an
+        unknown id). It carries the key: hand it only to code that never shows it."""
         tracked = self._tasks.get(task_id)
-        if settings is None and tracked is not None:
-            settings = self._resolver.profile_settings(tracked.origin)
+        settings = self._clients.settings() if tracked is not None else None
+        if tracked is None or settings is None:
+            return None
+        origin = tracked.origin
+        name = self._clients.profile_name_for(settings)
+        if origin.profile and name and origin.profile != name:
+            return None
+        if origin.workspace and origin.workspace != settings.workspace_handle:
+            settings = settings.replace(workspace_handle=origin.workspace, workspace_id=None)
         return settings
 
     def counts(self) -> dict[str, int]:
@@ -183,7 +160,7 @@ class TaskTracker(QObject):
         tracked = TrackedTask(task_id, origin)
         if origin.request_id is None and task_id in self._pending_links:
             origin.request_id = self._pending_links.pop(task_id)
-        _observe(tracked, outcome, time.time())
+        observe(tracked, outcome, time.time())
         tracked.last_change = time.time()
         self._add(tracked)
         if tracked.finished:
@@ -276,24 +253,17 @@ class TaskTracker(QObject):
         del self._tasks[task_id]
         self._settings.pop(task_id, None)
         self._ended.discard(task_id)
-        self._records.pop(task_id, None)
-        self._dirty.discard(task_id)
+        self._store.forget(task_id)
         self.taskRemoved.emit(task_id)
-        self._save_soon()
 
     # -- auto-tracking ------------------------------------------------------------------------
     def _listen(
         self, exchange: Exchange, settings: ConnectionSettings, profile: str | None
     ) -> None:
         """Every finished exchange, on the worker that sent it: pass task answers on."""
-        if getattr(task_polling.polling, "active", False) or self._closed:
-            return
-        outcome = exchange.outcome
-        task = outcome.task if outcome is not None else None
-        if task is None or not task.task_id or not task.state:
-            return
-        outcome = PollOutcome(task_polling.TASK, task, *task_polling.output_of(exchange, task))
-        self._seen.emit((outcome, task_polling.origin_of(exchange, settings, profile), settings))
+        seen = None if self._closed else task_polling.seen_task(exchange, settings, profile)
+        if seen is not None:
+            self._seen.emit(seen)
 
     @Slot(object)
     def _on_seen(self, payload: tuple[PollOutcome, TaskOrigin, ConnectionSettings]) -> None:
@@ -309,9 +279,8 @@ class TaskTracker(QObject):
         if tracked.watch in (WATCHING, RECONNECTING) and not tracked.finished:
             self._schedule.add(tracked.task_id, time.monotonic(), delay)
             self._arm()
-        self._dirty.add(tracked.task_id)
+        self._store.changed(tracked.task_id)
         self.taskAdded.emit(tracked.task_id)
-        self._save_soon()
 
     def _arm(self) -> None:
         if self._closed:
@@ -398,7 +367,7 @@ class TaskTracker(QObject):
         if polled:
             tracked.polls += 1
         if outcome.kind == task_polling.TASK and outcome.task is not None:
-            changed = _observe(tracked, outcome, now)
+            changed = observe(tracked, outcome, now)
             if tracked.watch == RECONNECTING:
                 tracked.watch, tracked.last_error = WATCHING, None
             if tracked.finished:
@@ -406,8 +375,7 @@ class TaskTracker(QObject):
                 return
             if changed:
                 tracked.last_change = now
-                self._dirty.add(task_id)
-                self._save_soon()
+                self._store.changed(task_id)
             if reschedule and task_id in self._schedule:
                 if polled:
                     self._schedule.answered(task_id, mono, changed=changed)
@@ -421,8 +389,7 @@ class TaskTracker(QObject):
         elif outcome.kind == task_polling.REFUSED:
             self._unschedule(task_id)
             tracked.watch, tracked.last_error = STOPPED, outcome.error
-            self._dirty.add(task_id)
-            self._save_soon()
+            self._store.changed(task_id)
         else:
             tracked.watch, tracked.last_error = RECONNECTING, outcome.error
             tracked.retries += 1
@@ -436,8 +403,7 @@ class TaskTracker(QObject):
         if tracked.ended_at is None:
             tracked.ended_at = now
         tracked.last_change = now
-        self._dirty.add(tracked.task_id)
-        self._save_soon()
+        self._store.changed(tracked.task_id)
         self.taskChanged.emit(tracked.task_id)
         if tracked.task_id not in self._ended:
             self._ended.add(tracked.task_id)
@@ -451,111 +417,20 @@ class TaskTracker(QObject):
             handle.cancel()
 
     def _changed(self, tracked: TrackedTask) -> None:
-        self._dirty.add(tracked.task_id)
-        self._save_soon()
+        self._store.changed(tracked.task_id)
         self.taskChanged.emit(tracked.task_id)
 
-    # -- persistence --------------------------------------------------------------------------
-    def _restored(self, result: tuple[list[TrackedTask], str | None, bool]) -> None:
-        tasks, message, *rest = result
-        self._read_only = bool(rest and rest[0])
-        if message:
-            self.problem.emit(message)
-        self._restoring = list(tasks)
-        self._restore_some()
-
-    @Slot()
-    def _restore_some(self, everything: bool = False) -> None:
-        """Add restored tasks a chunk per event-loop turn (views add a row for each); the list
-        counts as loaded, and may be saved, once all are in."""
-        if self._restoring is None:
-            return
-        count = len(self._restoring) if everything else RESTORE_CHUNK
-        chunk, self._restoring = self._restoring[:count], self._restoring[count:]
+    # -- restoring (the store reads and saves the list) ----------------------------------------
+    def _restored(self, chunk: list[TrackedTask]) -> None:
+        """Add a chunk of the saved tasks (a task seen live since start keeps its live record)."""
         for tracked in chunk:
             if tracked.task_id in self._tasks:
-                continue  # seen live since start: the live record wins
+                continue
             if tracked.finished:
                 self._ended.add(tracked.task_id)
             elif tracked.watch in (RECONNECTING, ENDED):
                 tracked.watch = WATCHING
             self._add(tracked, delay=0.0)
-        if self._restoring and not self._closed:
-            QTimer.singleShot(0, self._restore_some)
-            return
-        self._restoring = None
+
+    def _restore_done(self) -> None:
         self._loaded = True
-        if self._unsaved:
-            self._save_soon()
-
-    def _save_soon(self) -> None:
-        self._unsaved = True
-        if self._loaded and not self._closed and not self._save_timer.isActive():
-            self._save_timer.start()
-
-    def _snapshot(self) -> list[dict[str, Any]]:
-        for task_id in self._dirty:
-            tracked = self._tasks.get(task_id)
-            if tracked is not None:
-                self._records[task_id] = tracked.to_dict()
-        self._dirty.clear()
-        self._unsaved = False
-        return list(self._records.values())
-
-    def _write(self, records: list[dict[str, Any]], seq: int | None = None) -> None:
-        """Write ``records`` unless a newer list was written already (any thread)."""
-        if seq is None:
-            self._save_seq += 1
-            seq = self._save_seq
-        with self._write_lock:
-            if seq > self._written_seq:
-                save_tasks(self.store_path, records)
-                self._written_seq = seq
-
-    @Slot()
-    def _save(self) -> None:
-        if not self._loaded or self._read_only or self._closed:
-            return
-        if self._saving:
-            self._save_again = True
-            return
-        self._saving = True
-        records = self._snapshot()
-        self._save_seq += 1
-        seq = self._save_seq
-        self._pool.submit(
-            lambda token, progress: self._write(records, seq),
-            on_result=lambda _: self._saved(None),
-            on_error=self._saved,
-            on_cancelled=lambda: self._saved(None),
-        )
-
-    def _saved(self, error: BaseException | None) -> None:
-        self._saving = False
-        if error is not None:
-            self.problem.emit(f"Tracked tasks could not be saved: {error}")
-        if self._save_again:
-            self._save_again = False
-            self._save_soon()
-
-
-def _observe(tracked: TrackedTask, outcome: PollOutcome, now: float) -> bool:
-    """Copy a task answer into the record; True when anything the user sees changed."""
-    task = outcome.task
-    assert task is not None
-    changed = tracked.observe_state(task.state, now)
-    changed = tracked.observe_message(task.status_message, now) or changed
-    for attr, value, keep in (
-        ("created_on", task.task_created_on, True),
-        ("started_at", task.started_at, True),
-        ("last_modified_on", task.task_last_modified_on, True),
-        ("status_message", task.status_message, False),
-        ("status_suggestion", task.status_suggestion, False),
-        ("status_code", task.status_code, False),
-    ):
-        if (value is not None or not keep) and getattr(tracked, attr) != value:
-            setattr(tracked, attr, value)
-            changed = True
-    if outcome.output is not None:
-        tracked.output, tracked.output_fits = outcome.output, outcome.output_fits
-    return changed

@@ -94,11 +94,10 @@ class WindowDocks(QObject):
 
     def _build_tasks(self, services: DockServices) -> QDockWidget:
         from shipexplorer.ui.tasks.task_notifier import TaskNotifier
-        from shipexplorer.ui.tasks.task_panel import TaskPanel, settings_from
+        from shipexplorer.ui.tasks.task_panel import TaskPanel
 
         tracker = services.tracker
-        settings_for = settings_from(services.clients) if services.clients is not None else None
-        panel = TaskPanel(tracker, settings_for, self._window)
+        panel = TaskPanel(tracker, parent=self._window)
         panel.set_queries(services.queries)
         panel.statusMessage.connect(lambda text: self._status(text, 5000))
         panel.openOriginRequested.connect(self.open_task_origin)

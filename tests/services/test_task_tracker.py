@@ -408,7 +408,7 @@ def test_a_dropped_connection_is_transient() -> None:
 
 def test_many_saved_tasks_come_back_a_chunk_at_a_time(qtbot, env) -> None:
     from shipexplorer.core.task_timeline import TrackedTask, save_tasks
-    from shipexplorer.services.task_tracker import RESTORE_CHUNK
+    from shipexplorer.services.task_store import RESTORE_CHUNK
 
     total = RESTORE_CHUNK * 2 + 50
     records = []

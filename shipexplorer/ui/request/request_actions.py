@@ -1,9 +1,10 @@
 """The Request menu: copy the current request (or a history entry) as curl, Python or HTTPie, and
 import a curl command line into a new tab.
 
-Exports are built by :mod:`shipexplorer.api.export`, which always writes ``$STEAMSHIP_API_KEY`` for
-the key; as a second guard, an export that still held the profile's key is refused here. A call
-that started a task is exported with its polling (curl) or ``task.wait()`` (Python).
+Exports and imports are the :class:`~shipexplorer.services.exports.ExportService`'s (the key is
+always ``$STEAMSHIP_API_KEY``, an export holding it is refused); this module builds the call from
+the tab or history entry, copies the text and shows the dialog. A call that started a task is
+exported with its polling (curl) or ``task.wait()`` (Python).
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
 
-from shipexplorer.api.curl_import import CurlImportError, parse_curl
-from shipexplorer.api.export import CallExport, export_call
-from shipexplorer.api.redact import holds_secret
-from shipexplorer.services.saved_requests import RequestSpec
+from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.exports import CallExport, CurlImportError, ExportService
 from shipexplorer.ui.request.request_tabs import RequestTab, RequestTabs
 
 KIND_NAMES = {"curl": "curl", "python": "Python (official client)", "httpie": "HTTPie"}
@@ -30,7 +29,7 @@ class RequestActions(QObject):
         self,
         window: QMainWindow,
         tabs: RequestTabs,
-        clients: Any,
+        clients: ClientProvider | None,
         explorer: Any,
         show_status: Any,
         show_problem: Any,
@@ -38,7 +37,7 @@ class RequestActions(QObject):
         super().__init__(window)
         self._window = window
         self._tabs = tabs
-        self._clients = clients
+        self.exports = ExportService(clients)
         self._explorer = explorer
         self._status = show_status
         self._problem = show_problem
@@ -67,13 +66,7 @@ class RequestActions(QObject):
 
     def export_text(self, kind: str, call: CallExport) -> str:
         """``call`` as ``kind`` over the current connection; ValueError with the reason."""
-        settings = self._clients.settings() if self._clients is not None else None
-        if settings is None:
-            raise ValueError("There is no connection profile to export against.")
-        text = export_call(kind, call, settings)
-        if holds_secret(text, settings.api_key):
-            raise ValueError("The export would have held the API key; nothing was copied.")
-        return text
+        return self.exports.export(kind, call)
 
     def call_of_tab(self, tab: RequestTab) -> CallExport:
         instance = tab.instance
@@ -138,12 +131,11 @@ class RequestActions(QObject):
 
     def import_curl(self, command: str) -> RequestTab | None:
         """Open ``command`` in a new tab; the reason in the window when it cannot be read."""
-        settings = self._clients.settings() if self._clients is not None else None
         try:
-            fields = parse_curl(command, settings.app_base if settings else None)
+            spec = self.exports.import_curl(command)
         except CurlImportError as exc:
             self._problem(str(exc))
             return None
-        tab = self._tabs.open_request(RequestSpec(**fields), reuse_blank=False)
+        tab = self._tabs.open_request(spec, reuse_blank=False)
         self._status("Imported the curl command into a new tab.", 5000)
         return tab

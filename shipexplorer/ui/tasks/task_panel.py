@@ -17,8 +17,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QRect, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelectionModel, QRect, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,13 +30,20 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSplitter,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from shipexplorer.api import export as api_export
-from shipexplorer.api.redact import redact
+from shipexplorer.api import ConnectionSettings
+from shipexplorer.core.task_timeline import TrackedTask
+from shipexplorer.services.exports import task_curl_loop
+from shipexplorer.ui.tasks.task_actions import (
+    FINAL,
+    PanelBody,
+    action_toolbar,
+    make_action,
+    resumable,
+)
 from shipexplorer.ui.tasks.task_detail import TaskDetail
 from shipexplorer.ui.tasks.task_table_model import (
     CATEGORIES,
@@ -55,31 +62,7 @@ from shipexplorer.ui.widgets.error_label import error_label, show_error
 
 #: how the title lists the counts (the rest in CATEGORIES order after these)
 _TITLE_ORDER = ("running", "waiting", "creating", "reconnecting", "stopped", "failed")
-_FINAL = ("succeeded", "failed")
-SettingsFor = Callable[[Any], Any]
-
-
-def _resumable(task: Any) -> bool:
-    """Stopped, unknown to the server or reconnecting, and not ended on the server."""
-    return task.state not in _FINAL and task.watch in ("stopped", "unknown", "reconnecting")
-
-
-def settings_from(clients: Any) -> SettingsFor:
-    """A ``settings_for`` over a ``ClientProvider``: the current profile's connection, in the
-    task's workspace, for tasks of that profile (None for other profiles' tasks)."""
-
-    def settings_for(task: Any) -> Any:
-        settings = clients.settings()
-        if settings is None:
-            return None
-        name = clients.profile_name_for(settings)
-        if task.origin.profile and name and task.origin.profile != name:
-            return None
-        if task.origin.workspace and task.origin.workspace != settings.workspace_handle:
-            settings = settings.replace(workspace_handle=task.origin.workspace, workspace_id=None)
-        return settings
-
-    return settings_for
+SettingsFor = Callable[[TrackedTask], ConnectionSettings | None]
 
 
 def counts_title(counts: Counter[str]) -> str:
@@ -89,40 +72,12 @@ def counts_title(counts: Counter[str]) -> str:
     return "Tasks — " + " · ".join(parts) if parts else "Tasks"
 
 
-class _Body(QWidget):
-    """The dock's content: takes F5 from window-wide shortcuts while the focus is inside."""
-
-    def __init__(self, on_f5: Callable[[], None], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._on_f5 = on_f5
-
-    @staticmethod
-    def _is_f5(event: QEvent) -> bool:
-        return (
-            isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_F5
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier
-        )
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and self._is_f5(event):
-            event.accept()  # so the key comes here as a key press, not to the window's F5
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self._is_f5(event):
-            self._on_f5()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
 class TaskPanel(QDockWidget):
     """The task dock over a ``TaskTracker``.
 
-    ``settings_for(task)`` gives the ``ConnectionSettings`` a task is polled with (for the curl
-    export; the key in them is never shown: the export writes ``$STEAMSHIP_API_KEY``).
+    ``settings_for(task)`` gives the ``ConnectionSettings`` a task's curl loop is written for
+    (the tracker's :meth:`~shipexplorer.services.task_tracker.TaskTracker.settings_for` unless
+    given; the key in them is never shown: the export writes ``$STEAMSHIP_API_KEY``).
 
     Signals:
         openOriginRequested(object): the TrackedTask whose originating request should open.
@@ -142,7 +97,7 @@ class TaskPanel(QDockWidget):
     ) -> None:
         super().__init__("Tasks", parent)
         self._tracker = tracker
-        self._settings_for = settings_for
+        self._settings_for = settings_for or (lambda task: tracker.settings_for(task.task_id))
         self.setObjectName("tasks-dock")
         self.setAccessibleName("Tasks")
         self.model = TaskTableModel(tracker, self, clock=clock)
@@ -150,7 +105,7 @@ class TaskPanel(QDockWidget):
         self.model.elapsedTicked.connect(self._repaint_elapsed)
         self.proxy = TaskFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        body = _Body(self.poll_now, self)
+        body = PanelBody(self.poll_now, self)
         self._build_filters(body)
         self._build_table(body)
         self.detail = TaskDetail(body, clock=clock)
@@ -226,53 +181,38 @@ class TaskPanel(QDockWidget):
         table.activated.connect(lambda _index: self.open_origin())
         self.table = table
 
-    def _action(
-        self, body: QWidget, text: str, slot: Callable[[], None], keys: list[str], tip: str
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setShortcuts([QKeySequence(k) for k in keys])
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip} ({shown})" if shown else tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        body.addAction(action)
-        self.table.addAction(action)
-        return action
-
     def _build_actions(self, body: QWidget) -> None:
-        act = self._action
+        def act(text: str, slot: Callable[[], object], keys: list[str], tip: str) -> QAction:
+            return make_action(self, (body, self.table), text, slot, keys, tip)
+
         self.add_action = act(
-            body, "&Add task id…", self.ask_task_id, ["Ins"], "Watch a task by pasting its id"
+            "&Add task id…", self.ask_task_id, ["Ins"], "Watch a task by pasting its id"
         )
         self.poll_action = act(
-            body, "&Poll now", self.poll_now, ["F5"], "Ask the server for the task's state now"
+            "&Poll now", self.poll_now, ["F5"], "Ask the server for the task's state now"
         )
         self.stop_action = act(
-            body,
             "&Stop watching",
             self.stop_watching,
             ["Ctrl+Shift+S"],
             "Stop polling the task here; the task goes on in the server",
         )
         self.resume_action = act(
-            body, "&Resume watching", self.resume, ["Ctrl+Shift+R"], "Poll the task again"
+            "&Resume watching", self.resume, ["Ctrl+Shift+R"], "Poll the task again"
         )
         self.remove_action = act(
-            body, "Re&move", self.remove, ["Del"], "Forget the task here (it is not cancelled)"
+            "Re&move", self.remove, ["Del"], "Forget the task here (it is not cancelled)"
         )
         self.copy_id_action = act(
-            body, "&Copy task id", self.copy_task_id, ["Ctrl+Shift+I"], "Copy the task id"
+            "&Copy task id", self.copy_task_id, ["Ctrl+Shift+I"], "Copy the task id"
         )
         self.curl_action = act(
-            body,
             "Copy as c&url polling loop",
             self.copy_curl_loop,
             ["Ctrl+Shift+L"],
             "Copy a shell loop polling the task with curl; the key comes from $STEAMSHIP_API_KEY",
         )
         self.open_action = act(
-            body,
             "&Open originating request",
             self.open_origin,
             ["Ctrl+Shift+O"],
@@ -281,14 +221,7 @@ class TaskPanel(QDockWidget):
         copy = QShortcut(QKeySequence.StandardKey.Copy, self.table)  # Ctrl+C in the table
         copy.setContext(Qt.ShortcutContext.WidgetShortcut)
         copy.activated.connect(self.copy_task_id)
-        self.toolbar = QToolBar("Task actions", body)
-        self.toolbar.setAccessibleName("Task actions")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in self.actions_list():
-            self.toolbar.addAction(action)
-            button = self.toolbar.widgetForAction(action)
-            if button is not None:
-                button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+        self.toolbar = action_toolbar(body, self.actions_list())
 
     def set_queries(self, queries: Any) -> None:
         """The shared DocumentQueries the detail's output viewer reads documents through."""
@@ -353,9 +286,9 @@ class TaskPanel(QDockWidget):
         tasks = self.selected_tasks()
         current = self.current_task()
         any_selected = bool(tasks)
-        self.poll_action.setEnabled(any(t.state not in _FINAL for t in tasks))
+        self.poll_action.setEnabled(any(t.state not in FINAL for t in tasks))
         self.stop_action.setEnabled(any(not t.finished and t.watch != "stopped" for t in tasks))
-        self.resume_action.setEnabled(any(_resumable(t) for t in tasks))
+        self.resume_action.setEnabled(any(resumable(t) for t in tasks))
         self.remove_action.setEnabled(any_selected)
         self.copy_id_action.setEnabled(any_selected)
         self.curl_action.setEnabled(current is not None)
@@ -426,7 +359,7 @@ class TaskPanel(QDockWidget):
 
     def poll_now(self) -> None:
         for task in self.selected_tasks():
-            if task.state not in _FINAL:
+            if task.state not in FINAL:
                 self._tracker.poll_now(task.task_id)
 
     def stop_watching(self) -> None:
@@ -441,7 +374,7 @@ class TaskPanel(QDockWidget):
 
     def resume(self) -> None:
         for task in self.selected_tasks():
-            if _resumable(task):
+            if resumable(task):
                 self._tracker.resume(task.task_id)
         self._update_actions()
 
@@ -463,11 +396,7 @@ class TaskPanel(QDockWidget):
         task = self.current_task()
         if task is None:
             return False
-        build = getattr(api_export, "curl_task_poll", None)
-        if build is None:
-            show_error(self.error, "Copying a curl polling loop is not available in this build.")
-            return False
-        settings = self._settings_for(task) if self._settings_for is not None else None
+        settings = self._settings_for(task)
         if settings is None:
             show_error(
                 self.error,
@@ -475,11 +404,10 @@ class TaskPanel(QDockWidget):
                 f"{task.origin.profile or '(unknown)'}: switch to it to copy a curl loop.",
             )
             return False
-        text = build(settings, task.task_id)
-        key = getattr(settings, "api_key", None)
-        raw = text.encode()
-        if key and redact(raw, (key,)) != raw:  # the key in any of its spellings
-            show_error(self.error, "The curl loop would hold the API key, so it was not copied.")
+        try:
+            text = task_curl_loop(settings, task.task_id)
+        except ValueError as exc:  # the text would hold the key
+            show_error(self.error, str(exc))
             return False
         show_error(self.error, None)
         QGuiApplication.clipboard().setText(text)

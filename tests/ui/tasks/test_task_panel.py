@@ -3,7 +3,6 @@ tracker, then over the real TaskTracker against the in-process emulator."""
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
@@ -13,15 +12,15 @@ from PySide6.QtWidgets import QLineEdit, QMainWindow, QSystemTrayIcon, QWidget
 
 from shipexplorer.api import ConnectionSettings, SteamshipClient
 from shipexplorer.api import export as api_export
+from shipexplorer.api.tasks import Task
 from shipexplorer.core.profiles import Profile
-from shipexplorer.core.task_timeline import StateSpan
+from shipexplorer.core.task_timeline import StateSpan, TaskOrigin
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.request_runner import RequestRunner
-from shipexplorer.ui.tasks.task_detail import MAX_INLINE_OUTPUT, TaskDetail, output_size
+from shipexplorer.services.task_tracker import TaskTracker
 from shipexplorer.ui.tasks.task_notifier import TaskNotifier
-from shipexplorer.ui.tasks.task_panel import TaskPanel, settings_from
+from shipexplorer.ui.tasks.task_panel import TaskPanel
 from shipexplorer.ui.tasks.task_table_model import STATE, TASK_ID
-from shipexplorer.ui.tasks.task_timeline_bar import TaskTimelineBar
 from tests.service_support import profile_services
 from tests.ui.tasks.test_task_table_model import NOW, FakeTracker, filled_tracker, make_task
 
@@ -133,21 +132,16 @@ def test_unknown_and_reconnecting_tasks_can_be_resumed(panel):
     assert panel.resume_action.isEnabled() and panel.stop_action.isEnabled()
 
 
-def test_settings_from_the_client_provider():
-    base = ConnectionSettings(api_base="http://127.0.0.1:9/api/v1/", workspace_handle="a")
-
-    class Clients:
-        def settings(self):
-            return base
-
-        def profile_name_for(self, _settings):
-            return "emu"
-
-    settings_for = settings_from(Clients())
-    task = make_task("t", "running", start=NOW)  # profile "emu", workspace "ws"
-    assert settings_for(task).workspace_handle == "ws"
+def test_settings_from_the_client_provider(qtbot, live):
+    """The tracker's settings_for (the panel's default): the current profile's connection in the
+    task's workspace, None for another profile's task."""
+    tracker = live[1]
+    tracker.track(Task(task_id="t", state="running"), TaskOrigin(profile="emu", workspace="ws"))
+    tracker.stop_watching("t")
+    task = tracker.task("t")  # profile "emu", workspace "ws"
+    assert tracker.settings_for(task.task_id).workspace_handle == "ws"
     task.origin.profile = "other"
-    assert settings_for(task) is None
+    assert tracker.settings_for(task.task_id) is None
 
 
 def test_add_task_id(qtbot, panel):
@@ -183,13 +177,11 @@ def test_curl_copy_never_holds_the_key(qtbot, panel, monkeypatch):
     assert QGuiApplication.clipboard().text() == "before"
     assert "would hold the API key" in panel.error.text()
     monkeypatch.delattr(api_export, "curl_task_poll", raising=False)
-    assert not panel.copy_curl_loop()
-    assert "not available" in panel.error.text()
+    with pytest.raises(AttributeError):  # a missing export fails loudly
+        panel.copy_curl_loop()
 
 
 def test_curl_copy_with_the_real_export(qtbot, panel):
-    if getattr(api_export, "curl_task_poll", None) is None:
-        pytest.skip("shipexplorer.api.export.curl_task_poll has not landed yet")
     panel.select_task("t-run")
     assert panel.copy_curl_loop()
     text = QGuiApplication.clipboard().text()
@@ -201,59 +193,6 @@ def test_open_originating_request(qtbot, panel):
     with qtbot.waitSignal(panel.openOriginRequested) as got:
         panel.open_action.trigger()
     assert got.args[0].task_id == "t-run"
-
-
-def test_timeline_bar_describes_its_segments(qtbot):
-    bar = TaskTimelineBar()
-    qtbot.addWidget(bar)
-    bar.set_segments([("waiting", 0.25), ("running", 75.0), ("succeeded", 0.0)])
-    assert bar.labels() == ["waiting 0.2 s", "running 1 min 15 s", "succeeded"]
-    assert bar.accessibleDescription().startswith("States in order: waiting")
-    bar.resize(400, bar.sizeHint().height())
-    bar.show()
-    assert not bar.grab().isNull()  # paints without error, narrow segments included
-    widths = bar._widths(400.0)
-    assert widths[1] > widths[0] and abs(sum(widths) - 400.0) < 1.0
-
-
-def test_detail_shows_small_output_and_refuses_big_output(qtbot, monkeypatch):
-    detail = TaskDetail(clock=lambda: NOW)
-    qtbot.addWidget(detail)
-    detail.show()
-    task = make_task("t-out", "succeeded", start=NOW - 5)
-    task.output = {"result": "done", "steps": 2}
-    detail.show_task(task)
-    assert '"result": "done"' in detail.output_view.body_text()
-    shown = detail._answer
-    closed: list[object] = []
-    monkeypatch.setattr(type(shown), "close", lambda self: closed.append(self))
-    task.output = {"blob": "x" * (MAX_INLINE_OUTPUT + 10)}
-    detail.refresh()
-    assert "too big" in detail.output_view.status_text()
-    assert closed == [shown]  # the output left on screen is closed
-    assert output_size(task.output) > MAX_INLINE_OUTPUT
-
-
-def test_output_size_is_close_and_stops_at_the_limit():
-    value = {"items": [{"id": i, "name": f"item {i}", "ok": True} for i in range(200)]}
-    exact = len(json.dumps(value, separators=(",", ":")))
-    assert exact <= output_size(value, limit=10**9) <= exact * 1.2
-    assert output_size(list(range(10**6))) > MAX_INLINE_OUTPUT  # from its length alone
-    deep = [[[i] * 3 for i in range(10**4)]] * 10
-    assert output_size(deep) > MAX_INLINE_OUTPUT
-
-
-def test_reconnecting_shows_the_error(qtbot):
-    detail = TaskDetail(clock=lambda: NOW)
-    qtbot.addWidget(detail)
-    detail.show()
-    task = make_task("t-net", "running", start=NOW - 5, watch="reconnecting")
-    task.last_error, task.retries = "Connection refused", 3
-    detail.show_task(task)
-    assert detail.trouble_label.isVisibleTo(detail)
-    assert "Connection refused" in detail.trouble_label.text() and "3 retries" in (
-        detail.trouble_label.text()
-    )
 
 
 class FakeTray:
@@ -313,7 +252,6 @@ def test_rows_change_state_visibly(qtbot, panel):
 @pytest.fixture
 def live(qtbot, worker_pool, emulator, tmp_path):
     """A panel over a real TaskTracker, a RequestRunner and a slow-job instance "job"."""
-    tracker_module = pytest.importorskip("shipexplorer.services.task_tracker")
     workspace = f"ws-{uuid.uuid4().hex[:8]}"
     settings = ConnectionSettings(
         api_base=emulator.api_base, app_base=emulator.app_base, workspace_handle=workspace
@@ -325,7 +263,7 @@ def live(qtbot, worker_pool, emulator, tmp_path):
     clients = ClientProvider(profiles, credentials)
     runner = RequestRunner(clients, worker_pool)
     profiles.add_builtin(Profile("emu", settings, builtin=True), "demo-key")
-    tracker = tracker_module.TaskTracker(
+    tracker = TaskTracker(
         clients, worker_pool, tmp_path / "tasks.json", min_interval=0.1, max_interval=0.5
     )
     tracker.start()
@@ -386,13 +324,24 @@ def test_live_stop_resume_copy(qtbot, live):
     qtbot.waitUntil(lambda: tracker.task(task_id).watch != "stopped", timeout=2000)
     panel.copy_id_action.trigger()
     assert QGuiApplication.clipboard().text() == task_id
-    if getattr(api_export, "curl_task_poll", None) is not None:
-        assert panel.copy_curl_loop()
-        text = QGuiApplication.clipboard().text()
-        assert task_id in text and "demo-key" not in text
+    assert panel.copy_curl_loop()
+    text = QGuiApplication.clipboard().text()
+    assert task_id in text and "demo-key" not in text
     panel.remove_action.trigger()
     qtbot.waitUntil(lambda: tracker.task(task_id) is None, timeout=2000)
     assert panel.model.rowCount() == 0 and panel.detail.task() is None
+
+
+def test_the_panel_asks_the_tracker_for_the_connection_by_default(qtbot, live):
+    _panel, tracker, runner = live
+    panel = TaskPanel(tracker)
+    qtbot.addWidget(panel)
+    task_id = start_job(qtbot, tracker, runner, '{"seconds": 30, "steps": 3}')
+    assert panel.select_task(task_id) and panel.copy_curl_loop()
+    text = QGuiApplication.clipboard().text()
+    assert task_id in text and "STEAMSHIP_API_KEY" in text and "demo-key" not in text
+    tracker.task(task_id).origin.profile = "another"
+    assert not panel.copy_curl_loop() and "switch to it" in panel.error.text()
 
 
 def test_live_pasted_id_unknown_to_the_server(qtbot, live):

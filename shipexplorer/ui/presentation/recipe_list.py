@@ -114,7 +114,7 @@ class RecipeList(QWidget):
         layout.addLayout(chooser)
         layout.addStretch(1)
 
-        if saved is not None and hasattr(saved, "changed"):
+        if saved is not None:
             saved.changed.connect(self.refresh)
         if explorer is not None:
             explorer.instancesChanged.connect(self._instances_changed)

@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QEvent, QTimer, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QListWidget, QProgressBar, QVBoxLayout, QWidget
 
 from shipexplorer.core.recipes import strip_technical
+from shipexplorer.core.task_timeline import TrackedTask
+from shipexplorer.services.task_tracker import TaskTracker
 
 WAITING, WORKING, DONE, FAILED = (
     "Waiting to start",
@@ -34,11 +35,11 @@ _STEP = re.compile(r"\b(\d+)\s*(?:of|/)\s*(\d+)\b")
 _PERCENT = re.compile(r"\b(\d{1,3}(?:\.\d+)?)\s*%")
 
 
-def state_words(task: Any) -> str:
+def state_words(task: TrackedTask | None) -> str:
     """A tracked task's state as the audience reads it."""
     if task is None:
         return WAITING
-    state, watch = getattr(task, "state", None), getattr(task, "watch", "watching")
+    state, watch = task.state, task.watch
     if watch == "unknown":
         return LOST
     if state == "succeeded":
@@ -85,7 +86,7 @@ class TaskProgressView(QWidget):
 
     def __init__(
         self,
-        tracker: Any = None,
+        tracker: TaskTracker | None = None,
         parent: QWidget | None = None,
         *,
         clock: Callable[[], float] = time.time,
@@ -127,10 +128,8 @@ class TaskProgressView(QWidget):
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
         if tracker is not None:
-            for name in ("taskAdded", "taskChanged", "taskEnded"):
-                signal = getattr(tracker, name, None)
-                if signal is not None:
-                    signal.connect(self._on_task)
+            for signal in (tracker.taskAdded, tracker.taskChanged, tracker.taskEnded):
+                signal.connect(self._on_task)
         self._fit_messages()
         self.clear()
 
@@ -179,7 +178,7 @@ class TaskProgressView(QWidget):
         if task_id and task_id == self._task_id:
             self._refresh()
 
-    def _task(self) -> Any:
+    def _task(self) -> TrackedTask | None:
         if self._tracker is None or self._task_id is None:
             return None
         return self._tracker.task(self._task_id)
@@ -191,8 +190,8 @@ class TaskProgressView(QWidget):
             return
         words = state_words(task)
         self.state_label.setText(words)
-        texts = [strip_technical(text) for _, text in getattr(task, "messages", [])]
-        failure = strip_technical(getattr(task, "status_message", None) or "")
+        texts = [strip_technical(text) for _, text in task.messages]
+        failure = strip_technical(task.status_message or "")
         texts = [text for text in texts if text and not (words == FAILED and text == failure)]
         if texts != [self.messages.item(i).text() for i in range(self.messages.count())]:
             self.messages.clear()
@@ -210,7 +209,7 @@ class TaskProgressView(QWidget):
                 self.bar.setRange(0, 100)
                 self.bar.setValue(round(fraction * 100))
         if words == FAILED:
-            suggestion = strip_technical(getattr(task, "status_suggestion", None) or "")
+            suggestion = strip_technical(task.status_suggestion or "")
             self._set_failure(failure, suggestion)
         elif words == LOST:
             self._set_failure("", "It may have ended long ago. Run it again to start afresh.")
@@ -246,7 +245,7 @@ class TaskProgressView(QWidget):
     @Slot()
     def _tick(self) -> None:
         task = self._task()
-        if task is not None and hasattr(task, "elapsed"):
+        if task is not None:
             seconds = task.elapsed(self._clock())
         elif self._started is not None:
             seconds = self._clock() - self._started

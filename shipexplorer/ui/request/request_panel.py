@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from shipexplorer.api import MethodSpec, PackageSpec
-from shipexplorer.core.documents.json_body import pretty
+from shipexplorer.services.body_check import pretty_body
 from shipexplorer.ui.request.json_editor import JsonEditor
 from shipexplorer.ui.request.method_form import MethodForm
 
@@ -311,7 +311,7 @@ class RequestPanel(QWidget):
 
     @Slot(object)
     def _form_edited(self, body: dict) -> None:
-        self.body_edit.replace_all(pretty(body))
+        self.body_edit.replace_all(pretty_body(body))
         self.body_edit.check_live()
 
     @Slot(str)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version s
     from shipexplorer.services.document_queries import DocumentQueries
     from shipexplorer.services.drafts import DraftStore
     from shipexplorer.services.explorer import Explorer
+    from shipexplorer.services.exports import ExportService
     from shipexplorer.services.history import HistoryService
     from shipexplorer.services.preferences import Preferences, PreferenceService
     from shipexplorer.services.profile_service import ProfileService
@@ -113,6 +114,7 @@ class Services:
     saved: SavedRequests
     drafts: DraftStore
     preferences: PreferenceService
+    exports: ExportService
     _stopped: bool = field(default=False, repr=False)
 
     def start(self) -> None:
@@ -144,7 +146,6 @@ class Services:
             history=self.history,
             saved=self.saved,
             drafts=self.drafts,
-            clients=self.clients,
             queries=self.queries,
             preferences=self.preferences,
         )
@@ -165,6 +166,7 @@ def build_services(
     from shipexplorer.services.document_queries import DocumentQueries
     from shipexplorer.services.drafts import DraftStore
     from shipexplorer.services.explorer import Explorer
+    from shipexplorer.services.exports import ExportService
     from shipexplorer.services.history import HistoryService
     from shipexplorer.services.preferences import PreferenceService
     from shipexplorer.services.profile_service import ProfileService
@@ -194,6 +196,7 @@ def build_services(
         saved=SavedRequests(pool),
         drafts=DraftStore(pool),
         preferences=PreferenceService(pool),
+        exports=ExportService(clients),
     )
     _connect(services)
     return services
@@ -295,7 +298,7 @@ def build_window(context: AppContext, services: Services) -> MainWindow:
         state_store=WindowStateStore(paths.window_state_file()),
         queries=services.queries,
         docks=services.dock_services(),
-        clients=services.clients,
+        exports=services.exports,
     )
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject
+
 from shipexplorer.api import export as api_export
 from shipexplorer.api.curl_import import CurlImportError, parse_curl
 from shipexplorer.api.export import EXPORT_KINDS, CallExport
@@ -69,10 +71,12 @@ def import_curl(command: str, app_base: str | None = None) -> RequestSpec:
     return RequestSpec(**parse_curl(command, app_base))
 
 
-class ExportService:
-    """Exports and curl import over the current connection of ``clients`` (None: no profile)."""
+class ExportService(QObject):
+    """Exports, curl import and key masking over the current connection of ``clients`` (None:
+    no profile). Built once by ``app.py``; widgets are handed it."""
 
-    def __init__(self, clients: ClientProvider | None) -> None:
+    def __init__(self, clients: ClientProvider | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._clients = clients
 
     def _settings(self) -> ConnectionSettings | None:
@@ -90,3 +94,8 @@ class ExportService:
         reason when it cannot be read."""
         settings = self._settings()
         return import_curl(command, settings.app_base if settings is not None else None)
+
+    def mask_current_key(self, text: str) -> str:
+        """``text`` with the current profile's key masked (for text an audience sees)."""
+        settings = self._settings()
+        return mask_secrets(text, (settings.api_key,) if settings is not None else ())

@@ -17,10 +17,10 @@ from shipexplorer.api import PackageInstance
 from shipexplorer.core.steamship_import import ImportScan
 from shipexplorer.core.window_state import WindowState, WindowStateStore
 from shipexplorer.services.catalog import PackageCatalog
-from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.credentials import CredentialService
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
+from shipexplorer.services.exports import ExportService
 from shipexplorer.services.profile_service import ProfileService
 from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.ui.instances.explorer_view import ExplorerView
@@ -55,7 +55,7 @@ class MainWindow(QMainWindow):
         state_store: WindowStateStore | None = None,
         queries: DocumentQueries | None = None,
         docks: DockServices | None = None,
-        clients: ClientProvider | None = None,
+        exports: ExportService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self._state_store = state_store
         self._queries = queries
         self._dock_services = docks
-        self._clients = clients
+        self._exports = exports
         self.docks: WindowDocks | None = None
         self._dialog: ProfileDialog | None = None
         self._import_dialog: ImportDialog | None = None
@@ -187,10 +187,12 @@ class MainWindow(QMainWindow):
         self.status_requests.setAccessibleName("Status: requests in flight")
         self.statusBar().addPermanentWidget(self.status_workspace)
         self.statusBar().addPermanentWidget(self.status_requests)
+        if self._exports is None:
+            raise ValueError("the explorer window needs the export service")
         self.request_actions = RequestActions(
             self,
             self.tabs,
-            self._clients,
+            self._exports,
             explorer,
             self.statusBar().showMessage,
             self.messages.show_message,
@@ -204,6 +206,7 @@ class MainWindow(QMainWindow):
             tracker=docks.tracker if docks else None,
             saved=docks.saved if docks else None,
             queries=self._queries,
+            exports=self._exports,
         )
         self.present_action = self.presentation.action
         self.view_menu.addSeparator()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabBar
 from shipexplorer.core.history_records import HistoryEntry
 from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.core.task_timeline import TrackedTask
-from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.drafts import DraftStore
 from shipexplorer.services.history import HistoryService
@@ -37,7 +36,6 @@ class DockServices:
     history: HistoryService
     saved: SavedRequests
     drafts: DraftStore
-    clients: ClientProvider  # the task panel's curl export needs the connection
     queries: DocumentQueries  # the task output viewer
     preferences: PreferenceService  # File > Preferences…, task notifications
 

@@ -13,6 +13,7 @@ from shipexplorer.core.window_state import WindowStateStore
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
+from shipexplorer.services.exports import ExportService
 from shipexplorer.services.profile_service import ProfileService
 from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.ui.main_window import MainWindow
@@ -93,7 +94,7 @@ def make_explorer(qtbot, worker_pool, emulator, tmp_path):
             state_store=WindowStateStore(state_path),
             queries=queries,
             docks=dock_services,
-            clients=clients,
+            exports=ExportService(clients),
         )
         if docks:
             dock_services.history.start()
@@ -152,7 +153,6 @@ def _dock_services(clients, runner, pool, queries, folder, n: int):
         history=history,
         saved=SavedRequests(pool, folder / f"saved-{n}", settings_file=folder / f"saved-{n}.json"),
         drafts=DraftStore(pool, folder / f"drafts-{n}"),
-        clients=clients,
         queries=queries,
         preferences=preferences,
     )

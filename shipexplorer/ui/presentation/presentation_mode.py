@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.recipes import Recipe, body_summary, plain_error, strip_technical
-from shipexplorer.services.exports import mask_secrets
+from shipexplorer.services.exports import ExportService, mask_secrets
 from shipexplorer.ui.presentation.answer_area import AnswerArea
 from shipexplorer.ui.presentation.recipe_list import RecipeList
 from shipexplorer.ui.request.method_form import MethodForm, supports
@@ -75,6 +75,8 @@ class PresentationMode(QWidget):
         saved: SavedRequests | None,
         queries: DocumentQueries | None,
         parent: QWidget | None = None,
+        *,
+        exports: ExportService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("presentation-mode")
@@ -86,6 +88,7 @@ class PresentationMode(QWidget):
             tracker,
             queries,
         )
+        self._exports = exports
         self._scale = DEFAULT_SCALE
         self._instance = self._method = ""
         self._verb, self._body, self._spec = "POST", "", None
@@ -325,16 +328,17 @@ class PresentationMode(QWidget):
         no_inputs = spec is not None and not spec.args and value == {}
         self.inputs_note.setText("No inputs needed." if no_inputs else NO_FORM)
         self.inputs_note.show()
-        summary = "" if no_inputs else mask_secrets(body_summary(self._body), self._known_keys())
+        summary = "" if no_inputs else self._masked(body_summary(self._body))
         self.summary_label.setText(summary)
         self.summary_label.setVisible(not no_inputs)
         self._fit_inputs()
 
-    def _known_keys(self) -> tuple[str, ...]:
-        """The profile's key, to mask should a saved body hold it (never shown to an audience)."""
-        clients = getattr(self._explorer, "clients", None)  # a stand-in explorer may have none
-        settings = clients.settings() if clients is not None else None
-        return (settings.api_key,) if settings is not None and settings.api_key else ()
+    def _masked(self, text: str) -> str:
+        """``text`` with the profile's key masked, should a saved body hold it (never shown to
+        an audience); Bearer tokens are masked even with no export service."""
+        if self._exports is not None:
+            return self._exports.mask_current_key(text)
+        return mask_secrets(text, ())
 
     def _body_value(self) -> Any:
         try:

@@ -7,11 +7,21 @@ are. The mode keeps its recipe and type size between toggles.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from shipexplorer.services.document_queries import DocumentQueries
+from shipexplorer.services.explorer import Explorer
+from shipexplorer.services.exports import ExportService
+from shipexplorer.services.request_runner import RequestRunner
+from shipexplorer.services.saved_requests import SavedRequests
+from shipexplorer.services.task_tracker import TaskTracker
+
+if TYPE_CHECKING:  # the mode's module loads when the mode is first asked for
+    from shipexplorer.ui.presentation.presentation_mode import PresentationMode
 
 
 class PresentationSwitch(QObject):
@@ -21,17 +31,19 @@ class PresentationSwitch(QObject):
         self,
         window: QMainWindow,
         menu: QMenu,
-        explorer: Any,
-        runner: Any,
+        explorer: Explorer,
+        runner: RequestRunner,
         *,
-        tracker: Any = None,
-        saved: Any = None,
-        queries: Any = None,
+        tracker: TaskTracker | None = None,
+        saved: SavedRequests | None = None,
+        queries: DocumentQueries | None = None,
+        exports: ExportService | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._services = (explorer, runner, tracker, saved, queries)
-        self.mode: QWidget | None = None
+        self._exports = exports
+        self.mode: PresentationMode | None = None
         self.action = QAction("&Presentation mode", window)
         self.action.setCheckable(True)
         self.action.setShortcut(QKeySequence(Qt.Key.Key_F11))
@@ -52,7 +64,9 @@ class PresentationSwitch(QObject):
             from shipexplorer.ui.presentation.presentation_mode import PresentationMode
 
             explorer, runner, tracker, saved, queries = self._services
-            self.mode = PresentationMode(explorer, runner, tracker, saved, queries)
+            self.mode = PresentationMode(
+                explorer, runner, tracker, saved, queries, exports=self._exports
+            )
             self.mode.setWindowIcon(self._window.windowIcon())
             self.mode.exitRequested.connect(lambda: self.action.setChecked(False))
         self.mode.show_recipes()

@@ -9,13 +9,14 @@ exported with its polling (curl) or ``task.wait()`` (Python).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
 
-from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.core.history_records import HistoryEntry
+from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.exports import CallExport, CurlImportError, ExportService
 from shipexplorer.ui.request.request_tabs import RequestTab, RequestTabs
 
@@ -23,21 +24,21 @@ KIND_NAMES = {"curl": "curl", "python": "Python (official client)", "httpie": "H
 
 
 class RequestActions(QObject):
-    """Builds the Request menu of ``window`` over ``tabs``; ``clients`` gives the connection."""
+    """Builds the Request menu of ``window`` over ``tabs``; ``exports`` makes and reads texts."""
 
     def __init__(
         self,
         window: QMainWindow,
         tabs: RequestTabs,
-        clients: ClientProvider | None,
-        explorer: Any,
-        show_status: Any,
-        show_problem: Any,
+        exports: ExportService,
+        explorer: Explorer,
+        show_status: Callable[[str, int], None],
+        show_problem: Callable[[str], None],
     ) -> None:
         super().__init__(window)
         self._window = window
         self._tabs = tabs
-        self.exports = ExportService(clients)
+        self.exports = exports
         self._explorer = explorer
         self._status = show_status
         self._problem = show_problem
@@ -86,7 +87,7 @@ class RequestActions(QObject):
             task=bool(shown is not None and shown.task is not None),
         )
 
-    def call_of_entry(self, entry: Any) -> CallExport:
+    def call_of_entry(self, entry: HistoryEntry) -> CallExport:
         if not entry.instance or not entry.method:
             raise ValueError("Only method calls can be exported; this entry is an API call.")
         listed = self._explorer.instance(entry.instance) if self._explorer is not None else None
@@ -105,10 +106,10 @@ class RequestActions(QObject):
     def copy_current(self, kind: str) -> None:
         self._copy(kind, lambda: self.call_of_tab(self._tabs.current()))
 
-    def copy_entry(self, entry: Any, kind: str) -> None:
+    def copy_entry(self, entry: HistoryEntry, kind: str) -> None:
         self._copy(kind, lambda: self.call_of_entry(entry))
 
-    def _copy(self, kind: str, call_of: Any) -> None:
+    def _copy(self, kind: str, call_of: Callable[[], CallExport]) -> None:
         try:
             text = self.export_text(kind, call_of())
         except ValueError as exc:

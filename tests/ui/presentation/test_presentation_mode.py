@@ -27,6 +27,7 @@ from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
+from shipexplorer.services.exports import ExportService
 from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.services.saved_requests import SavedRequests
 from shipexplorer.services.task_tracker import TaskTracker
@@ -73,7 +74,9 @@ def present(qtbot, worker_pool, start_emulator, tmp_path):
     saved.rescan()
     queries = DocumentQueries(worker_pool)
     profiles.add_builtin(Profile("emu", settings, builtin=True), canary)
-    mode = PresentationMode(explorer, runner, tracker, saved, queries)
+    mode = PresentationMode(
+        explorer, runner, tracker, saved, queries, exports=ExportService(clients)
+    )
     qtbot.addWidget(mode)
     mode.resize(1000, 800)
     mode.show()

@@ -67,7 +67,7 @@ def fraction_done(messages: list[str]) -> float | None:
     return None
 
 
-def format_clock(seconds: float) -> str:
+def elapsed_clock(seconds: float) -> str:
     """``"0:07"``, ``"12:03"``, ``"1:02:03"``."""
     whole = int(max(0.0, seconds))
     hours, rest = divmod(whole, 3600)
@@ -252,4 +252,4 @@ class TaskProgressView(QWidget):
         else:
             self.elapsed_label.setText("")
             return
-        self.elapsed_label.setText(f"Time taken: {format_clock(seconds)}")
+        self.elapsed_label.setText(f"Time taken: {elapsed_clock(seconds)}")

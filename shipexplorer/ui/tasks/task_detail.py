@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from shipexplorer.core.documents.answer import Answer, present_value
+from shipexplorer.core.task_text import format_duration, origin_text, time_of_day
 from shipexplorer.ui.response.response_view import ResponseView
-from shipexplorer.ui.tasks.task_table_model import format_clock, format_duration, origin_text
 from shipexplorer.ui.tasks.task_timeline_bar import TaskTimelineBar
 
 #: The largest output (characters of compact JSON) presented on the GUI thread: presenting and
@@ -180,7 +180,7 @@ class TaskDetail(QWidget):
             self.failure_message.setText(task.status_message or "(the server gave no message)")
             self.failure_suggestion.setText(task.status_suggestion or "(none)")
             self.failure_code.setText(task.status_code or "(none)")
-        text = "\n".join(f"{format_clock(when)}  {message}" for when, message in task.messages)
+        text = "\n".join(f"{time_of_day(when)}  {message}" for when, message in task.messages)
         if text != self.messages_view.toPlainText():
             self.messages_view.setPlainText(text or "(no progress message yet)")
         self._show_output(task)

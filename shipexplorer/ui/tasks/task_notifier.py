@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon, QWidget
 
-from shipexplorer.ui.tasks.task_table_model import origin_text
+from shipexplorer.core.task_text import origin_text
 
 
 def ended_text(task: Any) -> str:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from shipexplorer.api import ConnectionSettings
+from shipexplorer.core.task_text import CATEGORIES, state_category
 from shipexplorer.core.task_timeline import TrackedTask
 from shipexplorer.services.exports import task_curl_loop
 from shipexplorer.ui.tasks.task_actions import (
@@ -46,7 +47,6 @@ from shipexplorer.ui.tasks.task_actions import (
 )
 from shipexplorer.ui.tasks.task_detail import TaskDetail
 from shipexplorer.ui.tasks.task_table_model import (
-    CATEGORIES,
     CREATED,
     ELAPSED,
     ORIGIN,
@@ -56,7 +56,6 @@ from shipexplorer.ui.tasks.task_table_model import (
     TaskFilterProxy,
     TaskRole,
     TaskTableModel,
-    state_category,
 )
 from shipexplorer.ui.widgets.error_label import error_label, show_error
 

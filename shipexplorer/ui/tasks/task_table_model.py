@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,6 +26,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
+from shipexplorer.core.task_text import (
+    CATEGORIES,
+    created_epoch,
+    format_duration,
+    origin_text,
+    progress_text,
+    state_category,
+    time_of_day,
+)
 from shipexplorer.ui.widgets.column_headers import column_header
 
 Index = QModelIndex | QPersistentModelIndex
@@ -41,17 +49,6 @@ SortRole = Qt.ItemDataRole.UserRole + 2
 #: the row's state category (see :func:`state_category`)
 CategoryRole = Qt.ItemDataRole.UserRole + 3
 
-# State categories: what the state filter and the counts in the panel's title use.
-CATEGORIES = (
-    "creating",
-    "waiting",
-    "running",
-    "reconnecting",
-    "stopped",
-    "succeeded",
-    "failed",
-    "unknown",
-)
 _ICONS: dict[str, QStyle.StandardPixmap] = {
     "creating": QStyle.StandardPixmap.SP_FileDialogNewFolder,
     "waiting": QStyle.StandardPixmap.SP_BrowserStop,
@@ -62,82 +59,6 @@ _ICONS: dict[str, QStyle.StandardPixmap] = {
     "failed": QStyle.StandardPixmap.SP_MessageBoxCritical,
     "unknown": QStyle.StandardPixmap.SP_MessageBoxQuestion,
 }
-
-
-def state_category(task: Any) -> str:
-    """One word for a task's state as the panel groups it (as ``display_state`` decides: unknown
-    to the server, then a final server state, then reconnecting or stopped, then the state)."""
-    watch = getattr(task, "watch", None)
-    state = getattr(task, "state", None)
-    if watch == "unknown":
-        return "unknown"
-    if state in ("succeeded", "failed"):
-        return str(state)
-    if watch in ("reconnecting", "stopped"):
-        return str(watch)
-    if state in CATEGORIES:
-        return str(state)
-    return "waiting" if state is None else "running"
-
-
-def format_duration(seconds: float) -> str:
-    """``"0.4 s"``, ``"12 s"``, ``"3 min 05 s"``, ``"2 h 03 min"``."""
-    seconds = max(0.0, seconds)
-    if seconds < 10:
-        return f"{seconds:.1f} s"
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    minutes, secs = divmod(int(seconds), 60)
-    if minutes < 60:
-        return f"{minutes} min {secs:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
-
-
-def format_clock(epoch: float | None) -> str:
-    """Local time of day (with the date when it is not today); empty for None."""
-    if not epoch:
-        return ""
-    moment = datetime.fromtimestamp(epoch)
-    if moment.date() == datetime.now().date():
-        return moment.strftime("%H:%M:%S")
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def parse_server_time(text: str | None) -> float | None:
-    """Epoch seconds of a server timestamp (ISO 8601, with ``Z`` or an offset), or None."""
-    if not text:
-        return None
-    try:
-        value = text.strip()
-        if value.endswith("Z"):
-            value = value[:-1] + "+00:00"
-        return datetime.fromisoformat(value).timestamp()
-    except (ValueError, TypeError, OverflowError):
-        return None
-
-
-def origin_text(task: Any) -> str:
-    """``"instance · method"``, or where the task came from when no method started it."""
-    origin = getattr(task, "origin", None)
-    if origin is None:
-        return ""
-    instance, method = origin.instance, origin.method
-    if instance or method:
-        return " · ".join(part for part in (instance, method) if part)
-    return {"pasted": "added by id", "api": "API call"}.get(origin.source, origin.source or "")
-
-
-def progress_text(task: Any) -> str:
-    """The last progress message (a failed task's message is its failure's)."""
-    if task.status_message:
-        return str(task.status_message)
-    return task.messages[-1][1] if task.messages else ""
-
-
-def created_epoch(task: Any) -> float:
-    """When the task was created: the server's own time when known, else when it was added."""
-    return parse_server_time(task.created_on) or task.added_at
 
 
 class TaskTableModel(QAbstractTableModel):
@@ -328,9 +249,9 @@ class TaskTableModel(QAbstractTableModel):
         if column == PROGRESS:
             return progress_text(task)
         if column == CREATED:
-            return format_clock(created_epoch(task))
+            return time_of_day(created_epoch(task))
         if column == LAST_CHANGE:
-            return format_clock(task.last_change)
+            return time_of_day(task.last_change)
         if column == ELAPSED:
             return format_duration(task.elapsed(self._clock()))
         return ""

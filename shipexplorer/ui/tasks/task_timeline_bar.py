@@ -11,7 +11,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from shipexplorer.ui.tasks.task_table_model import format_duration
+from shipexplorer.core.task_text import format_duration
 
 _FINAL = ("succeeded", "failed")
 # Light fills, dark text on every one of them; the words carry the meaning, the hue only helps.

@@ -18,7 +18,7 @@ from shipexplorer.core.recipes import (
 from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.services.saved_requests import SavedRequests
 from shipexplorer.ui.presentation.answer_area import output_answer
-from shipexplorer.ui.presentation.task_progress_view import format_clock, fraction_done
+from shipexplorer.ui.presentation.task_progress_view import elapsed_clock, fraction_done
 
 # -- pure parts ---------------------------------------------------------------------------------
 
@@ -75,7 +75,7 @@ def test_progress_helpers():
     assert fraction_done(["step 1 of 4"]) == 0.25
     assert fraction_done(["waiting", "40% there"]) == 0.4
     assert fraction_done(["hello"]) is None
-    assert format_clock(7) == "0:07" and format_clock(3723) == "1:02:03"
+    assert elapsed_clock(7) == "0:07" and elapsed_clock(3723) == "1:02:03"
 
 
 def test_recipes_from_a_store(tmp_path):

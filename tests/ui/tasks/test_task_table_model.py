@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from shipexplorer.core.task_text import format_duration, state_category
 from shipexplorer.core.task_timeline import (
     RECONNECTING,
     STOPPED,
@@ -24,8 +25,6 @@ from shipexplorer.ui.tasks.task_table_model import (
     TaskFilterProxy,
     TaskRole,
     TaskTableModel,
-    format_duration,
-    state_category,
 )
 
 NOW = 1_800_000_000.0

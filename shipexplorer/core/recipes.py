@@ -44,7 +44,7 @@ class Recipe:
 def recipes_from(snapshot: Snapshot | None) -> list[Recipe]:
     """The recipes of a saved-requests snapshot, in the folder's order (broken files skipped)."""
     found: list[Recipe] = []
-    for entry in getattr(snapshot, "entries", ()) or ():
+    for entry in snapshot.entries if snapshot is not None else ():
         spec = entry.spec
         if spec is None or spec.presentation is None:
             continue

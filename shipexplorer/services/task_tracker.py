@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
+from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.poll_schedule import PollSchedule
 from shipexplorer.core.task_timeline import (
     ENDED,
@@ -192,10 +193,9 @@ class TaskTracker(QObject):
         return tracked
 
     @Slot(int, object)
-    def link_request(self, request_id: int, answer: object) -> None:
+    def link_request(self, request_id: int, answer: Answer) -> None:
         """Remember which request started a task (connect RequestRunner.finished here)."""
-        summary = getattr(answer, "task", None)
-        task_id = getattr(summary, "task_id", None)
+        task_id = answer.task.task_id if answer.task is not None else None
         if not task_id:
             return
         tracked = self._tasks.get(task_id)

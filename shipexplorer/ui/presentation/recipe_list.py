@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shipexplorer.api import PackageSpec
 from shipexplorer.core.recipes import Recipe, recipes_from
 
 NO_RECIPES = (
@@ -236,11 +237,11 @@ class RecipeList(QWidget):
             self._explorer.load_methods(instance)
 
     @Slot(str, object)
-    def _methods_changed(self, handle: str, package: Any) -> None:
+    def _methods_changed(self, handle: str, package: PackageSpec) -> None:
         if handle != self.instance_combo.currentData():
             return
         self.method_combo.clear()
-        for method in getattr(package, "methods", []) or []:
+        for method in package.methods:
             if method.path.startswith("__"):
                 continue  # __dir__ and friends are plumbing
             self.method_combo.addItem(f"{method.path} ({method.verb})", method)

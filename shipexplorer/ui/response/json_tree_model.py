@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from shipexplorer.core.documents.json_document import TreeDocument
 from shipexplorer.ui.widgets.column_headers import column_header
 
 #: children fetched per request
@@ -248,9 +249,6 @@ class JsonTreeModel(QAbstractItemModel):
     def _infos(
         self, paths: list[tuple], done: Callable[[list[Any]], None], failed: Callable[[str], None]
     ) -> Any:
-        lookup = getattr(self._queries, "infos", None)  # not in the first contract: optional
-        if lookup is not None:
-            return lookup(self._doc, paths, done, failed)
         if not self._doc.synchronous:
             if self._queries is None:
                 failed("no worker pool to read this document")
@@ -405,7 +403,7 @@ def node_info(doc: Any, path: tuple) -> Any:
     else found among its parent's children."""
     path = tuple(path)
     key = path[-1] if path else None
-    if hasattr(doc, "node") and hasattr(doc, "info"):  # TreeDocument: info(key, path, value)
+    if isinstance(doc, TreeDocument):  # info(key, path, value) over the node itself
         return doc.info(key, path, doc.node(path))
     if not path:
         return doc.root()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from shipexplorer.core.task_text import format_duration, state_category
 from shipexplorer.core.task_timeline import (
     RECONNECTING,
     STOPPED,
@@ -227,15 +226,3 @@ def test_one_timer_refreshes_elapsed_of_unfinished_rows_only(qtbot):
     tracker.task("live").ended_at = NOW
     tracker.taskChanged.emit("live")
     qtbot.waitUntil(lambda: not model._timer.isActive(), timeout=2500)
-
-
-def test_categories_and_durations():
-    assert state_category(make_task("x", "creating", start=NOW)) == "creating"
-    assert state_category(make_task("x", None, start=NOW)) == "waiting"
-    assert state_category(make_task("x", "paused-ish", start=NOW)) == "running"
-    done = make_task("x", "succeeded", start=NOW)
-    done.watch = STOPPED
-    assert state_category(done) == "succeeded"  # a final state wins, as in display_state
-    assert format_duration(0.42) == "0.4 s"
-    assert format_duration(125) == "2 min 05 s"
-    assert format_duration(7300) == "2 h 01 min"

@@ -32,8 +32,8 @@ from PySide6.QtGui import QImage
 
 from shipexplorer.api import Cancelled, InstanceRef, PackageInstance
 from shipexplorer.api.exchange import discard_body_file
-from shipexplorer.core.documents.answer import IMAGE, Answer, present_result
-from shipexplorer.core.documents.error_answer import present_error
+from shipexplorer.core.documents.answer import IMAGE, Answer, answer_from_result
+from shipexplorer.core.documents.error_answer import answer_from_error
 from shipexplorer.core.documents.json_body import BodyError as BodyError  # raised by send()
 from shipexplorer.core.documents.json_body import parse_body
 from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD
@@ -130,7 +130,7 @@ class RequestRunner(QObject):
             try:
                 request = client.invoke_request(instance, method, args, verb=verb)
             except Exception as exc:
-                return False, present_error(exc)
+                return False, answer_from_error(exc)
             exchange = client.send(
                 request,
                 cancel=token,
@@ -143,9 +143,9 @@ class RequestRunner(QObject):
                 discard_body_file(exchange)
                 if isinstance(exchange.error, Cancelled):
                     raise exchange.error
-                return False, present_error(exchange.error)
+                return False, answer_from_error(exchange.error)
             result = Result(exchange.outcome.data if exchange.outcome else None, exchange)
-            answer = present_result(result)
+            answer = answer_from_result(result)
             if exchange.body_file is not None and answer.body_file is None:
                 discard_body_file(exchange)  # not shown from the file (e.g. an error display)
             answer = open_spooled(answer, cancel=token, threshold=threshold)
@@ -226,7 +226,7 @@ class RequestRunner(QObject):
         self._end(request_id, lambda: signal.emit(request_id, answer))
 
     def _error(self, request_id: int, exc: BaseException) -> None:
-        self._end(request_id, lambda: self.failed.emit(request_id, present_error(exc)))
+        self._end(request_id, lambda: self.failed.emit(request_id, answer_from_error(exc)))
 
     def _cancelled(self, request_id: int) -> None:
         self._end(request_id, lambda: self.cancelled.emit(request_id))

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from shipexplorer.api import ConnectionSettings, SteamshipClient
-from shipexplorer.core.documents.answer import JSON, TEXT, present_value
+from shipexplorer.core.documents.answer import JSON, TEXT, answer_from_value
 from shipexplorer.core.profiles import Profile
 from shipexplorer.emulator.packages.faults import big_body
 from shipexplorer.services.client_provider import ClientProvider
@@ -127,14 +127,14 @@ def test_small_answer_stays_in_memory(qtbot, big_services):
     assert not spool.exists() or list(spool.iterdir()) == []
 
 
-def test_present_value():
-    p = present_value({"a": [1, 2]}, title="Task output")
+def test_answer_from_value():
+    p = answer_from_value({"a": [1, 2]}, title="Task output")
     assert p.kind == JSON and p.status_line == "Task output"
     assert json.loads(p.raw) == {"a": [1, 2]} and p.document.root().size == 1
     assert p.text_source.line(0) == "{"
-    text = present_value("hello\nworld")
+    text = answer_from_value("hello\nworld")
     assert text.kind == TEXT and text.text_source.line(1) == "world"
-    assert present_value(b"\x00\x01").kind == "bytes"
+    assert answer_from_value(b"\x00\x01").kind == "bytes"
 
 
 def test_sweep_spool_removes_only_old_bodies(tmp_path):

@@ -1,6 +1,6 @@
 """What the response area shows for an answer, an error or a task: computed on the worker.
 
-Pure Python (no Qt): :func:`present_result` turns what the API layer returned into an
+Pure Python (no Qt): :func:`answer_from_result` turns what the API layer returned into an
 :class:`Answer` (status line, elapsed time, size, redacted headers, and the body as the view shows
 it: pretty JSON, text, image bytes, a hex summary or a task summary); what it raised becomes an
 answer in :mod:`~.error_answer`. Neither ever raises, whatever the body or content type; big bodies
@@ -263,10 +263,10 @@ def exchange_fields(exchange: Exchange | None) -> dict[str, Any]:
     }
 
 
-def present_result(result: Any) -> Answer:
+def answer_from_result(result: Any) -> Answer:
     """A :class:`~shipexplorer.api.Result` of ``invoke`` as the view shows it. Never raises."""
     try:
-        return _present_result(result)
+        return _answer_from_result(result)
     except Exception as exc:  # a bug here must show as words, not kill the worker's answer
         return Answer(
             ERROR,
@@ -280,7 +280,7 @@ def _text_source(raw: bytes | None) -> TextSource | None:
     return None if raw is None else TextSource.from_bytes(raw)
 
 
-def _present_result(result: Any) -> Answer:
+def _answer_from_result(result: Any) -> Answer:
     exchange: Exchange | None = getattr(result, "exchange", None)
     base = exchange_fields(exchange)
     line = status_text(base["status"])
@@ -289,7 +289,7 @@ def _present_result(result: Any) -> Answer:
     task = getattr(result, "task", None)
     data = getattr(result, "value", None)
     if exchange is not None and exchange.body_file is not None and task is None and data:
-        return _present_spooled(exchange, data, line, base)
+        return _answer_from_spooled(exchange, data, line, base)
     if task is not None:
         summary = _task_summary(task)
         text = summary.text()
@@ -346,7 +346,7 @@ def _present_result(result: Any) -> Answer:
     return Answer(BYTES, line, body_text=hex_summary(body, mime), mime_type=mime, raw=body, **base)
 
 
-def _present_spooled(exchange: Exchange, data: Any, line: str, base: dict) -> Answer:
+def _answer_from_spooled(exchange: Exchange, data: Any, line: str, base: dict) -> Answer:
     """A body in a file: what can be said without reading it all (then see
     :func:`~.spooled_body.open_spooled`)."""
     path, mime, size = exchange.body_file, data.mime_type, exchange.body_size
@@ -366,7 +366,7 @@ def _present_spooled(exchange: Exchange, data: Any, line: str, base: dict) -> An
     return Answer(BYTES, line, body_text=text, **common)
 
 
-def present_value(value: Any, *, title: str = "Task output") -> Answer:
+def answer_from_value(value: Any, *, title: str = "Task output") -> Answer:
     """A value (a task's output) as the response viewer shows it: JSON with its document and text,
     a string as text, bytes as a hex summary. Pure; call on a worker when it may be big."""
     try:
@@ -412,13 +412,13 @@ __all__ = [
     "MAX_SHOWN_CHARS",
     "Answer",
     "TaskSummary",
+    "answer_from_result",
+    "answer_from_value",
     "cut_text",
     "exchange_fields",
     "format_elapsed",
     "format_size",
     "hex_summary",
-    "present_result",
-    "present_value",
     "pretty_json",
     "status_text",
 ]

@@ -1,9 +1,9 @@
 """An error as the response area shows it: an :class:`~.answer.Answer` of kind "error".
 
-Pure Python (no Qt): :func:`present_error` puts what the API layer raised (or any other exception)
-in words: a status line ("404 Not Found — title", "Failed — title", "Cancelled"), the server's
-message and suggestion, what to check for network and protocol errors, and for a body that could
-not be read the start of it. Secrets are redacted; it never raises.
+Pure Python (no Qt): :func:`answer_from_error` puts what the API layer raised (or any other
+exception) in words: a status line ("404 Not Found — title", "Failed — title", "Cancelled"), the
+server's message and suggestion, what to check for network and protocol errors, and for a body
+that could not be read the start of it. Secrets are redacted; it never raises.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from shipexplorer.core.documents.answer import (
 from shipexplorer.core.documents.error_advice import what_to_check
 
 
-def present_error(error: BaseException) -> Answer:
+def answer_from_error(error: BaseException) -> Answer:
     """An error from the API layer (or anything else) in words. Never raises."""
     try:
-        return _present_error(error)
+        return _answer_from_error(error)
     except Exception as exc:
         return Answer(
             ERROR,
@@ -43,7 +43,7 @@ def present_error(error: BaseException) -> Answer:
         )
 
 
-def _present_error(error: BaseException) -> Answer:
+def _answer_from_error(error: BaseException) -> Answer:
     exchange = getattr(error, "exchange", None) if isinstance(error, ApiError) else None
     base = exchange_fields(exchange)
     secrets = exchange.secrets if exchange is not None else ()
@@ -91,4 +91,4 @@ def _present_error(error: BaseException) -> Answer:
     return Answer(ERROR, line, body_text=text, error_title=title, truncated=cut, **base)
 
 
-__all__ = ["present_error"]
+__all__ = ["answer_from_error"]

@@ -30,8 +30,8 @@ from shipexplorer.core.documents.answer import (
     TASK,
     TEXT,
     Answer,
+    answer_from_value,
     format_size,
-    present_value,
 )
 from shipexplorer.core.documents.json_document import PyDocument
 from shipexplorer.core.recipes import PlainError, plain_error
@@ -51,7 +51,7 @@ def output_answer(value: Any) -> Answer:
     if isinstance(value, str):
         text = value if len(value) <= MAX_SHOWN_CHARS else value[:MAX_SHOWN_CHARS] + " …"
         return Answer(TEXT, "Result", body_text=text)
-    return present_value(value, title="Result")
+    return answer_from_value(value, title="Result")
 
 
 class AnswerArea(QWidget):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shipexplorer.core.documents.answer import Answer, present_value
+from shipexplorer.core.documents.answer import answer_from_value
 from shipexplorer.core.task_text import format_duration, origin_text, time_of_day
 from shipexplorer.ui.response.response_view import ResponseView
 from shipexplorer.ui.tasks.task_timeline_bar import TaskTimelineBar
@@ -63,11 +63,6 @@ def output_size(value: Any, limit: int = MAX_INLINE_OUTPUT) -> int:
         if size > limit:
             return size
     return size
-
-
-def present_output(value: Any, title: str) -> Answer:
-    """The output as the response viewer shows it."""
-    return present_value(value, title=title)
 
 
 def _selectable(label: QLabel, name: str) -> QLabel:
@@ -218,7 +213,7 @@ class TaskDetail(QWidget):
                 "here without freezing the window. Copy the curl polling loop to fetch it.",
             )
             return
-        shown = present_output(value, f"Output of task {task.task_id}")
+        shown = answer_from_value(value, title=f"Output of task {task.task_id}")
         self.output_view.show_answer(shown)
         self._close_answer(shown)
 

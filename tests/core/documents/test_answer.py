@@ -18,12 +18,12 @@ from shipexplorer.api import (
 from shipexplorer.core.documents.answer import (
     MAX_SHOWN_CHARS,
     Answer,
+    answer_from_result,
     format_size,
     hex_summary,
-    present_result,
     pretty_json,
 )
-from shipexplorer.core.documents.error_answer import present_error
+from shipexplorer.core.documents.error_answer import answer_from_error
 from shipexplorer.emulator.packages.media import png
 
 KEY = "ss-secret-key-0123456789"
@@ -51,8 +51,8 @@ def exchange(status: int, headers, body: bytes, *, package_call: bool = True) ->
 
 def present(ex: Exchange) -> Answer:
     if ex.error is not None:
-        return present_error(ex.error)
-    return present_result(Result(ex.outcome.data, ex))
+        return answer_from_error(ex.error)
+    return answer_from_result(Result(ex.outcome.data, ex))
 
 
 JSON_CT = [("Content-Type", "application/json")]
@@ -126,23 +126,23 @@ def test_a_redirect_shows_its_location_and_is_not_followed():
 def test_network_errors_say_what_failed_and_what_to_check():
     ex = exchange(200, JSON_CT, b"{}")
     ex.status = None
-    p = present_error(ConnectionRefused("Connection refused by 127.0.0.1:9.", exchange=ex))
+    p = answer_from_error(ConnectionRefused("Connection refused by 127.0.0.1:9.", exchange=ex))
     assert p.status_line == "Failed — connection refused"
     assert "Request: POST http://127.0.0.1:9/ws/inst/m" in p.body_text
     assert "What to check:" in p.body_text and "server runs" in p.body_text
-    p = present_error(ReadTimeout("h did not answer in time (read timeout).", phase="read"))
+    p = answer_from_error(ReadTimeout("h did not answer in time (read timeout).", phase="read"))
     assert "read timeout" in p.body_text and "What to check" in p.body_text
-    assert present_error(Cancelled("Cancelled.")).status_line == "Cancelled"
+    assert answer_from_error(Cancelled("Cancelled.")).status_line == "Cancelled"
 
 
 def test_a_key_in_an_error_message_is_masked():
     ex = exchange(200, JSON_CT, b"{}")
-    p = present_error(ConnectionRefused(f"refused with {KEY}", exchange=ex))
+    p = answer_from_error(ConnectionRefused(f"refused with {KEY}", exchange=ex))
     assert KEY not in p.body_text and "***" in p.body_text
 
 
 def test_anything_else_reads_as_an_unexpected_error():
-    p = present_error(RuntimeError("bug"))
+    p = answer_from_error(RuntimeError("bug"))
     assert p.kind == "error" and "Unexpected error (RuntimeError): bug" in p.body_text
 
 

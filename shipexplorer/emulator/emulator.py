@@ -47,6 +47,7 @@ class Emulator:
         self._requested_port = port
         self._records: deque[RecordedRequest] = deque(maxlen=max_recorded)
         self._records_lock = threading.Lock()
+        self._recorded = 0  # requests recorded since start (the record keeps the last ones)
         self._server: EmulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._stopped = False
@@ -135,12 +136,25 @@ class Emulator:
     def _record(self, request: RecordedRequest) -> None:
         with self._records_lock:
             self._records.append(request)
+            self._recorded += 1
 
     @property
     def requests(self) -> list[RecordedRequest]:
         """A snapshot of the recorded requests, oldest first."""
         with self._records_lock:
             return list(self._records)
+
+    def request_mark(self) -> int:
+        """A mark for :meth:`requests_since`: how many requests were recorded so far."""
+        with self._records_lock:
+            return self._recorded
+
+    def requests_since(self, mark: int) -> list[RecordedRequest]:
+        """The recorded requests that came after ``mark`` (as many as the record still keeps);
+        unlike slicing :attr:`requests`, this holds once the record is full."""
+        with self._records_lock:
+            first = self._recorded - len(self._records)  # the mark of the oldest one kept
+            return list(self._records)[max(0, mark - first) :]
 
     def clear_requests(self) -> None:
         with self._records_lock:

@@ -24,13 +24,17 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
 
 from shipexplorer.core import storage
 from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.services.paths import app_paths
+
+if TYPE_CHECKING:
+    from shipexplorer.services.workers import WorkerPool
+
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,7 @@ class DraftStore(QObject):
     problem = Signal(str)
 
     def __init__(
-        self, pool: Any, folder: Path | None = None, *, parent: QObject | None = None
+        self, pool: WorkerPool, folder: Path | None = None, *, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self._pool = pool

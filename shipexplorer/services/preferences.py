@@ -11,12 +11,16 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from shipexplorer.core import storage
 from shipexplorer.services.paths import app_paths
+
+if TYPE_CHECKING:
+    from shipexplorer.services.workers import WorkerPool
+
 
 KIND = "preferences"
 SCHEMA_VERSION = 1
@@ -74,7 +78,9 @@ class PreferenceService(QObject):
     changed = Signal(object)
     problem = Signal(str)
 
-    def __init__(self, pool: Any, path: Path | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self, pool: WorkerPool, path: Path | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._pool = pool
         self.path = Path(path) if path is not None else default_path()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
@@ -35,6 +35,10 @@ from shipexplorer.core.saved_files import (
     to_bytes,
 )
 from shipexplorer.services.paths import app_paths
+
+if TYPE_CHECKING:
+    from shipexplorer.services.workers import WorkerPool
+
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +65,7 @@ class SavedRequests(QObject):
 
     def __init__(
         self,
-        pool: Any = None,
+        pool: WorkerPool | None = None,
         folder: Path | None = None,
         *,
         settings_file: Path | None = None,

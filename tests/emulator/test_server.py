@@ -230,3 +230,17 @@ def test_broken_chunked_body_is_400(emulator: Emulator) -> None:
         status, _, body = read_response(sock)
     assert status == b"HTTP/1.1 400 Bad Request"
     assert b"chunked" in body
+
+
+def test_requests_since_a_mark_hold_once_the_record_is_full():
+    from shipexplorer.emulator.emulator import Emulator
+    from shipexplorer.emulator.server import RecordedRequest
+
+    emu = Emulator(max_recorded=3)
+    for n in range(5):
+        emu._record(RecordedRequest("GET", f"/{n}", None, b""))
+    mark = emu.request_mark()
+    assert mark == 5 and emu.requests_since(mark) == []
+    emu._record(RecordedRequest("GET", "/5", None, b""))
+    assert [r.path for r in emu.requests_since(mark)] == ["/5"]
+    assert [r.path for r in emu.requests_since(0)] == ["/3", "/4", "/5"]  # all it still keeps

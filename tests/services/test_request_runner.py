@@ -117,14 +117,14 @@ def test_dir_is_cached_and_refreshed_on_demand(qtbot, services, emulator):
     with qtbot.waitSignal(explorer.methodsChanged, timeout=5000) as got:
         explorer.load_methods(greeter)
     assert got.args[0] == "g" and got.args[1].method("greet") is not None
-    before = len(emulator.requests)
+    before = emulator.request_mark()
     with qtbot.waitSignal(explorer.methodsChanged, timeout=100):
         explorer.load_methods(greeter)  # from the cache: at once, no request
-    assert not [r for r in emulator.requests[before:] if "__dir__" in r.path]
+    assert not [r for r in emulator.requests_since(before) if "__dir__" in r.path]
     with qtbot.waitSignal(explorer.loadingChanged, timeout=5000):
         explorer.load_methods(greeter, refresh=True)
     qtbot.waitUntil(lambda: not explorer.is_loading(METHODS), timeout=5000)
-    assert [r for r in emulator.requests[before:] if "__dir__" in r.path]
+    assert [r for r in emulator.requests_since(before) if "__dir__" in r.path]
 
 
 def test_each_area_has_its_own_error_state(qtbot, services):

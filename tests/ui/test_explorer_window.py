@@ -196,14 +196,14 @@ def test_two_requests_in_flight_both_complete(qtbot, make_explorer):
 def test_invalid_json_is_refused_before_sending(qtbot, make_explorer, emulator):
     setup = make_explorer(instances=[("echo", "e", None)])
     tab = _ready(qtbot, setup, "e")
-    before = len(emulator.requests)
+    before = emulator.request_mark()
     _fill(tab, "echo", '{\n  "a": 1,\n  "b": \n}')
     assert setup.window.tabs.send() is None
     assert setup.runner.in_flight() == 0
     error = tab.panel.body_error
     assert error.isVisibleTo(tab) and "line 4, column 1" in error.text()
     assert tab.panel.body_text().startswith('{\n  "a": 1')  # the body is kept
-    assert len([r for r in emulator.requests[before:] if "/e/echo" in r.path]) == 0
+    assert len([r for r in emulator.requests_since(before) if "/e/echo" in r.path]) == 0
 
 
 def test_sidebar_context_actions_copy_and_refresh(qtbot, make_explorer, emulator):
@@ -217,10 +217,10 @@ def test_sidebar_context_actions_copy_and_refresh(qtbot, make_explorer, emulator
     sidebar.copy_url_action.trigger()
     url = QGuiApplication.clipboard().text()
     assert url.startswith(emulator.base_url) and url.endswith(f"{setup.workspace}/g/")
-    before = len(emulator.requests)
+    before = emulator.request_mark()
     with qtbot.waitSignal(setup.explorer.methodsChanged, timeout=5000):
         sidebar.refresh_dir_action.trigger()
-    assert any("__dir__" in r.path for r in emulator.requests[before:])
+    assert any("__dir__" in r.path for r in emulator.requests_since(before))
     assert tab.panel.method_combo.findText("greet") >= 0
 
 

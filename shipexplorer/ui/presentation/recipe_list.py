@@ -9,7 +9,7 @@ method (from the :class:`~shipexplorer.services.explorer.Explorer`) keeps the mo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent
@@ -33,6 +33,11 @@ NO_RECIPES = (
     "short description: in the Saved requests panel, choose a request and use "
     "“Mark for presentation…”. Until then, pick an instance and a method below."
 )
+
+if TYPE_CHECKING:
+    from shipexplorer.services.explorer import Explorer
+    from shipexplorer.services.saved_requests import SavedRequests
+
 PICK_HINT = "Or pick an instance and a method:"
 _RECIPE = Qt.ItemDataRole.UserRole
 
@@ -48,7 +53,12 @@ class RecipeList(QWidget):
     recipeChosen = Signal(object)
     methodChosen = Signal(str, object)
 
-    def __init__(self, saved: Any = None, explorer: Any = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        saved: SavedRequests | None = None,
+        explorer: Explorer | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self._saved = saved
         self._explorer = explorer

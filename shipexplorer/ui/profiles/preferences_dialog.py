@@ -3,7 +3,7 @@ an ended task raises a desktop notification."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,11 +18,14 @@ from PySide6.QtWidgets import (
 
 from shipexplorer.services.preferences import Preferences
 
+if TYPE_CHECKING:
+    from shipexplorer.services.preferences import PreferenceService
+
 
 class PreferencesDialog(QDialog):
     """Edits the :class:`Preferences` of a ``PreferenceService``; OK applies and saves them."""
 
-    def __init__(self, service: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, service: PreferenceService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service = service
         self.setWindowTitle("Preferences")

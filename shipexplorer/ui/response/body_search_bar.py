@@ -17,13 +17,17 @@ Keys: Enter / F3 next, Shift+Enter / Shift+F3 previous, Ctrl+F to the search fie
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from shipexplorer.ui.widgets.error_label import error_label, show_error
+
+if TYPE_CHECKING:
+    from shipexplorer.services.document_queries import DocumentQueries
+
 
 TREE, RAW, TEXT, NONE = "tree", "raw", "text", "none"
 FILTER_EXAMPLE = "$.items[?@.price > 10]"
@@ -105,7 +109,7 @@ class BodySearchBar(QWidget):
         self.filter_field.nextRequested.connect(self.apply_filter)
         self.filter_field.previousRequested.connect(self.apply_filter)
         self.filter_field.textChanged.connect(self._filter_changed)
-        self._queries: Any = None
+        self._queries: DocumentQueries | None = None
         self._mode = NONE
         self._tree: Any = None
         self._raw: Any = None
@@ -134,7 +138,7 @@ class BodySearchBar(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
 
-    def set_queries(self, queries: Any) -> None:
+    def set_queries(self, queries: DocumentQueries) -> None:
         self._queries = queries
 
     def set_views(self, tree: Any, raw: Any) -> None:

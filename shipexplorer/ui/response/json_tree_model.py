@@ -15,7 +15,7 @@ Columns: Key, Value, Type, Size. No per-row size hints, so the view can use unif
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -28,6 +28,11 @@ from PySide6.QtCore import (
 
 from shipexplorer.core.documents.json_document import TreeDocument
 from shipexplorer.ui.widgets.column_headers import column_header
+
+if TYPE_CHECKING:
+    from shipexplorer.core.documents.json_document import JsonDocument
+    from shipexplorer.services.document_queries import DocumentQueries
+
 
 #: children fetched per request
 BATCH = 500
@@ -76,7 +81,9 @@ class JsonTreeModel(QAbstractItemModel):
     errorOccurred = Signal(str)
     loadingChanged = Signal(bool)
 
-    def __init__(self, queries: Any = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self, queries: DocumentQueries | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._queries = queries
         self._doc: Any = None
@@ -87,7 +94,7 @@ class JsonTreeModel(QAbstractItemModel):
         self._matches: list[tuple] | None = None  # the paths of the narrowed rows
 
     # --- what is shown ---------------------------------------------------------------------
-    def set_queries(self, queries: Any) -> None:
+    def set_queries(self, queries: DocumentQueries | None) -> None:
         self._queries = queries
 
     def queries(self) -> Any:
@@ -350,7 +357,9 @@ class _ChainedLookup:
     read from the first wanted index on (up to BATCH), object members by scanning the parent's
     keys batch after batch."""
 
-    def __init__(self, queries: Any, doc: Any, paths: list[tuple], done, failed) -> None:
+    def __init__(
+        self, queries: DocumentQueries, doc: JsonDocument, paths: list[tuple], done, failed
+    ) -> None:
         self.queries, self.doc, self.paths = queries, doc, [tuple(p) for p in paths]
         self.done, self.failed = done, failed
         self.found: list[Any] = []

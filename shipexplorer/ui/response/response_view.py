@@ -15,7 +15,7 @@ and the Pretty text of a big body only when the Pretty view is opened.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut, QShowEvent
@@ -44,6 +44,10 @@ from shipexplorer.ui.response.rendered_view import (
     text_chunks,
 )
 from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
+
+if TYPE_CHECKING:
+    from shipexplorer.services.document_queries import DocumentQueries
+
 
 TREE_TAB, RAW_TAB, PRETTY_TAB, RENDERED_TAB = range(4)
 #: Pretty text up to this size is put in the widget as soon as the body is shown; more waits
@@ -166,7 +170,7 @@ class ResponseView(QWidget):
         self._clear_views()
 
     # --- public API ------------------------------------------------------------------------
-    def set_queries(self, queries: Any) -> None:
+    def set_queries(self, queries: DocumentQueries) -> None:
         """The shared DocumentQueries through which the views read documents on the pool."""
         self.tree_view.tree_model.set_queries(queries)
         self.search_bar.set_queries(queries)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QFontDatabase
@@ -29,6 +29,10 @@ from shipexplorer.core.documents.answer import answer_from_value
 from shipexplorer.core.task_text import format_duration, origin_text, time_of_day
 from shipexplorer.ui.response.response_view import ResponseView
 from shipexplorer.ui.tasks.task_timeline_bar import TaskTimelineBar
+
+if TYPE_CHECKING:
+    from shipexplorer.services.document_queries import DocumentQueries
+
 
 #: The largest output (characters of compact JSON) presented on the GUI thread: presenting and
 #: showing 40 kB measured 13 ms here, near the 16 ms frame budget.
@@ -217,7 +221,7 @@ class TaskDetail(QWidget):
         self.output_view.show_answer(shown)
         self._close_answer(shown)
 
-    def set_queries(self, queries: Any) -> None:
+    def set_queries(self, queries: DocumentQueries) -> None:
         """The shared DocumentQueries the output viewer reads documents through."""
         self.output_view.set_queries(queries)
 

@@ -6,13 +6,16 @@ Desktop notifications can be switched off (:meth:`TaskNotifier.set_enabled`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon, QWidget
 
 from shipexplorer.core.task_text import origin_text
+
+if TYPE_CHECKING:
+    from shipexplorer.services.task_tracker import TaskTracker
 
 
 def ended_text(task: Any) -> str:
@@ -42,7 +45,7 @@ class TaskNotifier(QObject):
 
     def __init__(
         self,
-        tracker: Any = None,
+        tracker: TaskTracker | None = None,
         window: QWidget | None = None,
         *,
         enabled: bool = True,

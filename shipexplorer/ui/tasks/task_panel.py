@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QRect, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
@@ -59,6 +59,11 @@ from shipexplorer.ui.tasks.task_table_model import (
 )
 from shipexplorer.ui.widgets.error_label import error_label, show_error
 
+if TYPE_CHECKING:
+    from shipexplorer.services.document_queries import DocumentQueries
+    from shipexplorer.services.task_tracker import TaskTracker
+
+
 #: how the title lists the counts (the rest in CATEGORIES order after these)
 _TITLE_ORDER = ("running", "waiting", "creating", "reconnecting", "stopped", "failed")
 SettingsFor = Callable[[TrackedTask], ConnectionSettings | None]
@@ -88,7 +93,7 @@ class TaskPanel(QDockWidget):
 
     def __init__(
         self,
-        tracker: Any,
+        tracker: TaskTracker,
         settings_for: SettingsFor | None = None,
         parent: QWidget | None = None,
         *,
@@ -222,7 +227,7 @@ class TaskPanel(QDockWidget):
         copy.activated.connect(self.copy_task_id)
         self.toolbar = action_toolbar(body, self.actions_list())
 
-    def set_queries(self, queries: Any) -> None:
+    def set_queries(self, queries: DocumentQueries) -> None:
         """The shared DocumentQueries the detail's output viewer reads documents through."""
         self.detail.set_queries(queries)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -36,6 +36,10 @@ from shipexplorer.core.task_text import (
     time_of_day,
 )
 from shipexplorer.ui.widgets.column_headers import column_header
+
+if TYPE_CHECKING:
+    from shipexplorer.services.task_tracker import TaskTracker
+
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -79,7 +83,7 @@ class TaskTableModel(QAbstractTableModel):
 
     def __init__(
         self,
-        tracker: Any,
+        tracker: TaskTracker,
         parent: QObject | None = None,
         *,
         clock: Callable[[], float] = time.time,

@@ -278,10 +278,10 @@ def test_send_is_refused_while_the_body_is_broken(qtbot, make_explorer, emulator
     assert json.loads(tab.panel.body_text()) == {"name": ""}
     tab.panel.body_edit.setPlainText('{"name": "Ada"\n "x": 1}')
     assert tab.panel.body_problem() == "line 2, column 2: Expecting ',' delimiter"
-    before = len(emulator.requests)
+    before = emulator.request_mark()
     assert setup.window.tabs.send() is None
     assert "line 2, column 2" in tab.panel.body_error.text()
-    assert not [r for r in emulator.requests[before:] if "/g/greet" in r.path]
+    assert not [r for r in emulator.requests_since(before) if "/g/greet" in r.path]
     QTest.mouseClick(tab.panel.body_error, Qt.MouseButton.LeftButton)
     cursor = tab.panel.body_edit.textCursor()
     assert (cursor.blockNumber(), cursor.positionInBlock()) == (1, 1)

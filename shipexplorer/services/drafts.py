@@ -30,7 +30,7 @@ from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
 
 from shipexplorer.core import storage
 from shipexplorer.core.saved_files import RequestSpec
-from shipexplorer.services.paths import app_paths
+from shipexplorer.services import paths
 
 if TYPE_CHECKING:
     from shipexplorer.services.workers import WorkerPool
@@ -66,7 +66,7 @@ class DraftStore(QObject):
     ) -> None:
         super().__init__(parent)
         self._pool = pool
-        self.folder = Path(folder) if folder is not None else app_paths().data / "drafts"
+        self.folder = Path(folder) if folder is not None else paths.drafts_folder()
         self.session = self.folder / f"session-{uuid.uuid4().hex[:16]}"
         self._lock = self._take_lock(self.session, create=True)
         # GUI thread only: a spec, a function giving one (called when the batch is made), or None

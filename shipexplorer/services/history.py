@@ -28,6 +28,7 @@ from shipexplorer.core.history_store import (
     HistoryStore,
     record_from_exchange,
 )
+from shipexplorer.services import paths
 from shipexplorer.services.workers import JobHandle, WorkerPool
 
 if TYPE_CHECKING:
@@ -38,16 +39,9 @@ log = logging.getLogger(__name__)
 
 #: API operations never recorded: the task tracker polls them many times a second.
 SKIPPED_OPERATIONS = frozenset({"task/status"})
-HISTORY_FILE = "history.sqlite3"
 #: bodies up to this size are compared whole; bigger ones by their first megabyte
 COMPARE_WHOLE_LIMIT = 4 * 1024 * 1024
 _READY_TIMEOUT = 30.0
-
-
-def default_history_path() -> Path:
-    from shipexplorer.services.paths import app_paths
-
-    return app_paths().data / HISTORY_FILE
 
 
 class _Relay(QObject):
@@ -85,7 +79,7 @@ class HistoryService(QObject):
     ) -> None:
         super().__init__(parent)
         self._pool = pool
-        self.store = HistoryStore(path or default_history_path(), budget=budget)
+        self.store = HistoryStore(path or paths.history_file(), budget=budget)
         self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue()
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None

@@ -56,3 +56,38 @@ def profiles_file() -> Path:
 def window_state_file() -> Path:
     """``window-state.json`` in the config folder."""
     return app_paths().config / "window-state.json"
+
+
+def preferences_file() -> Path:
+    """``preferences.json`` in the config folder."""
+    return app_paths().config / "preferences.json"
+
+
+def saved_requests_settings_file() -> Path:
+    """``saved-requests.json`` in the config folder: which folder holds the saved requests."""
+    return app_paths().config / "saved-requests.json"
+
+
+def saved_requests_folder() -> Path:
+    """The saved requests' folder until the user chooses another."""
+    return app_paths().data / "saved-requests"
+
+
+def history_file() -> Path:
+    """The history database in the data folder (its spilled bodies go beside it)."""
+    return app_paths().data / "history.sqlite3"
+
+
+def tasks_file() -> Path:
+    """``tasks.json`` in the data folder: the tasks being watched."""
+    return app_paths().data / "tasks.json"
+
+
+def drafts_folder() -> Path:
+    """The drafts of unsaved requests, one folder per running copy, in the data folder."""
+    return app_paths().data / "drafts"
+
+
+def spool_folder() -> Path:
+    """Where big answers are spooled while they are shown, in the cache folder."""
+    return app_paths().cache / "spool"

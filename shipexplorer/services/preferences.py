@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from shipexplorer.core import storage
-from shipexplorer.services.paths import app_paths
+from shipexplorer.services import paths
 
 if TYPE_CHECKING:
     from shipexplorer.services.workers import WorkerPool
@@ -63,10 +63,6 @@ class Preferences:
         return cls(**values).checked()
 
 
-def default_path() -> Path:
-    return app_paths().config / "preferences.json"
-
-
 class PreferenceService(QObject):
     """Loads, saves and hands out the preferences.
 
@@ -83,7 +79,7 @@ class PreferenceService(QObject):
     ) -> None:
         super().__init__(parent)
         self._pool = pool
-        self.path = Path(path) if path is not None else default_path()
+        self.path = Path(path) if path is not None else paths.preferences_file()
         self.current = Preferences()
         self.read_only = False
 

@@ -40,8 +40,8 @@ from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD
 from shipexplorer.core.documents.process_document import prestart
 from shipexplorer.core.documents.spooled_body import open_spooled
 from shipexplorer.core.storage import atomic_write_bytes
+from shipexplorer.services import paths
 from shipexplorer.services.client_provider import ClientProvider
-from shipexplorer.services.paths import app_paths
 from shipexplorer.services.workers import JobHandle, WorkerPool
 
 
@@ -88,7 +88,7 @@ class RequestRunner(QObject):
         self._clients = clients
         self._pool = pool
         self.spool_threshold = spool_threshold
-        self.spool_dir = Path(spool_dir) if spool_dir else app_paths().cache / "spool"
+        self.spool_dir = Path(spool_dir) if spool_dir else paths.spool_folder()
         self._jobs: dict[int, JobHandle] = {}
         self._next_id = 1
 

@@ -34,7 +34,7 @@ from shipexplorer.core.saved_files import (
     scan,
     to_bytes,
 )
-from shipexplorer.services.paths import app_paths
+from shipexplorer.services import paths
 
 if TYPE_CHECKING:
     from shipexplorer.services.workers import WorkerPool
@@ -43,13 +43,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETTINGS_KIND = "saved-requests-settings"
-SETTINGS_FILE = "saved-requests.json"
 DEBOUNCE_MS = 300
 _MAX_WATCHED_FILES = 4000  # inotify watches are a shared, limited resource
-
-
-def default_folder() -> Path:
-    return app_paths().data / "saved-requests"
 
 
 class SavedRequests(QObject):
@@ -73,7 +68,7 @@ class SavedRequests(QObject):
     ) -> None:
         super().__init__(parent)
         self._pool = pool
-        self._settings_file = settings_file or app_paths().config / SETTINGS_FILE
+        self._settings_file = settings_file or paths.saved_requests_settings_file()
         self._root = Path(folder) if folder is not None else self._chosen_folder()
         self._snapshot = Snapshot(self._root)
         self._scanned = False
@@ -105,7 +100,7 @@ class SavedRequests(QObject):
         folder = (read.data or {}).get("folder")
         if read.message:
             log.warning("%s", read.message)
-        return Path(folder) if isinstance(folder, str) and folder else default_folder()
+        return Path(folder) if isinstance(folder, str) and folder else paths.saved_requests_folder()
 
     def set_folder(self, folder: Path) -> None:
         """Use ``folder`` from now on (remembered for the next start) and scan it."""

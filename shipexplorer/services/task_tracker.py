@@ -31,7 +31,7 @@ from shipexplorer.core.task_timeline import (
     TaskOrigin,
     TrackedTask,
 )
-from shipexplorer.services import task_polling
+from shipexplorer.services import paths, task_polling
 from shipexplorer.services.task_polling import ConnectionResolver, PollOutcome, observe, poll_task
 from shipexplorer.services.task_store import TaskStore
 
@@ -71,11 +71,7 @@ class TaskTracker(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        if store_path is None:
-            from shipexplorer.services.paths import app_paths
-
-            store_path = app_paths().data / "tasks.json"
-        self.store_path = Path(store_path)
+        self.store_path = Path(store_path) if store_path is not None else paths.tasks_file()
         self._clients = clients
         self._pool = pool
         self._schedule = PollSchedule(

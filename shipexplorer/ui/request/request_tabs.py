@@ -14,7 +14,7 @@ import itertools
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget
 
-from shipexplorer.api import PackageInstance
+from shipexplorer.api import PackageInstance, PackageSpec
 from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.services.document_queries import DocumentQueries
@@ -32,10 +32,12 @@ class RequestTab(QWidget):
     Signals:
         titleChanged(): the tab's title (method, running or not) changed.
         edited(): the instance, method, verb or body changed (drafts are saved from it).
+        sendRequested(): the user asked to send this tab's request (its Send button).
     """
 
     titleChanged = Signal()
     edited = Signal()
+    sendRequested = Signal()
 
     def __init__(
         self,
@@ -63,6 +65,7 @@ class RequestTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
         self.panel.cancelRequested.connect(self.cancel)
+        self.panel.sendRequested.connect(self.sendRequested)
         self.panel.method_combo.currentTextChanged.connect(lambda _: self.titleChanged.emit())
         self.panel.method_combo.currentTextChanged.connect(lambda _: self.edited.emit())
         self.panel.verb_combo.currentTextChanged.connect(lambda _: self.edited.emit())
@@ -90,6 +93,20 @@ class RequestTab(QWidget):
 
     def focus_method(self) -> None:
         self.panel.focus_method()
+
+    def set_methods(self, spec: PackageSpec | None) -> None:
+        """The methods its instance lists (``__dir__``) arrived."""
+        self.panel.set_methods(spec)
+
+    def set_methods_error(self, message: str) -> None:
+        self.panel.set_methods_error(message)
+
+    def show_progress(self, received: int, total: int) -> None:
+        self.response.show_progress(received, total)
+
+    def release(self) -> None:
+        """Let go of the answer's documents and files (the tab is closing)."""
+        self.response.release()
 
     def answer(self) -> Answer | None:
         """What the response area shows now (None before the first answer)."""
@@ -252,7 +269,7 @@ class RequestTabs(QTabWidget):
             tab.copy_from(copy_of)
         elif self.count():
             tab.set_instance(self.current().instance)
-        tab.panel.sendRequested.connect(lambda: self.send(tab))
+        tab.sendRequested.connect(lambda: self.send(tab))
         tab.titleChanged.connect(lambda: self._retitle(tab))
         self.setCurrentIndex(self.addTab(tab, tab.title()))
         self.tabOpened.emit(tab)
@@ -298,7 +315,7 @@ class RequestTabs(QTabWidget):
     def close_tab(self, index: int) -> None:
         tab = self.widget(index)
         tab.cancel()
-        tab.response.release()
+        tab.release()
         self.removeTab(index)
         self.tabClosed.emit(tab.key)
         tab.deleteLater()
@@ -320,7 +337,7 @@ class RequestTabs(QTabWidget):
     def _progress(self, request_id: int, received: int, total: int) -> None:
         tab = self._by_id.get(request_id)
         if tab is not None:
-            tab.response.show_progress(received, total)
+            tab.show_progress(received, total)
 
     @Slot(int)
     def _cancelled(self, request_id: int) -> None:
@@ -332,7 +349,7 @@ class RequestTabs(QTabWidget):
     def _methods(self, handle: str, spec) -> None:
         for tab in self.tabs():
             if tab.instance is not None and tab.instance.handle == handle:
-                tab.panel.set_methods(spec)
+                tab.set_methods(spec)
 
     @Slot(object)
     def _instances(self, instances: list) -> None:
@@ -348,4 +365,4 @@ class RequestTabs(QTabWidget):
     @Slot(str, str)
     def _methods_error(self, area: str, message: str) -> None:
         if area == METHODS and message:
-            self.current().panel.set_methods_error(message)
+            self.current().set_methods_error(message)

@@ -1,0 +1,1 @@
+"""Qt objects without widgets, each a thin QObject over core/ and api/: signals out, no widgets."""

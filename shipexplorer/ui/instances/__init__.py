@@ -1,0 +1,1 @@
+"""Workspaces and package instances: the sidebar, workspace selector and create-instance dialog."""

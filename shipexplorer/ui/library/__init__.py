@@ -1,0 +1,1 @@
+"""History and saved requests: their docks and models."""

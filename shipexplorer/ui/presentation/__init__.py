@@ -1,0 +1,1 @@
+"""Presentation mode for an audience: recipes, the answer area, task progress."""

@@ -1,0 +1,1 @@
+"""Connection profiles and preferences: dialogs, switcher, key field, import."""

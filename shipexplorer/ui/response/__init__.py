@@ -1,0 +1,1 @@
+"""The response view: tree, raw, rendered and pretty views, search and filter, the diff view."""

@@ -1,0 +1,1 @@
+"""The Tasks dock: task table, detail, timeline bar, actions and notifications."""

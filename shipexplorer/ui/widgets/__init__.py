@@ -1,0 +1,1 @@
+"""Small shared widgets: notice bar, error label, column headers, app icon, JSON highlighter."""

@@ -34,7 +34,6 @@ from shipexplorer.api import Cancelled, InstanceRef, PackageInstance
 from shipexplorer.api.exchange import discard_body_file
 from shipexplorer.core.documents.answer import IMAGE, Answer, answer_from_result
 from shipexplorer.core.documents.error_answer import answer_from_error
-from shipexplorer.core.documents.json_body import BodyError as BodyError  # raised by send()
 from shipexplorer.core.documents.json_body import parse_body
 from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD
 from shipexplorer.core.documents.process_document import prestart

@@ -8,10 +8,11 @@ import uuid
 import pytest
 
 from shipexplorer.api import ConnectionSettings, SteamshipClient
+from shipexplorer.core.documents.json_body import BodyError, parse_body
 from shipexplorer.core.profiles import Profile
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.explorer import INSTANCES, METHODS, Explorer
-from shipexplorer.services.request_runner import BodyError, RequestRunner, parse_body
+from shipexplorer.services.request_runner import RequestRunner
 from tests.service_support import profile_services
 
 

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QToolButton, QVBoxLayout, Q
 
 from shipexplorer.api import PackageInstance, PackageSpec
 from shipexplorer.core.documents.answer import Answer
+from shipexplorer.core.documents.json_body import BodyError
 from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import METHODS, Explorer
-from shipexplorer.services.request_runner import BodyError, RequestRunner
+from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.ui.request.request_panel import RequestPanel
 from shipexplorer.ui.response.response_view import ResponseView
 

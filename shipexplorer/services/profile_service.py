@@ -61,6 +61,10 @@ class ProfileService(QObject):
         self._save_lock = threading.Lock()
         self._save_seq = 0
         self._saved_seq = 0
+        # nothing is written before the file was read: a built-in profile selected early (the
+        # local emulator's) must not replace the user's profiles with an empty list
+        self._loaded = False
+        self._persist_wanted = False
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -70,7 +74,11 @@ class ProfileService(QObject):
         result = self._store.load()
         self._read_only = result.read_only
         builtins = [p for p in self._profiles if p.builtin]
-        self._profiles = builtins + list(result.file.profiles)
+        read = list(result.file.profiles)
+        names = {p.name for p in read}
+        # a profile saved before the file was read (its write waited for this) is kept
+        early = [p for p in self._profiles if not p.builtin and p.name not in names]
+        self._profiles = builtins + read + early
         self._import_offered = result.file.import_offered
         if result.problem:
             self.problem.emit(result.problem)
@@ -79,6 +87,9 @@ class ProfileService(QObject):
         if wanted is None or self.profile(wanted) is None:
             wanted = self._profiles[0].name if self._profiles else None
         self.select(wanted)
+        self._loaded = True
+        if self._persist_wanted:
+            self._persist()
         if not self._import_offered:
             self.scan_imports(first_start=True)
 
@@ -268,6 +279,9 @@ class ProfileService(QObject):
 
     def _persist(self) -> None:
         if self._read_only:
+            return
+        if not self._loaded:
+            self._persist_wanted = True
             return
         self._save_seq += 1
         seq = self._save_seq

@@ -141,6 +141,28 @@ def test_the_builtin_profile_is_selected_but_never_saved(harness, memory_keyring
     ]
 
 
+def test_a_builtin_selected_before_the_file_is_read_keeps_the_users_profiles(
+    harness, memory_keyring, emulator
+):
+    """``--local`` selects its built-in profile before the profiles are read: the file must not
+    be rewritten from the still-empty list."""
+    profiles = harness.profiles
+    profiles.load()
+    assert profiles.save_profile(None, _profile("staging", emulator), None) == []
+    harness.idle()
+    again = harness.restart()
+    again.add_builtin(local_profile(emulator.api_base, emulator.app_base), "demo-key")
+    harness.idle()
+    assert [p["name"] for p in harness.saved()["profiles"]] == ["staging"]
+    assert again.save_profile(None, _profile("early", emulator), None) == []  # before the read
+    harness.idle()
+    assert [p["name"] for p in harness.saved()["profiles"]] == ["staging"]
+    again.load()
+    assert again.names() == ["Local emulator", "staging", "early"]
+    assert again.current().name == "Local emulator"
+    assert [p["name"] for p in harness.saved()["profiles"]] == ["staging", "early"]
+
+
 def test_connection_test_reports_user_and_workspace_or_the_error(harness, emulator, qtbot):
     profiles = harness.profiles
     profiles.load()

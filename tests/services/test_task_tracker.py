@@ -298,6 +298,7 @@ def test_after_a_restart_the_key_is_loaded_for_the_task_profile(qtbot, env, work
     folder.mkdir()
     base = env.client.settings.replace(api_key=None)
     credentials, profiles = profile_services(worker_pool, folder)
+    profiles.load()
     assert profiles.save_profile(None, Profile("team", base), env.key) == []
     qtbot.waitUntil(lambda: (folder / "profiles.json").exists(), timeout=5000)
     task_id = env.start(seconds=2, steps=1)

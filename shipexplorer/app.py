@@ -257,29 +257,46 @@ def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
             return
         from shipexplorer.services.workers import Op
 
-        def up(emulator: Emulator) -> None:
+        def up(started: tuple[Emulator, list[str]]) -> None:
+            emulator, problems = started
             context.emulator = emulator
             add_local_profile(services.profiles, emulator)
             window.set_emulator_base(emulator.base_url)
-            services.start()
+            services.start()  # the saved requests' scan finds the demo recipes
+            if problems:  # a state file moved aside, recipes not written
+                window.messages.show_message(" ".join(problems))
 
         def failed(error: BaseException) -> None:
             window.messages.show_message(f"The local emulator could not start: {error}")
             services.start()
 
-        port = args.emulator_port
-        Op(services.pool, lambda token, progress: _start_emulator(port)).on_success(up).on_failure(
-            failed
-        ).run()
+        port, folder = args.emulator_port, services.saved.root
+        Op(services.pool, lambda token, progress: _start_emulator(port, folder)).on_success(
+            up
+        ).on_failure(failed).run()
 
     after_first_paint(window, start)
     return context, services, window
 
 
-def _start_emulator(port: int) -> Emulator:
+def _start_emulator(port: int, saved_folder: Path | None = None) -> tuple[Emulator, list[str]]:
+    """The ``--local`` playground (on a worker): the emulator over its state file in the data
+    folder (demo instances when the state is new) and, the first time, the demo recipes in
+    ``saved_folder``. Returns the running emulator and sentences for the user."""
     from shipexplorer.emulator import Emulator
+    from shipexplorer.services import paths, playground
 
-    return Emulator(port=port).start()
+    emulator = Emulator(port=port, state=paths.emulator_state_file(), seed_demo=True)
+    try:
+        emulator.start()
+    except BaseException:
+        emulator.stop()  # closes the state file
+        raise
+    problems = [emulator.state_problem] if emulator.state_problem else []
+    if saved_folder is not None:
+        seeded = playground.seed_demo_recipes(saved_folder)
+        problems += [seeded.problem] if seeded.problem else []
+    return emulator, problems
 
 
 def build_window(context: AppContext, services: Services) -> MainWindow:

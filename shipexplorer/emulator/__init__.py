@@ -10,8 +10,10 @@ Used by ``shipexplorer --local``, by the tests and benchmarks, and runnable alon
 
 Modules: :mod:`.emulator` (the Emulator class), :mod:`.server` (HTTP, routing, faults on the
 wire), :mod:`.operations` (the ``/api/v1/`` operations), :mod:`.apps` (package method calls),
-:mod:`.store` (state), :mod:`.tasks` (clock-driven tasks), :mod:`.envelopes` (bodies per
-dialect), :mod:`.packages` (the demo packages), :mod:`.cli` (the console entry point).
+:mod:`.store` (state), :mod:`.state` (the state kept in a SQLite file across runs,
+``Emulator(state=...)``), :mod:`.tasks` (clock-driven tasks), :mod:`.envelopes` (bodies per
+dialect), :mod:`.packages` (the demo packages), :mod:`.demo` (the demo instances a new state
+starts with, ``Emulator(seed_demo=True)``), :mod:`.cli` (the console entry point).
 """
 
 from shipexplorer.emulator.emulator import DEFAULT_PORT, DEMO_API_KEY, Emulator

@@ -37,6 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="task spelling: real (state/statusMessage) or seed (the public "
         "page's taskState/taskMessage)",
     )
+    parser.add_argument(
+        "--state",
+        metavar="FILE",
+        help="keep workspaces, instances and tasks in this SQLite file across runs "
+        "(default: in memory, forgotten at the stop)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="make one instance of each demo package in 'default' when the state is new",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
     return parser
 
@@ -50,13 +61,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         user_handle=args.user_handle,
         dialect=args.dialect,
         verbose=not args.quiet,
+        state=args.state,
+        seed_demo=args.demo,
     )
+    if emulator.state_problem:
+        print(f"shipexplorer-emulator: {emulator.state_problem}", file=sys.stderr)
     try:
         emulator.start()
     except OSError as exc:
         print(
             f"shipexplorer-emulator: cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr
         )
+        emulator.stop()
         return 1
     done = threading.Event()
 
@@ -69,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  app base:  {emulator.base_url}  (also {emulator.app_base})")
     print(f"  api key{'s' if len(keys) > 1 else ''}:   {', '.join(keys)}")
     print(f"  user:      {args.user_handle}   dialect: {args.dialect}")
+    print(f"  state:     {emulator.state_file or 'in memory'}")
     print("Press Ctrl-C to stop.", flush=True)
     try:
         while not done.wait(0.2):

@@ -6,9 +6,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable
+from pathlib import Path
 from types import TracebackType
 
+from shipexplorer.emulator.demo import seed_demo as seed_demo_instances
 from shipexplorer.emulator.server import EmulatorHTTPServer, RecordedRequest
+from shipexplorer.emulator.state import StateFile
 from shipexplorer.emulator.store import Store
 from shipexplorer.emulator.tasks import DIALECTS
 
@@ -22,6 +25,11 @@ class Emulator:
     ``Emulator(port=0).start()`` binds a free port; ``stop()`` is fast and idempotent; the
     emulator is also a context manager. ``dialect="seed"`` answers tasks in the public page's
     spelling. ``requests`` is a bounded record of what was received (newest last).
+
+    ``state`` is a SQLite file that keeps workspaces, instances and tasks across runs (None:
+    in memory, forgotten at the stop); a file that cannot be used is moved aside and
+    :attr:`state_problem` says so. ``seed_demo`` makes one instance of each demo package in
+    ``default`` when the state is new (see :mod:`.demo`).
     """
 
     def __init__(
@@ -33,6 +41,8 @@ class Emulator:
         *,
         verbose: bool = False,
         max_recorded: int = 1000,
+        state: str | Path | None = None,
+        seed_demo: bool = False,
     ) -> None:
         if dialect not in DIALECTS:
             raise ValueError(f"dialect must be one of {DIALECTS}, got {dialect!r}")
@@ -43,7 +53,11 @@ class Emulator:
         self.user_handle = user_handle
         self.dialect = dialect
         self.verbose = verbose
-        self.store = Store(user_handle)
+        self.state_file = Path(state) if state is not None else None
+        self._state = StateFile(self.state_file) if self.state_file is not None else None
+        self.store = Store(user_handle, self._state)
+        #: the demo instances made by this start (none unless ``seed_demo`` and a new state)
+        self.seeded = seed_demo_instances(self.store) if seed_demo else []
         self._requested_port = port
         self._records: deque[RecordedRequest] = deque(maxlen=max_recorded)
         self._records_lock = threading.Lock()
@@ -81,6 +95,7 @@ class Emulator:
         server, self._server = self._server, None
         self._stopped = True
         if server is None:
+            self.store.close()
             return
         server.stop_event.set()
         if self._thread is not None and self._thread.is_alive():
@@ -91,10 +106,18 @@ class Emulator:
         server.server_close()
         if self._thread is not None:
             self._thread.join(1.0)
+        self.store.close()
 
     @property
     def running(self) -> bool:
         return self._server is not None
+
+    # State
+    @property
+    def state_problem(self) -> str | None:
+        """One sentence for the user when the state file could not be used as it was (moved
+        aside, unreadable, a failed write), else None."""
+        return self._state.problem if self._state is not None else None
 
     def __enter__(self) -> Emulator:
         return self.start()

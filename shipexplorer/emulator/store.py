@@ -1,7 +1,9 @@
 """The emulator's state, in memory and thread-safe: the user, workspaces, instances, tasks.
 
 One lock guards everything; every operation is short. Lookups that fail raise
-:class:`~shipexplorer.emulator.envelopes.ApiError` with Steamship's failed-status form.
+:class:`~shipexplorer.emulator.envelopes.ApiError` with Steamship's failed-status form. Given a
+:class:`~shipexplorer.emulator.state.StateFile`, the store starts from what the file holds and
+writes every change through to it (memory stays the source of every answer).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from shipexplorer.emulator.envelopes import ApiError
 from shipexplorer.emulator.packages import CATALOGUE
 from shipexplorer.emulator.packages.base import ArgumentError, Package, validate_config
+from shipexplorer.emulator.state import LoadedState, StateFile
 from shipexplorer.emulator.task_faults import TaskPollFaults
 from shipexplorer.emulator.tasks import Failure, Schedule, Task, iso_utc
 
@@ -116,9 +119,14 @@ def paginate(items: list[Any], page_size: Any, page_token: Any) -> tuple[list[An
 
 
 class Store:
-    """Users, workspaces, package instances and tasks, guarded by one lock."""
+    """Users, workspaces, package instances and tasks, guarded by one lock.
 
-    def __init__(self, user_handle: str) -> None:
+    ``state`` (optional) is the file the store starts from and writes every change to;
+    :attr:`meta` holds small facts kept with the state (such as whether the demo instances
+    were made).
+    """
+
+    def __init__(self, user_handle: str, state: StateFile | None = None) -> None:
         self.lock = threading.RLock()
         self.user_id = stable_id(f"user:{user_handle}")
         self.user_handle = user_handle
@@ -126,7 +134,58 @@ class Store:
         self.instances: dict[str, Instance] = {}
         self.tasks: OrderedDict[str, Task] = OrderedDict()
         self.task_poll_faults = TaskPollFaults()
+        self.meta: dict[str, str] = {}
+        self.state = state
+        self._unended: set[str] = set()  # tasks whose end the state file does not know yet
+        if state is not None:
+            self._load(state.open())
         self.create_workspace(DEFAULT_WORKSPACE)
+
+    def _load(self, loaded: LoadedState) -> None:
+        """Start from what a state file held (rows it cannot use are skipped)."""
+        self.meta.update(loaded.meta)
+        for row in loaded.workspaces:
+            if self.find_workspace(handle=row["handle"]) is None:
+                ws = Workspace(row["id"], row["handle"], row["created_at"])
+                self.workspaces[ws.id] = ws
+        for row in loaded.instances:
+            ws = self.workspaces.get(row["workspace_id"])
+            package = CATALOGUE.get(row["package_handle"])
+            if ws is None or package is None or self.find_instance(ws, handle=row["handle"]):
+                continue
+            inst = Instance(
+                row["id"],
+                row["handle"],
+                package,
+                row["config"],
+                ws,
+                self.user_id,
+                self.user_handle,
+                row["created_at"],
+            )
+            self.instances[inst.id] = inst
+        for task in loaded.tasks[-MAX_TASKS:]:
+            task.user_id = self.user_id
+            self.tasks[task.task_id] = task
+        if len(loaded.tasks) > MAX_TASKS and self.state is not None:
+            self.state.forget_tasks(t.task_id for t in loaded.tasks[:-MAX_TASKS])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Keep a small fact with the state."""
+        with self.lock:
+            self.meta[key] = value
+            if self.state is not None:
+                self.state.put_meta(key, value)
+
+    def close(self) -> None:
+        """Write what the state file should know at a stop (which tasks ended), then close it."""
+        with self.lock:
+            state, self.state = self.state, None
+            if state is None:
+                return
+            ended = [t for t in self._unended if t in self.tasks and self.tasks[t].ended()]
+            self._unended.clear()
+        state.close(ended)
 
     def user_json(self) -> dict[str, Any]:
         return {"id": self.user_id, "handle": self.user_handle}
@@ -148,6 +207,8 @@ class Store:
                 )
             ws = Workspace(new_id(), handle)
             self.workspaces[ws.id] = ws
+            if self.state is not None:
+                self.state.put_workspace(ws)
             return ws
 
     def find_workspace(self, id: str | None = None, handle: str | None = None) -> Workspace | None:
@@ -181,6 +242,8 @@ class Store:
             del self.workspaces[ws.id]
             for inst in [i for i in self.instances.values() if i.workspace is ws]:
                 del self.instances[inst.id]
+            if self.state is not None:
+                self.state.delete_workspace(ws.id)
             return ws
 
     # Package instances
@@ -224,6 +287,8 @@ class Store:
                 self.user_handle,
             )
             self.instances[inst.id] = inst
+            if self.state is not None:
+                self.state.put_instance(inst)
             return inst
 
     def find_instance(
@@ -261,6 +326,8 @@ class Store:
         with self.lock:
             inst = self.get_instance(workspace, id, handle)
             del self.instances[inst.id]
+            if self.state is not None:
+                self.state.delete_instance(inst.id)
             return inst
 
     # Packages
@@ -298,13 +365,23 @@ class Store:
         )
         with self.lock:
             self.tasks[task.task_id] = task
+            dropped = []
             while len(self.tasks) > MAX_TASKS:
-                self.tasks.popitem(last=False)
+                dropped.append(self.tasks.popitem(last=False)[0])
+            if self.state is not None:
+                self.state.put_task(task, dropped)
+                self._unended.difference_update(dropped)
+                if not task.ended():
+                    self._unended.add(task.task_id)
         return task
 
     def get_task(self, task_id: Any) -> Task:
         with self.lock:
             task = self.tasks.get(task_id) if isinstance(task_id, str) else None
+            if task is not None and task.task_id in self._unended and task.ended():
+                self._unended.discard(task.task_id)  # seen in its final state: the file notes it
+                if self.state is not None:
+                    self.state.end_tasks([task.task_id])
         if task is None:
             raise ApiError(
                 404,

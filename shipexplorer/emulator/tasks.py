@@ -6,6 +6,8 @@ No thread runs per task and nothing polls: a task stores when it was created and
 thousand concurrent tasks cost a thousand small objects.
 
 Schedule math uses :func:`time.monotonic`; timestamps are wall-clock ISO-8601 UTC strings.
+A task restored from a previous run's state that had not ended is *cut*: ``cut_at`` (seconds
+into its schedule) is when it stopped, and from there on it reads as failed with its failure.
 The JSON comes in two dialects: ``real`` (``state``/``statusMessage``, what the service and the
 official client use) and ``seed`` (the public page's ``taskState``/``taskMessage``, with a
 ``creating`` state during the first half of the waiting time).
@@ -81,10 +83,14 @@ class Task:
     task_executor: str = "emulator"
     created_mono: float = field(default_factory=time.monotonic)
     created_wall: float = field(default_factory=time.time)
+    cut_at: float | None = None  # the schedule offset it was cut short at (then failed)
 
     def snapshot(self, dialect: str = "real", now: float | None = None) -> Snapshot:
         elapsed = (time.monotonic() if now is None else now) - self.created_mono
         sched = self.schedule
+        if self.cut_at is not None and elapsed >= self.cut_at:
+            message = self.failure.message if self.failure is not None else None
+            return Snapshot(FAILED, message, self.cut_at, self.cut_at >= sched.wait)
         if elapsed < sched.wait:
             if dialect == "seed" and elapsed < sched.wait / 2:
                 return Snapshot(CREATING, "creating the task", 0.0, False)
@@ -102,6 +108,10 @@ class Task:
 
     def state(self, dialect: str = "real") -> str:
         return self.snapshot(dialect).state
+
+    def ended(self, now: float | None = None) -> bool:
+        """Whether the task is in its final state (succeeded or failed) at ``now``."""
+        return self.snapshot("real", now).state in (SUCCEEDED, FAILED)
 
     def to_json(self, dialect: str = "real", now: float | None = None) -> dict[str, Any]:
         """The task object in the given dialect (camelCase keys, every field present)."""

@@ -91,3 +91,14 @@ def drafts_folder() -> Path:
 def spool_folder() -> Path:
     """Where big answers are spooled while they are shown, in the cache folder."""
     return app_paths().cache / "spool"
+
+
+def emulator_state_file() -> Path:
+    """The ``--local`` emulator's state (workspaces, instances, tasks) in the data folder."""
+    return app_paths().data / "local-emulator.sqlite3"
+
+
+def playground_file() -> Path:
+    """``playground.json`` in the data folder: what the ``--local`` playground set up once (the
+    demo recipes), so that it is not done again."""
+    return app_paths().data / "playground.json"

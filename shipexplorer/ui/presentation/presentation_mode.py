@@ -1,15 +1,17 @@
 """Presentation mode: one instance and method at a time, in large type, for an audience.
 
-It opens on the :class:`~.recipe_list.RecipeList`. A recipe (or a method picked
-there) shows a header (title and description), its inputs as the generated
-:class:`~shipexplorer.ui.request.method_form.MethodForm` (JSON hidden; a plain summary for a
-method the form does not support), a big Run button (Ctrl+Enter), and the answer rendered by
-the :class:`~.answer_area.AnswerArea`: text and markdown in a browser, images scaled to fit, JSON
-as a tree, a long task as a :class:`~.task_progress_view.TaskProgressView` and then its output.
-No key, header,
-address, id or stack trace is shown; errors are plain words with the suggestion
-(:func:`~shipexplorer.core.recipes.plain_error`). Type follows the system font, times a scale
-the audience controls (A+ / A-, Ctrl+= / Ctrl+- / Ctrl+0); colours are the palette's.
+It opens on the :class:`~.recipe_list.RecipeList`, or, the first time it is shown, on the
+first recipe (:meth:`PresentationMode.open_first_recipe`; once the recipes are read when they
+are not yet). A recipe (or a method picked there) shows a header (title and description), its
+inputs as the generated :class:`~shipexplorer.ui.request.method_form.MethodForm` (JSON hidden;
+a plain summary for a method the form does not support), a big Run button (Ctrl+Enter), and the
+answer rendered by the :class:`~.answer_area.AnswerArea`: text and markdown in a browser, images
+scaled to fit, JSON as a tree, a long task as a :class:`~.task_progress_view.TaskProgressView`
+and then its output. A recipe is sent to the workspace and instance its saved request names,
+whatever workspace the window shows. No key, header, address, id or stack trace is shown;
+errors are plain words with the suggestion (:func:`~shipexplorer.core.recipes.plain_error`).
+Type follows the system font, times a scale the audience controls (A+ / A-, Ctrl+= / Ctrl+- /
+Ctrl+0); colours are the palette's.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shipexplorer.api import InstanceRef, PackageInstance
 from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.recipes import Recipe, body_summary, plain_error, strip_technical
 from shipexplorer.services.exports import ExportService, mask_secrets
@@ -91,8 +94,10 @@ class PresentationMode(QWidget):
         self._exports = exports
         self._scale = DEFAULT_SCALE
         self._instance = self._method = ""
+        self._workspace: str | None = None  # the workspace the open recipe names (None: any)
         self._verb, self._body, self._spec = "POST", "", None
         self._request: int | None = None
+        self._first_pending = False  # open the first recipe once the recipes are read
 
         top = QHBoxLayout()
         self.recipes_button = _button("&Recipes", "Back to recipes", self, self.show_recipes)
@@ -109,6 +114,7 @@ class PresentationMode(QWidget):
         self.recipe_list = RecipeList(saved, explorer, self)
         self.recipe_list.recipeChosen.connect(self.open_recipe)
         self.recipe_list.methodChosen.connect(self.open_method)
+        self.recipe_list.recipesChanged.connect(self._recipes_changed)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.recipe_list)
         self.pages.addWidget(self._run_page())
@@ -252,26 +258,59 @@ class PresentationMode(QWidget):
         if self.recipe_list.open_next() is None:
             self.show_recipes()
 
+    def open_first_recipe(self) -> None:
+        """Open the first recipe with its form; when none is known yet (the saved requests are
+        still being read, or the ``--local`` playground is starting), the list shows and the
+        first recipe opens once they arrive, unless something was opened meanwhile."""
+        self._first_pending = False
+        recipes = self.recipe_list.recipes()
+        if recipes:
+            self.open_recipe(recipes[0])
+            return
+        self.show_recipes()
+        self._first_pending = True
+
+    @Slot()
+    def _recipes_changed(self) -> None:
+        recipes = self.recipe_list.recipes()
+        if self._first_pending and recipes and self.pages.currentWidget() is self.recipe_list:
+            self.open_recipe(recipes[0])
+
     @Slot(object)
     def open_recipe(self, recipe: Recipe) -> None:
         self.recipe_list.select(recipe.rel)
         spec = recipe.spec
-        self._open(recipe.instance, recipe.method, spec.verb, spec.body, recipe.title)
+        self._open(
+            recipe.instance, recipe.method, spec.verb, spec.body, recipe.title, spec.workspace
+        )
         self.description_label.setText(recipe.description)
         self.description_label.setVisible(bool(recipe.description))
 
     @Slot(str, object)
     def open_method(self, instance: str, method: Any, body: str = "") -> None:
-        """Open ``method`` (a ``MethodSpec`` or a name) of instance ``instance``."""
+        """Open ``method`` (a ``MethodSpec`` or a name) of instance ``instance`` (one the
+        explorer lists: its workspace is the instance's)."""
         name = getattr(method, "path", method) or ""
-        self._open(instance, name, getattr(method, "verb", "POST"), body, "")
+        listed = self._explorer.instance(instance)
+        workspace = listed.workspace_handle if listed is not None else None
+        self._open(instance, name, getattr(method, "verb", "POST"), body, "", workspace)
         self.description_label.setText(strip_technical(getattr(method, "doc", None) or ""))
         self.description_label.setVisible(bool(self.description_label.text()))
         if not isinstance(method, str):
             self._set_method_spec(method)
 
-    def _open(self, instance: str, method: str, verb: str, body: str, title: str) -> None:
+    def _open(
+        self,
+        instance: str,
+        method: str,
+        verb: str,
+        body: str,
+        title: str,
+        workspace: str | None = None,
+    ) -> None:
+        self._first_pending = False
         self._instance, self._method, self._verb = instance, method.lstrip("/"), verb or "POST"
+        self._workspace = workspace or None
         self._body, self._spec, self._request = body, None, None
         self.title_label.setText(title or " · ".join(p for p in (instance, self._method) if p))
         self.form.set_method(None)
@@ -284,12 +323,51 @@ class PresentationMode(QWidget):
         self.run_button.setFocus()
         self._look_up_method()
 
+    def _listed(self) -> PackageInstance | None:
+        """The open instance as the explorer lists it, when it is in the recipe's workspace."""
+        listed = self._explorer.instance(self._instance) if self._instance else None
+        if listed is None or self._workspace is None:
+            return listed
+        return listed if listed.workspace_handle in (None, self._workspace) else None
+
+    def _connected(self) -> bool:
+        settings = self._explorer.clients.settings()
+        return settings is not None and bool(settings.api_key)
+
+    def _owner(self) -> str | None:
+        """The account's user handle, as the listed instances tell it (a remote app base needs
+        it in the address)."""
+        return next((i.user_handle for i in self._explorer.instances() if i.user_handle), None)
+
+    def _target(self) -> PackageInstance | InstanceRef | str:
+        """What Run sends to: the listed instance; else, for a recipe that names its workspace,
+        that workspace and instance (a bare handle would go to the profile's workspace, which
+        is unnamed, ``_``, when the profile uses the default one); else the bare handle."""
+        listed = self._listed()
+        if listed is not None:
+            return listed
+        if self._workspace:
+            return InstanceRef(
+                instance_handle=self._instance,
+                workspace_handle=self._workspace,
+                user_handle=self._owner(),
+            )
+        return self._instance
+
     def _look_up_method(self) -> None:
         explorer = self._explorer
         if not self._instance:
             return
-        instance = explorer.instance(self._instance)
-        if instance is None:
+        instance = self._listed()
+        if instance is None and self._workspace and self._connected():
+            # Not in the workspace the window shows (or not listed yet): ask it where it is.
+            instance = PackageInstance(
+                id=None,
+                handle=self._instance,
+                workspace_handle=self._workspace,
+                user_handle=self._owner(),
+            )
+        if instance is None:  # no connection yet (the emulator or the key is on its way)
             explorer.instancesChanged.connect(self._instances_arrived, Qt.UniqueConnection)
             return
         spec = explorer.cached_methods(instance)
@@ -301,7 +379,9 @@ class PresentationMode(QWidget):
 
     @Slot(object)
     def _instances_arrived(self, _instances: Any) -> None:
-        if self._spec is None and self._explorer.instance(self._instance) is not None:
+        if self._spec is not None:
+            self._explorer.instancesChanged.disconnect(self._instances_arrived)
+        elif self._listed() is not None or (self._workspace and self._connected()):
             self._explorer.instancesChanged.disconnect(self._instances_arrived)
             self._look_up_method()
 
@@ -369,9 +449,7 @@ class PresentationMode(QWidget):
         if self.pages.currentIndex() != 1 or not self._method or self._request is not None:
             return
         self._show_nothing()
-        # The listed instance carries its workspace; a bare handle would be sent to the
-        # profile's workspace, which is unnamed when the profile uses the default one.
-        target = self._explorer.instance(self._instance) or self._instance
+        target = self._target()
         try:
             self._request = self._runner.send(target, self._method, self._body, self._verb)
         except ValueError as exc:  # BodyError too: nothing was sent
@@ -419,6 +497,14 @@ class PresentationMode(QWidget):
         self.inputs.adjustSize()
         wanted = self.inputs.sizeHint().height() + 4
         self.inputs_scroll.setMinimumHeight(max(0, min(wanted, self.height() // 3)))
+
+    def workspace_handle(self) -> str | None:
+        """The workspace the open recipe or method is sent to (None: the profile's)."""
+        return self._workspace
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self._first_pending = False  # shown again, it opens on the list as it was left
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Shown as a window of its own, closing it is leaving presentation mode."""

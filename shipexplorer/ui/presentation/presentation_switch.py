@@ -2,7 +2,8 @@
 
 Presentation mode gets a full-screen window of its own rather than taking the main window's place:
 it can be moved to the projector, and the explorer, its docks and its saved geometry stay as they
-are. The mode keeps its recipe and type size between toggles.
+are. The first time, the mode opens the first recipe (as soon as the recipes are read); later it
+opens on the recipe list, and keeps its current recipe and type size between toggles.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class PresentationSwitch(QObject):
                 self.mode.hide()
             self._window.activateWindow()
             return
+        first = self.mode is None
         if self.mode is None:
             from shipexplorer.ui.presentation.presentation_mode import PresentationMode
 
@@ -69,7 +71,10 @@ class PresentationSwitch(QObject):
             )
             self.mode.setWindowIcon(self._window.windowIcon())
             self.mode.exitRequested.connect(lambda: self.action.setChecked(False))
-        self.mode.show_recipes()
+        if first:
+            self.mode.open_first_recipe()
+        else:
+            self.mode.show_recipes()
         self.mode.showFullScreen()
         self.mode.activateWindow()
 

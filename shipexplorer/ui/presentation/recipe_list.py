@@ -48,10 +48,12 @@ class RecipeList(QWidget):
     Signals:
         recipeChosen(object): a :class:`~shipexplorer.core.recipes.Recipe` to open.
         methodChosen(str, object): an instance handle and its ``MethodSpec`` to open.
+        recipesChanged(): the recipes were read again (:meth:`recipes`).
     """
 
     recipeChosen = Signal(object)
     methodChosen = Signal(str, object)
+    recipesChanged = Signal()
 
     def __init__(
         self,
@@ -171,6 +173,7 @@ class RecipeList(QWidget):
             rels = [r.rel for r in recipes]
             row = rels.index(current.rel) if current is not None and current.rel in rels else 0
             self.list.setCurrentRow(row)
+        self.recipesChanged.emit()
 
     def current_recipe(self) -> Recipe | None:
         item = self.list.currentItem()

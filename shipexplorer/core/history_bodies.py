@@ -4,8 +4,9 @@ folder beside the database under a size budget. No Qt.
 :func:`spill_body` redacts and compresses one body (the row keeps its first ``body_cap`` bytes),
 :func:`prune_bodies` drops the oldest spilled bodies until the total fits the budget (inside the
 caller's write transaction), :func:`read_spilled` inflates one back and :func:`unlink_bodies`
-deletes files once their rows are committed. Work is done in chunks with a pause between them, so
-a big body never holds the GIL for long.
+deletes files once their rows are committed. :func:`read_head` reads the start of an answer that
+was spooled to a file while it arrived (what history keeps of it). Work is done in chunks with a
+pause between them, so a big body never holds the GIL for long.
 """
 
 from __future__ import annotations
@@ -100,6 +101,15 @@ def unlink_bodies(folder: Path, names: Sequence[str]) -> None:
     for name in names:
         with contextlib.suppress(OSError):
             (folder / name).unlink()
+
+
+def read_head(path: str | Path, limit: int) -> bytes:
+    """The first ``limit`` bytes of a file (``b""`` when it cannot be read: it may be gone)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(max(0, limit))
+    except OSError:
+        return b""
 
 
 def read_spilled(path: Path) -> bytearray:

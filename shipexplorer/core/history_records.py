@@ -1,9 +1,20 @@
 """What one history entry is: the record written (:class:`HistoryRecord`, made from an exchange),
 the query (:class:`HistoryQuery`) and the entry read back (:class:`HistoryEntry`), with the helpers
-that redact bodies in pieces and build the searchable text. No Qt, no database."""
+that redact bodies in pieces, build the searchable text, tell whose call an entry was
+(:func:`origin_of_request`, :func:`origin_from_url`) and say its status in words
+(:func:`status_words`). No Qt, no database.
+
+Whose call: an entry's ``origin`` is :data:`USER` for what the user asked for (a method call sent
+from a request tab, an instance created with the create dialog) and :data:`APP` for the calls the
+app makes on its own to show things (listings of workspaces, instances and packages, ``__dir__``
+and the other ``__``-methods, reads such as ``account/current``). It is decided from the request
+the exchange carries (a package method or an API operation, and which); rows recorded before the
+origin was stored are classified from their URL when the database is migrated.
+"""
 
 from __future__ import annotations
 
+import http
 import json
 import time
 from collections.abc import Iterator, Sequence
@@ -15,8 +26,57 @@ from shipexplorer.api.redact import redact
 
 if TYPE_CHECKING:
     from shipexplorer.api.exchange import Exchange
+    from shipexplorer.api.request import ApiRequest
 
 SEARCHED_BODY_BYTES = 64 * 1024
+
+#: the origin of a call the user asked for, and of one the app made on its own
+USER, APP = "user", "app"
+#: API operations only a user's action sends (they change something); every other operation is
+#: a read the app makes to show things (listings, ``account/current``, task polls...)
+USER_OPERATIONS = frozenset(
+    {
+        "package/instance/create",
+        "package/instance/delete",
+        "workspace/create",
+        "workspace/delete",
+    }
+)
+#: where an API operation's path starts in its URL (``{api_base}`` ends with it)
+_API_PATH = "/api/v1/"
+
+
+def _operation_origin(operation: str) -> str:
+    return USER if operation.strip("/") in USER_OPERATIONS else APP
+
+
+def _method_origin(method: str) -> str:
+    """A package method: ``__dir__`` and the other dunder methods are plumbing the app calls."""
+    return APP if method.lstrip("/").startswith("__") else USER
+
+
+def origin_of_request(request: ApiRequest | None) -> str | None:
+    """:data:`USER` or :data:`APP` for the request an exchange carries (None: not known)."""
+    if request is None:
+        return None
+    if request.method_path is not None:
+        return _method_origin(request.method_path)
+    if request.operation is not None:
+        return _operation_origin(request.operation)
+    return None
+
+
+def origin_from_url(url: str | None, instance: str | None = None, method: str | None = None) -> str:
+    """The origin of a stored entry without a recorded one, from its URL and names: an API
+    operation (``{api_base}`` is ``.../api/v1/``, and operations name no instance) is the app's
+    unless it changes something; a method call is the user's unless it is a ``__``-method."""
+    path = urlsplit(url or "").path
+    if _API_PATH in path:
+        return _operation_origin(path.split(_API_PATH, 1)[1])
+    name = method or path.rsplit("/", 1)[-1]
+    if instance is None and method and "/" in method:  # an operation at another API base
+        return _operation_origin(method)
+    return _method_origin(name)
 
 
 # -- records ----------------------------------------------------------------------------------
@@ -42,6 +102,12 @@ class HistoryRecord:
     content_type: str | None = None
     task_id: str | None = None
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    #: :data:`USER` or :data:`APP`; None: decided from the URL when stored
+    origin: str | None = None
+    #: the bytes received when ``response_body`` holds only their start (a spooled answer)
+    response_size: int | None = None
+    #: why ``response_body`` is not the whole body, in words
+    body_note: str | None = None
 
     @property
     def status_class(self) -> str:
@@ -49,9 +115,16 @@ class HistoryRecord:
 
 
 def record_from_exchange(
-    exchange: Exchange, workspace: str | None, profile: str | None, secrets: Sequence[str] = ()
+    exchange: Exchange,
+    workspace: str | None,
+    profile: str | None,
+    secrets: Sequence[str] = (),
+    *,
+    body_head: bytes | None = None,
 ) -> HistoryRecord:
-    """The record of an exchange: names from its request (instance, method or operation)."""
+    """The record of an exchange: names and origin from its request (instance, method or
+    operation). A spooled answer (``exchange.body_file``) is not held in memory: ``body_head`` is
+    the start of its file, kept with the true size and a note."""
     request = exchange.request
     instance = method = None
     if request is not None:
@@ -61,6 +134,14 @@ def record_from_exchange(
             workspace = request.instance.workspace_handle or workspace
     error = exchange.error
     task = exchange.task
+    body, size, note = exchange.response_body or b"", None, None
+    if exchange.body_file is not None:
+        body, size = bytes(body_head or b""), exchange.body_size
+        if len(body) < size:
+            note = (
+                f"only the first {len(body):,} bytes kept: the whole answer was kept on disk "
+                "while it was shown, not in history"
+            )
     return HistoryRecord(
         time=exchange.started_at or time.time(),
         verb=exchange.method,
@@ -69,7 +150,7 @@ def record_from_exchange(
         request_body=exchange.request_body,
         status=exchange.status,
         response_headers=list(exchange.response_headers),
-        response_body=exchange.response_body or b"",
+        response_body=body,
         elapsed=exchange.elapsed,
         error=None if error is None else f"{type(error).__name__}: {error}",
         profile=profile,
@@ -80,6 +161,9 @@ def record_from_exchange(
         content_type=exchange.content_type,
         task_id=None if task is None else task.task_id,
         secrets=tuple(s for s in (*exchange.secrets, *secrets) if s),
+        origin=origin_of_request(request),
+        response_size=size,
+        body_note=note,
     )
 
 
@@ -94,6 +178,7 @@ class HistoryQuery:
     profile: str | None = None
     workspace: str | None = None
     after_id: int | None = None  # only entries newer than this id
+    origin: str | None = None  # USER or APP; None: both
     offset: int = 0
     limit: int = 100
 
@@ -121,6 +206,7 @@ class HistoryEntry:
     body_note: str | None
     body_file: str | None
     request_size: int | None
+    origin: str = USER
     request_headers: list[tuple[str, str]] = field(default_factory=list)
     request_body: bytes | None = None
     response_headers: list[tuple[str, str]] = field(default_factory=list)
@@ -151,10 +237,60 @@ class HistoryEntry:
     def response_text(self) -> str:
         return (self.response_body or b"").decode("utf-8", "replace")
 
+    @property
+    def status_text(self) -> str:
+        """The status in words (see :func:`status_words`)."""
+        return status_words(self.status, self.kind, self.error)
+
+
+#: error types (the stored error starts with its name) and what a status cell says for them
+_NO_ANSWER_WORDS = {
+    "Cancelled": "cancelled",
+    "RequestTimeout": "timed out",
+    "ConnectTimeout": "timed out",
+    "ReadTimeout": "timed out",
+    "WriteTimeout": "timed out",
+    "PoolTimeout": "timed out",
+    "DeadlineExceeded": "timed out",
+    "InsecureTransportError": "not sent (insecure connection)",
+}
+#: what a 2xx answer that could not be read was, from the words of its ProtocolError
+_UNREADABLE = (
+    ("does not parse", "invalid JSON"),
+    ("no Content-Type", "no content type"),
+    ("body is null", "empty answer"),
+)
+
+
+def status_words(status: int | None, kind: str | None = None, error: str | None = None) -> str:
+    """A status in words: ``200 OK``, ``200 OK · task``, ``200 · invalid JSON``,
+    ``404 Not Found``, ``500 Internal Server Error``, ``cancelled``, ``timed out``,
+    ``connection failed``. ``error`` is the stored ``"TypeName: message"``."""
+    error_type, _, message = (error or "").partition(":")
+    if status is None:
+        return _NO_ANSWER_WORDS.get(error_type.strip(), "connection failed")
+    try:
+        words = f"{status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        words = str(status)
+    if not 200 <= status < 300:
+        return words
+    if error_type == "ProtocolError":
+        what = next((w for text, w in _UNREADABLE if text in message), "unreadable answer")
+        return f"{status} · {what}"
+    if error_type == "TaskFailed":
+        return f"{status} · task failed"
+    if error:
+        return f"{status} · error"
+    if kind == "task":
+        return f"{words} · task"
+    return words
+
 
 SUMMARY_COLUMNS = (
     "id, time, profile, workspace, instance, method, verb, url, status, status_class, kind, "
-    "response_size, content_type, elapsed, error, task_id, body_note, body_file, request_size"
+    "response_size, content_type, elapsed, error, task_id, body_note, body_file, request_size, "
+    "origin"
 )
 _SUMMARY_COUNT = len(SUMMARY_COLUMNS.split(","))
 

@@ -14,6 +14,11 @@ in separate processes (writes take ``BEGIN IMMEDIATE``, so a writer waits for th
 failing on a lock upgrade); spilled files have unique names. ``tests/core/test_history_store``
 runs two processes writing at once and checks that nothing is lost.
 
+Whose call: each entry has an ``origin`` (``"user"`` or ``"app"``, see
+:mod:`~shipexplorer.core.history_records`), a column with an index, so "only the user's calls" is
+part of the query. Schema 2 added it; the migration from schema 1 classifies the rows already
+there from their URL and names (:func:`~shipexplorer.core.history_records.origin_from_url`).
+
 A damaged database (not a database, or ``PRAGMA integrity_check`` fails at open) is moved aside
 with a timestamp and a new one started; :meth:`HistoryStore.open` returns the sentence for the user.
 Connections are short-lived per call, so any thread may query; writes are meant for one thread.
@@ -42,6 +47,7 @@ from shipexplorer.core.history_records import (
     HistoryQuery,
     HistoryRecord,
     entry_from_row,
+    origin_from_url,
     record_from_exchange,
     search_text,
 )
@@ -58,11 +64,11 @@ __all__ = [
     "record_from_exchange",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_BODY_CAP = 1_000_000
 DEFAULT_BUDGET = 200 * 1024 * 1024
 BUSY_TIMEOUT_MS = 10_000
-_REQUIRED = {"id", "time", "url", "verb", "response_body", "body_file", "task_id"}
+_REQUIRED = {"id", "time", "url", "verb", "response_body", "body_file", "task_id", "origin"}
 
 _SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS entries(
@@ -83,8 +89,14 @@ CREATE INDEX IF NOT EXISTS entries_instance ON entries(instance, time DESC);
 CREATE INDEX IF NOT EXISTS entries_status ON entries(status_class, time DESC);
 CREATE INDEX IF NOT EXISTS entries_spilled ON entries(time) WHERE body_file IS NOT NULL;
 """
+#: schema 2: whose call each entry was; the rows already there are classified from their URL
+_ORIGIN_V2 = """
+ALTER TABLE entries ADD COLUMN origin TEXT NOT NULL DEFAULT 'user';
+UPDATE entries SET origin = history_origin(url, instance, method);
+CREATE INDEX IF NOT EXISTS entries_origin ON entries(origin, time DESC, id DESC);
+"""
 #: migrations[n] takes a database at version n to n + 1.
-_MIGRATIONS: dict[int, str] = {0: _SCHEMA_V1}
+_MIGRATIONS: dict[int, str] = {0: _SCHEMA_V1, 1: _ORIGIN_V2}
 
 
 def fts5_available() -> bool:
@@ -182,6 +194,7 @@ class HistoryStore:
         return bool(row and "fts5" in (row[0] or "").lower())
 
     def _migrate(self, db: sqlite3.Connection, version: int) -> None:
+        db.create_function("history_origin", 3, origin_from_url, deterministic=True)
         while version < SCHEMA_VERSION:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -275,14 +288,17 @@ class HistoryStore:
             "kind": record.kind,
             "response_headers": json.dumps(redact(record.response_headers, secrets)),
             "response_body": preview,
-            "response_size": len(record.response_body),
+            "response_size": (
+                len(record.response_body) if record.response_size is None else record.response_size
+            ),
             "content_type": record.content_type,
             "body_file": spill_name,
             "body_file_size": spill_size,
-            "body_note": note,
+            "body_note": note or record.body_note,
             "elapsed": record.elapsed,
             "error": redact(record.error, secrets) if record.error else None,
             "task_id": record.task_id,
+            "origin": record.origin or origin_from_url(record.url, record.instance, record.method),
         }
         pruned: list[str] = []
         try:
@@ -367,7 +383,7 @@ class HistoryStore:
             else:
                 where.append("id IN (SELECT rowid FROM search WHERE instr(lower(doc), ?) > 0)")
                 args.append(query.text.lower())
-        for column in ("instance", "method", "profile", "workspace"):
+        for column in ("instance", "method", "profile", "workspace", "origin"):
             value = getattr(query, column)
             if value:
                 where.append(f"{column} = ?")
@@ -388,13 +404,18 @@ class HistoryStore:
             rows = db.execute(sql, [*args, query.limit, query.offset]).fetchall()
         return [entry_from_row(row) for row in rows]
 
-    def distinct(self, column: str) -> list[str]:
-        """The values a filter offers (instance, method, profile or workspace)."""
+    def distinct(self, column: str, origin: str | None = None) -> list[str]:
+        """The values a filter offers (instance, method, profile or workspace), of the entries of
+        one ``origin`` (None: all)."""
         if column not in ("instance", "method", "profile", "workspace"):
             raise ValueError(column)
-        sql = f"SELECT DISTINCT {column} FROM entries WHERE {column} IS NOT NULL ORDER BY 1"
+        sql = f"SELECT DISTINCT {column} FROM entries WHERE {column} IS NOT NULL"
+        args: list[str] = []
+        if origin:
+            sql += " AND origin = ?"
+            args.append(origin)
         with self.reading() as db:
-            return [row[0] for row in db.execute(sql)]
+            return [row[0] for row in db.execute(sql + " ORDER BY 1", args)]
 
     def get(self, entry_id: int, *, whole_body: bool = True) -> HistoryEntry | None:
         """One entry with its bodies; the spilled body is read back when ``whole_body``."""

@@ -3,9 +3,13 @@
 :class:`HistoryService` listens to the client provider (every exchange of every client) and hands
 each one to its single writer thread, which redacts it and writes it to the
 :class:`~shipexplorer.core.history_store.HistoryStore`; task polls (``task/status``) are not
-recorded (they would flood history; the task's final timeline is attached to the entry that
-started it instead). Queries run as worker-pool jobs with their own short-lived connections, so
-the GUI thread never touches SQLite. Signals reach the GUI thread through a relay QObject.
+recorded (they would flood history; the task's final timeline is attached to the entry that started
+it instead). Each entry records whose call it was (``origin``: the user's method calls and instance
+creations, or the app's own listings and ``__dir__`` calls), decided from the exchange's request,
+so a view can ask for the user's calls only. An answer spooled to a file is recorded with its true
+size and the start of its body, read on the request's worker before the file's owner may delete it.
+Queries run as worker-pool jobs with their own short-lived connections, so the GUI thread never
+touches SQLite. Signals reach the GUI thread through a relay QObject.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from shipexplorer.core.documents.json_diff import BodyDiff, diff_bodies
+from shipexplorer.core.history_bodies import read_head
 from shipexplorer.core.history_store import (
     DEFAULT_BUDGET,
     HistoryEntry,
@@ -153,14 +158,21 @@ class HistoryService(QObject):
         request = exchange.request
         if request is not None and request.operation in SKIPPED_OPERATIONS:
             return
+        if self._stopping or self._thread is None:
+            return
         key = settings.api_key
+        # A spooled answer's file belongs to the caller, who may delete it once this returns:
+        # its start is read now (a megabyte at most), its size is the exchange's byte count.
+        head = None
+        if exchange.body_file is not None:
+            head = read_head(exchange.body_file, self.store.body_cap)
+        record = record_from_exchange(
+            exchange, settings.workspace_handle, profile_name, (key or "",), body_head=head
+        )
 
         def write() -> None:
             if key:
                 self._secrets.add(key)
-            record = record_from_exchange(
-                exchange, settings.workspace_handle, profile_name, (key or "",)
-            )
             entry_id = self.store.add(record)
             if entry_id is not None:
                 self._relay.added.emit(entry_id)
@@ -239,12 +251,20 @@ class HistoryService(QObject):
         )
 
     def filter_values(
-        self, on_result: Callable[[dict[str, list[str]]], None], *, key: str | None = None
+        self,
+        on_result: Callable[[dict[str, list[str]]], None],
+        *,
+        key: str | None = None,
+        origin: str | None = None,
     ) -> JobHandle:
-        """``{"instance": [...], "method": [...]}``: what the filters offer."""
+        """``{"instance": [...], "method": [...]}``: what the filters offer (among the entries
+        of ``origin``, ``"user"`` or ``"app"``; None: all)."""
         store = self.store
         return self._read(
-            lambda: {c: store.distinct(c) for c in ("instance", "method")}, on_result, None, key
+            lambda: {c: store.distinct(c, origin) for c in ("instance", "method")},
+            on_result,
+            None,
+            key,
         )
 
     def compare(

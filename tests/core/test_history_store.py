@@ -292,3 +292,66 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     assert len(list(store.bodies.glob("*.gz"))) == 60
     with store.reading() as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_whose_call_is_stored_and_is_a_filter(store):
+    store.add(record(1, origin="user"))
+    store.add(record(2, method="__dir__", origin="app"))
+    store.add(
+        record(3, instance=None, method="workspace/list", url="http://h/api/v1/workspace/list")
+    )
+    assert [e.origin for e in store.query(HistoryQuery())] == ["app", "app", "user"]
+    assert [e.id for e in store.query(HistoryQuery(origin="user"))] == [1]
+    assert [e.id for e in store.query(HistoryQuery(origin="app"))] == [3, 2]
+    assert store.distinct("method", "user") == ["echo"]
+    assert store.distinct("method") == ["__dir__", "echo", "workspace/list"]
+
+
+def test_a_schema_1_database_is_migrated_and_its_rows_classified_by_url(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    rows = [  # (url, instance, method): what schema 1 stored
+        ("http://127.0.0.1:9/_apps/ws/e/echo", "e", "echo"),
+        ("http://127.0.0.1:9/_apps/ws/e/__dir__", "e", "__dir__"),
+        ("http://127.0.0.1:9/api/v1/workspace/list", None, "workspace/list"),
+        ("http://127.0.0.1:9/api/v1/package/instance/list", None, "package/instance/list"),
+        ("http://127.0.0.1:9/api/v1/package/instance/create", None, "package/instance/create"),
+    ]
+    with sqlite3.connect(path) as db:
+        db.executescript(history_store._SCHEMA_V1)
+        db.execute("CREATE TABLE search(doc TEXT)")
+        for n, (url, instance, method) in enumerate(rows):
+            db.execute(
+                "INSERT INTO entries(time, verb, url, instance, method, status, status_class) "
+                "VALUES (?, 'POST', ?, ?, ?, 200, '2xx')",
+                (1_700_000_000.0 + n, url, instance, method),
+            )
+            db.execute("INSERT INTO search(rowid, doc) VALUES (last_insert_rowid(), ?)", (url,))
+        db.execute("PRAGMA user_version=1")
+    db.close()
+    migrated = HistoryStore(path)
+    assert migrated.open() is None
+    try:
+        with migrated.reading() as db:
+            assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        origins = {e.method: e.origin for e in migrated.query(HistoryQuery())}
+        assert origins == {
+            "echo": "user",
+            "__dir__": "app",
+            "workspace/list": "app",
+            "package/instance/list": "app",
+            "package/instance/create": "user",
+        }
+        mine = migrated.query(HistoryQuery(origin="user"))
+        assert [e.method for e in mine] == ["package/instance/create", "echo"]
+        assert migrated.add(record(9, origin="user")) == len(rows) + 1
+    finally:
+        migrated.close()
+
+
+def test_a_spooled_body_keeps_its_true_size_and_says_what_was_kept(store):
+    entry_id = store.add(
+        record(response_body=b'{"data": "abc', response_size=52_428_800, body_note="only the start")
+    )
+    entry = store.get(entry_id)
+    assert entry.response_size == 52_428_800 and entry.body_note == "only the start"
+    assert entry.response_body == b'{"data": "abc' and not entry.body_complete

@@ -1,5 +1,6 @@
-"""HistoryService over the emulator: calls are recorded off the GUI thread with their names, task
-polls are not, timelines attach, a damaged database is reported, and no key reaches any file."""
+"""HistoryService over the emulator: calls are recorded off the GUI thread with their names and
+whose call they were (the user's or the app's own), task polls are not, timelines attach, a
+spooled answer keeps its true size, a damaged database is reported, and no key reaches any file."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import uuid
 import pytest
 
 from shipexplorer.api import ConnectionSettings, SteamshipClient
+from shipexplorer.core.history_records import APP, USER
 from shipexplorer.core.history_store import HistoryQuery
 from shipexplorer.core.profiles import Profile
 from shipexplorer.services.client_provider import ClientProvider
@@ -171,3 +173,62 @@ def test_the_canary_key_is_nowhere_in_history(qtbot, make, start_emulator, tmp_p
     assert any("***" in e.body_text for e in full)
     history.shutdown()
     assert assert_not_in_files(CANARY, [tmp_path / "data"]) >= 2
+
+
+def test_each_entry_records_whose_call_it_was(qtbot, make):
+    """The user's method calls and instance creations are the user's; the listings and
+    ``__dir__`` the app makes to show things are the app's own, and a query can leave them out."""
+    history, runner, explorer, clients, _ = make()
+    qtbot.waitUntil(lambda: explorer.instance("e") is not None, timeout=5000)
+    with qtbot.waitSignal(explorer.methodsChanged, timeout=5000):
+        explorer.load_methods(explorer.instance("e"))
+    send(qtbot, runner, explorer, "e", "echo", '{"mine": 1}')
+    client = clients.client_for(clients.settings())
+    client.instance_create("echo", "made-by-the-user")
+    qtbot.waitUntil(history.idle, timeout=5000)
+    everything = fetch(qtbot, history)
+    by_origin = {(e.method, e.origin) for e in everything}
+    assert {
+        ("workspace/list", APP),
+        ("package/instance/list", APP),
+        ("__dir__", APP),
+        ("echo", USER),
+        ("package/instance/create", USER),
+    } <= by_origin
+    mine = fetch(qtbot, history, HistoryQuery(origin=USER, limit=500))
+    assert sorted(e.method for e in mine) == ["echo", "package/instance/create"]
+    own = fetch(qtbot, history, HistoryQuery(origin=APP, limit=500))
+    assert {e.method for e in own} >= {"workspace/list", "package/instance/list", "__dir__"}
+    assert len(mine) + len(own) == len(everything)
+    values: list = []
+    history.filter_values(values.append, origin=USER)
+    qtbot.waitUntil(lambda: bool(values), timeout=5000)
+    assert values[0]["method"] == ["echo", "package/instance/create"]
+
+
+def test_a_spooled_answer_is_recorded_with_its_true_size(qtbot, make, worker_pool, tmp_path):
+    history, _, explorer, clients, _ = make()
+    history.store.body_cap = 4096  # what the row keeps of a body
+    runner = RequestRunner(clients, worker_pool, spool_threshold=10_000, spool_dir=tmp_path / "sp")
+    qtbot.waitUntil(lambda: explorer.instance("e") is not None, timeout=5000)
+    body = json.dumps({"pad": "q" * 300_000})
+    answers: list = []
+    runner.finished.connect(lambda _rid, answer: answers.append(answer))
+    runner.send(explorer.instance("e"), "echo", body)
+    qtbot.waitUntil(lambda: bool(answers), timeout=10000)
+    answer = answers[0]
+    try:
+        assert answer.body_file is not None  # it was spooled: not held in memory
+    finally:
+        answer.close()
+    qtbot.waitUntil(history.idle, timeout=5000)
+    direct = clients.client_for(clients.settings()).invoke(
+        explorer.instance("e"), "echo", json.loads(body)
+    )
+    whole = bytes(direct.exchange.response_body)
+    assert len(whole) > 300_000
+    spooled = [e for e in fetch(qtbot, history) if e.method == "echo"][-1]  # the older one
+    assert spooled.response_size == len(whole) == answer.size
+    entry = get(qtbot, history, spooled.id)
+    assert entry.response_body == whole[:4096] and not entry.body_complete
+    assert "on disk" in entry.body_note

@@ -1,16 +1,20 @@
 """The "History" dock: every request sent, newest first, searchable and filterable, with the
 actions on entries (re-open in the editor, re-send, compare two responses, delete, clear all).
 
+It lists the user's own calls (method calls, instances created); the switch "Show the app's own
+calls" (Alt+L) adds the calls the app makes by itself (listings, ``__dir__``...). Columns are sized
+to their contents, each up to a cap; the URL takes the rest of the width; nothing wraps.
+
 The table's model (:mod:`~.history_table_model`) holds pages of entry summaries and asks for the
 next page as the view scrolls; queries run on the worker pool through the
 :class:`~shipexplorer.services.history.HistoryService`. New entries appear at the top as they are
 recorded.
 
-Keyboard (while the focus is in the dock): Alt+S search, Alt+I / Alt+H / Alt+T the instance,
-method and status filters; in the table, Return or Ctrl+Shift+O re-opens the entry in the editor,
-Ctrl+Shift+Return re-sends it, Ctrl+Shift+D compares the two selected entries, Delete deletes the
-selection, Ctrl+Shift+Delete clears all (after a confirmation). Every action is also in the
-table's context menu.
+Keyboard (while the focus is in the dock): Alt+S search, Alt+I / Alt+H / Alt+T the instance, method
+and status filters, Alt+L the app's own calls; in the table, Return or Ctrl+Shift+O re-opens the
+entry in the editor, Ctrl+Shift+Return re-sends it, Ctrl+Shift+D compares the two selected entries,
+Delete deletes the selection, Ctrl+Shift+Delete clears all (after a confirmation). Every action is
+also in the table's context menu.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QGridLayout,
@@ -37,9 +42,19 @@ from PySide6.QtWidgets import (
 )
 
 from shipexplorer.core.documents.json_diff import BodyDiff
-from shipexplorer.core.history_records import HistoryEntry, HistoryQuery
+from shipexplorer.core.history_records import USER, HistoryEntry, HistoryQuery
 from shipexplorer.services.history import HistoryService
-from shipexplorer.ui.library.history_table_model import PAGE_SIZE, HistoryTableModel
+from shipexplorer.ui.library.history_table_model import (
+    ELAPSED,
+    INSTANCE,
+    METHOD,
+    PAGE_SIZE,
+    SIZE,
+    STATUS,
+    TIME,
+    URL,
+    HistoryTableModel,
+)
 from shipexplorer.ui.response.json_diff_view import JsonDiffDialog
 from shipexplorer.ui.widgets.error_label import error_label, show_error
 
@@ -52,6 +67,10 @@ STATUS_CHOICES = (
     ("Error or no answer", "error"),
 )
 ANY_INSTANCE, ANY_METHOD = "Any instance", "Any method"
+APP_CALLS_TEXT = "Show the app's own ca&lls"
+#: the widest a column grows to fit its contents, in average character widths (the URL column
+#: takes what is left)
+COLUMN_CAPS = {TIME: 22, INSTANCE: 24, METHOD: 40, STATUS: 28, ELAPSED: 10, SIZE: 10}
 
 
 def _confirm(parent: QWidget, text: str) -> bool:
@@ -77,6 +96,8 @@ class HistoryPanel(QDockWidget):
         self.setAccessibleName("History")
         self._history = history
         self._generation = 0
+        self._fitting = False
+        self._user_sized: set[int] = set()  # columns the user resized: left as they are
         self.diff_dialog: JsonDiffDialog | None = None
         #: asks the user before clearing all; tests replace it
         self.confirm: Callable[[str], bool] = lambda text: _confirm(self, text)
@@ -126,6 +147,18 @@ class HistoryPanel(QDockWidget):
             grid.addWidget(label, 0, column)
             grid.addWidget(widget, 1, column)
         grid.setColumnStretch(0, 2)
+        self.app_calls = QCheckBox(APP_CALLS_TEXT, body)
+        self.app_calls.setAccessibleName("Show the app's own calls")
+        self.app_calls.setAccessibleDescription(
+            "Also list the calls the app makes by itself: listings of workspaces, instances and "
+            "packages, and __dir__."
+        )
+        self.app_calls.setToolTip(
+            "Also list the calls the app makes by itself to show things (listings, __dir__); "
+            "off: only the calls you made (Alt+L)"
+        )
+        self.app_calls.toggled.connect(self._app_calls_toggled)
+        grid.addWidget(self.app_calls, 2, 0, 1, 4)
         self.model = HistoryTableModel(self._fetch_page, self)
         self.table = QTableView(body)
         self.table.setModel(self.model)
@@ -134,8 +167,12 @@ class HistoryPanel(QDockWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)  # the URL
+        header.sectionResized.connect(self._section_resized)
         self.table.activated.connect(lambda _index: self.reopen_selected())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -212,9 +249,19 @@ class HistoryPanel(QDockWidget):
             instance=self.instance_filter.currentData(),
             method=self.method_filter.currentData(),
             status_class=self.status_filter.currentData(),
+            origin=self.origin(),
             offset=offset,
             limit=PAGE_SIZE,
         )
+
+    def origin(self) -> str | None:
+        """Whose calls are listed: the user's, or (the switch on) everyone's (None)."""
+        return None if self.app_calls.isChecked() else USER
+
+    @Slot(bool)
+    def _app_calls_toggled(self, _on: bool) -> None:
+        self.reload()
+        self._load_filter_values()
 
     @Slot()
     def reload(self) -> None:
@@ -250,6 +297,7 @@ class HistoryPanel(QDockWidget):
             self.model.reset(entries, more)
         else:
             self.model.append_page(entries, more)
+        self.fit_columns(grow_only=not first)
         self._update_status()
         show_error(self.error, None)
 
@@ -283,7 +331,37 @@ class HistoryPanel(QDockWidget):
     def _newer_loaded(self, generation: int, entries: list[HistoryEntry]) -> None:
         if generation == self._generation:
             self.model.prepend(entries)
+            self.fit_columns(grow_only=True)
             self._update_status()
+
+    # -- columns --------------------------------------------------------------------------------
+    def column_cap(self, column: int) -> int:
+        """The widest ``column`` grows to fit its contents, in pixels."""
+        metrics = self.table.fontMetrics()
+        return metrics.averageCharWidth() * COLUMN_CAPS[column] + 2 * metrics.height()
+
+    def fit_columns(self, *, grow_only: bool = False) -> None:
+        """Size each column but the URL to its contents (and header), up to its cap; the URL
+        stretches. ``grow_only`` keeps wider columns as they are (new rows only widen)."""
+        header = self.table.horizontalHeader()
+        self._fitting = True
+        try:
+            for column in COLUMN_CAPS:
+                if column in self._user_sized:
+                    continue
+                wanted = max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
+                width = min(wanted, max(self.column_cap(column), header.sectionSizeHint(column)))
+                if grow_only:
+                    width = max(width, header.sectionSize(column))
+                if width != header.sectionSize(column):
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    @Slot(int, int, int)
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._fitting and column != URL and self.table.isVisible():
+            self._user_sized.add(column)  # a drag of the user's (the URL stretches by itself)
 
     @Slot()
     def _changed(self) -> None:
@@ -295,7 +373,9 @@ class HistoryPanel(QDockWidget):
         show_error(self.error, message)
 
     def _load_filter_values(self) -> None:
-        self._history.filter_values(self._filter_values_loaded, key="history-panel-filters")
+        self._history.filter_values(
+            self._filter_values_loaded, key="history-panel-filters", origin=self.origin()
+        )
 
     def _filter_values_loaded(self, values: dict[str, list[str]]) -> None:
         for combo, name in ((self.instance_filter, "instance"), (self.method_filter, "method")):

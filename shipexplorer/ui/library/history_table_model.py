@@ -1,5 +1,7 @@
 """The history table's model: entry summaries, newest first, a page at a time (the view asks for
-the next page as it scrolls: ``canFetchMore``/``fetchMore``); status and sizes in words."""
+the next page as it scrolls: ``canFetchMore``/``fetchMore``); status and sizes in words
+(``200 OK``, ``200 · invalid JSON``, ``cancelled``: see
+:func:`~shipexplorer.core.history_records.status_words`)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,13 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from shipexplorer.core.history_records import HistoryEntry
+from shipexplorer.core.history_records import APP, HistoryEntry
 from shipexplorer.ui.widgets.column_headers import column_header
 
 PAGE_SIZE = 100
 Index = QModelIndex | QPersistentModelIndex
 EntryRole = Qt.ItemDataRole.UserRole + 1
+TIME, INSTANCE, METHOD, STATUS, ELAPSED, SIZE, URL = range(7)
 
 
 def size_text(size: int) -> str:
@@ -27,14 +30,8 @@ def size_text(size: int) -> str:
 
 
 def status_text(entry: HistoryEntry) -> str:
-    """``200``, ``200 task``, ``404 error``, ``no answer`` (words, never colour alone)."""
-    if entry.status is None:
-        return "no answer"
-    if entry.kind == "task":
-        return f"{entry.status} task"
-    if entry.error or entry.kind == "error":
-        return f"{entry.status} error"
-    return str(entry.status)
+    """``200 OK``, ``200 OK · task``, ``404 Not Found``, ``cancelled`` (words, never colour)."""
+    return entry.status_text
 
 
 class HistoryTableModel(QAbstractTableModel):
@@ -44,7 +41,7 @@ class HistoryTableModel(QAbstractTableModel):
     :meth:`append_page`. Nothing here touches the database.
     """
 
-    HEADERS = ("Time", "Instance", "Method", "Status", "Elapsed", "Size")
+    HEADERS = ("Time", "Instance", "Method", "Status", "Elapsed", "Size", "URL")
 
     def __init__(
         self, fetch_page: Callable[[int], None] | None = None, parent: QObject | None = None
@@ -72,8 +69,9 @@ class HistoryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             note = f"\n{entry.body_note}" if entry.body_note else ""
             error = f"\n{entry.error}" if entry.error else ""
-            return f"{entry.verb} {entry.url}{error}{note}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 4:
+            own = "\nThe app's own call (to show what it lists)" if entry.origin == APP else ""
+            return f"{entry.verb} {entry.url}{error}{note}{own}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (ELAPSED, SIZE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == EntryRole:
             return entry
@@ -81,18 +79,20 @@ class HistoryTableModel(QAbstractTableModel):
 
     @staticmethod
     def _cell(entry: HistoryEntry, column: int) -> str:
-        if column == 0:
+        if column == TIME:
             return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.time))
-        if column == 1:
+        if column == INSTANCE:
             return entry.instance or entry.workspace or ""
-        if column == 2:
+        if column == METHOD:
             return f"{entry.verb} {entry.method or entry.url}"
-        if column == 3:
+        if column == STATUS:
             return status_text(entry)
-        if column == 4:
+        if column == ELAPSED:
             return "" if entry.elapsed is None else f"{entry.elapsed * 1000:.0f} ms"
-        if column == 5:
+        if column == SIZE:
             return size_text(entry.response_size)
+        if column == URL:
+            return entry.url
         return ""
 
     def headerData(

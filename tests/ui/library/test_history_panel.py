@@ -6,14 +6,25 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
+from shipexplorer.core.history_records import APP, USER
 from shipexplorer.core.history_store import HistoryEntry, HistoryRecord, HistoryStore
 from shipexplorer.services.history import HistoryService
 from shipexplorer.ui.library.history_panel import HistoryPanel
-from shipexplorer.ui.library.history_table_model import PAGE_SIZE, HistoryTableModel
+from shipexplorer.ui.library.history_table_model import (
+    ELAPSED,
+    METHOD,
+    PAGE_SIZE,
+    SIZE,
+    STATUS,
+    TIME,
+    URL,
+    HistoryTableModel,
+)
 
 
 def record(n: int, **changes) -> HistoryRecord:
@@ -105,7 +116,8 @@ def test_the_model_passes_the_model_tester(qtmodeltester):
     model.remove_ids([3, 4])
     qtmodeltester.check(model)
     assert model.rowCount() == 18 and not model.canFetchMore()
-    assert model.data(model.index(1, 3)) == "no answer"
+    assert model.data(model.index(1, 3)) == "connection failed"
+    assert model.data(model.index(0, 3)) == "200 OK"
 
 
 def test_pages_load_lazily_as_the_view_scrolls(qtbot, make_panel):
@@ -140,7 +152,7 @@ def test_search_and_filters_narrow_the_list(qtbot, make_panel):
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
     panel.status_filter.setCurrentIndex(panel.status_filter.findData("4xx"))
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
-    assert panel.model.data(panel.model.index(0, 3)) == "404 error"
+    assert panel.model.data(panel.model.index(0, 3)) == "404 Not Found"
 
 
 def test_reopen_and_resend_emit_the_whole_entry(qtbot, make_panel):
@@ -161,6 +173,8 @@ def test_reopen_and_resend_emit_the_whole_entry(qtbot, make_panel):
 
 def test_api_operations_are_not_reopened(qtbot, make_panel):
     panel, _ = make_panel([record(1, instance=None, method="package/instance/list")])
+    assert panel.model.rowCount() == 0  # a listing is the app's own call: hidden at first
+    panel.app_calls.setChecked(True)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
     select_rows(panel, 0)
     with qtbot.assertNotEmitted(panel.reopenRequested, wait=200):
@@ -244,6 +258,7 @@ def test_new_entries_appear_at_the_top(qtbot, make_panel, worker_pool):
         elapsed = 0.01
         secrets = ()
         request = None
+        body_file = None
         error = None
         task = None
         kind = "data"
@@ -266,3 +281,101 @@ def test_every_control_has_a_name(make_panel):
     shortcuts = {a.text(): a.shortcut().toString() for a in panel.table.actions()}
     assert shortcuts["Delete"] and shortcuts["Re-open in editor"] == "Ctrl+Shift+O"
     assert panel.table.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+
+
+def test_the_app_s_own_calls_are_hidden_until_the_switch_shows_them(qtbot, make_panel):
+    panel, _ = make_panel(
+        [
+            record(1, instance=None, method="workspace/list", origin=APP),
+            record(2, verb="GET", method="__dir__", origin=APP),
+            record(3, origin=USER),
+        ]
+    )
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1 and not panel.model.loading, timeout=5000)
+    assert panel.model.entry(0).method == "echo" and not panel.app_calls.isChecked()
+    assert panel.status.text() == "1 entry shown"
+    # the method filter offers the user's methods only
+    qtbot.waitUntil(lambda: panel.method_filter.count() == 2, timeout=5000)
+    assert panel.method_filter.itemData(1) == "echo"
+    # the switch: named, with a mnemonic, in the dock's tab chain, worked by the keyboard
+    switch = panel.app_calls
+    assert switch.accessibleName() == "Show the app's own calls"
+    assert switch.text().replace("&", "") == "Show the app's own calls" and "&" in switch.text()
+    assert switch.focusPolicy() & Qt.FocusPolicy.TabFocus
+    chain, widget = [], panel.search.nextInFocusChain()
+    while widget is not panel.search and len(chain) < 100:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    assert switch in chain
+    switch.setFocus()
+    qtbot.keyClick(switch, Qt.Key.Key_Space)
+    assert switch.isChecked()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3 and not panel.model.loading, timeout=5000)
+    assert {panel.model.entry(r).method for r in range(3)} == {"echo", "__dir__", "workspace/list"}
+    qtbot.waitUntil(lambda: panel.method_filter.count() == 4, timeout=5000)
+    tip = panel.model.data(panel.model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "app's own call" in tip
+    switch.setChecked(False)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1 and not panel.model.loading, timeout=5000)
+
+
+def test_status_cells_read_as_words(qtbot, make_panel):
+    panel, _ = make_panel(
+        [
+            record(1),
+            record(
+                2,
+                error="ProtocolError: Inconsistent response from server: the JSON body "
+                "does not parse (Expecting value: line 1 column 1 (char 0)).",
+                kind="error",
+            ),
+            record(3, status=404, error="HttpError: no such instance", kind="error"),
+            record(4, status=500, error="HttpError: boom", kind="error"),
+            record(5, status=None, error="Cancelled: Cancelled.", kind="error"),
+            record(6, status=None, error="ConnectionRefused: refused", kind="error"),
+            record(7, kind="task", task_id="t-1"),
+        ]
+    )
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 7, timeout=5000)
+    words = [panel.model.data(panel.model.index(r, STATUS)) for r in range(7)]
+    assert words == [
+        "200 OK · task",
+        "connection failed",
+        "cancelled",
+        "500 Internal Server Error",
+        "404 Not Found",
+        "200 · invalid JSON",
+        "200 OK",
+    ]
+    assert not any("error" in w for w in words)
+
+
+def test_columns_fit_their_contents_and_the_url_stretches(qtbot, make_panel):
+    long_method = "package/instance/list"
+    panel, _ = make_panel(
+        [
+            record(1, instance=None, method=long_method, origin=USER),
+            record(2, response_body=b"x" * 3_000_000),
+            record(3, status=None, error="ConnectionRefused: refused", kind="error"),
+        ]
+    )
+    panel.resize(1800, 500)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3 and not panel.model.loading, timeout=5000)
+    table, header = panel.table, panel.table.horizontalHeader()
+    assert not table.wordWrap()
+    metrics = table.fontMetrics()
+    for column, text in (
+        (METHOD, f"POST {long_method}"),
+        (STATUS, "connection failed"),
+        (SIZE, "2.9 MB"),
+        (TIME, panel.model.data(panel.model.index(0, TIME))),
+    ):
+        assert header.sectionSize(column) >= metrics.horizontalAdvance(text), column
+        assert header.sectionSize(column) <= panel.column_cap(column)
+    assert header.sectionSize(SIZE) < 200 and header.sectionSize(ELAPSED) < 200
+    assert panel.model.columnCount() - 1 == URL and header.stretchLastSection()
+    assert header.sectionSize(URL) > header.sectionSize(METHOD)
+    # a method longer than the cap is cut (elided), never wrapped or widening the column
+    panel.model.prepend([replace(panel.model.entry(0), id=99, method="m" * 300, url="http://h/x")])
+    panel.fit_columns(grow_only=True)
+    assert header.sectionSize(METHOD) <= panel.column_cap(METHOD)

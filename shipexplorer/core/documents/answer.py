@@ -7,6 +7,13 @@ answer in :mod:`~.error_answer`. Neither ever raises, whatever the body or conte
 are cut to :data:`MAX_SHOWN_CHARS` for display (the whole body stays in ``raw`` for "Save to
 file…").
 
+An error answer (:mod:`~.error_answer`) says what went wrong in ``body_text`` and keeps the body
+the server sent, when there was one, as an answer of its own (``error_body``: its Pretty text,
+document, text source, bytes or spooled file), so the views show it and "Save body to file…"
+saves exactly the bytes received; :meth:`Answer.content` is the answer whose body the views show.
+``status_line`` is the status in words ("404 Not Found", "Task running", "200 · invalid JSON");
+:func:`status_tone` says how it reads at a glance (the UI picks the colour).
+
 For the Tree and Raw views an answer also carries a :class:`~.json_document.JsonDocument` (JSON
 bodies, a task's JSON output) and a :class:`~.text_source.TextSource` (every text body). For bodies
 under the spool threshold both are built here from memory. A spooled body (above the threshold:
@@ -14,8 +21,9 @@ under the spool threshold both are built here from memory. A spooled body (above
 a worker: its JSON goes to a child process and the Pretty text is the pretty-printed first part.
 
 Lifetime: :meth:`Answer.close` closes the document (ending its child process), the text source
-and deletes the spooled file. Copies made with ``dataclasses.replace`` share these resources; when
-the last copy is garbage-collected, or at exit, they are released anyway.
+and deletes the spooled file (an error's body's too). Copies made with ``dataclasses.replace``
+share these resources; when the last copy is garbage-collected, or at exit, they are released
+anyway.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shipexplorer.api import Exchange, Task, redact
+from shipexplorer.api.tasks import FAILED, RUNNING, SUCCEEDED, WAITING
 from shipexplorer.core.documents.json_document import JsonDocument, PyDocument
 from shipexplorer.core.documents.text_source import TextSource
 
@@ -52,6 +61,9 @@ JSON, TEXT, MARKDOWN, HTML, IMAGE, BYTES, TASK, ERROR, EMPTY = (
     "error",
     "empty",
 )
+
+# What status_tone can say: how an answer's status reads at a glance.
+SUCCESS, WARNING, FAILURE, PENDING, NEUTRAL = "success", "warning", "failure", "pending", "neutral"
 
 
 @dataclass(frozen=True)
@@ -103,8 +115,8 @@ class Answer:
     """Everything the response view shows for one answer or failure.
 
     ``kind`` is one of json, text, markdown, html, image, bytes, task, error, empty. ``body_text``
-    is what the body view shows (for an image, a caption); ``image`` the image bytes; ``raw`` the
-    whole body for saving.
+    is what the body view shows (for an image, a caption; for an error, what went wrong);
+    ``image`` the image bytes; ``raw`` the whole body for saving; ``error_body`` an error's body.
     """
 
     kind: str
@@ -132,6 +144,8 @@ class Answer:
     body_file: str | None = None
     #: why the Pretty view shows only part of the body, in words ("" when it shows all of it)
     shown_note: str = ""
+    #: an error answer's body as received, as an answer of its own (None: there was no body)
+    error_body: Answer | None = field(default=None, repr=False, compare=False)
     _resources: _Resources | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -147,6 +161,12 @@ class Answer:
         Safe to call twice; copies made with ``replace`` share (and so also close) them."""
         if self._resources is not None:
             self._resources.finalizer()
+        if self.error_body is not None:
+            self.error_body.close()
+
+    def content(self) -> Answer:
+        """The answer whose body the views show: an error's body, or this answer itself."""
+        return self.error_body if self.error_body is not None else self
 
     @property
     def ok(self) -> bool:
@@ -184,6 +204,35 @@ def format_size(size: int) -> str:
 
 def format_elapsed(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def status_tone(p: Answer) -> str:
+    """How ``p``'s status reads at a glance: SUCCESS (2xx, a task that succeeded), PENDING (a task
+    waiting or running), WARNING (a redirect, 4xx, 429), FAILURE (5xx, a failed task, a broken
+    answer, no answer at all) or NEUTRAL (cancelled, a value without an HTTP status)."""
+    if p.kind == TASK and p.task is not None:
+        if p.task.state == SUCCEEDED:
+            return SUCCESS
+        return FAILURE if p.task.state == FAILED else PENDING
+    if p.kind == ERROR:
+        if p.error_title == "cancelled" or p.status_line == "Cancelled":
+            return NEUTRAL
+        if p.status is not None and 300 <= p.status < 500:
+            return WARNING
+        return FAILURE
+    if p.status is None:
+        return NEUTRAL
+    if 200 <= p.status < 300:
+        return SUCCESS
+    return WARNING if p.status < 500 else FAILURE
+
+
+def task_status_text(state: str | None) -> str:
+    """``"Task running"``, ``"Task succeeded"``…: a task answer's status in words."""
+    words = {WAITING: "waiting", RUNNING: "running", SUCCEEDED: "succeeded", FAILED: "failed"}
+    if state in words:
+        return f"Task {words[state]}"
+    return f"Task {state}" if state else "Task started"
 
 
 def status_text(status: int | None) -> str:
@@ -267,17 +316,27 @@ def answer_from_result(result: Any) -> Answer:
     """A :class:`~shipexplorer.api.Result` of ``invoke`` as the view shows it. Never raises."""
     try:
         return _answer_from_result(result)
-    except Exception as exc:  # a bug here must show as words, not kill the worker's answer
+    except Exception:  # a bug here must show as words, not kill the worker's answer
         return Answer(
             ERROR,
             "Could not show the answer",
-            body_text=f"Could not show the answer ({type(exc).__name__}: {exc}).",
+            body_text="The answer arrived but could not be shown: shipexplorer failed to read it.",
             error_title="display error",
         )
 
 
 def _text_source(raw: bytes | None) -> TextSource | None:
     return None if raw is None else TextSource.from_bytes(raw)
+
+
+def _json_document(raw: bytes | None) -> PyDocument | None:
+    """A small body held in memory as a document, or None when it is not JSON."""
+    if not raw:
+        return None
+    try:
+        return PyDocument(json.loads(raw))
+    except (ValueError, RecursionError):
+        return None
 
 
 def _answer_from_result(result: Any) -> Answer:
@@ -289,7 +348,7 @@ def _answer_from_result(result: Any) -> Answer:
     task = getattr(result, "task", None)
     data = getattr(result, "value", None)
     if exchange is not None and exchange.body_file is not None and task is None and data:
-        return _answer_from_spooled(exchange, data, line, base)
+        return spooled_answer(exchange, data, line, base)
     if task is not None:
         summary = _task_summary(task)
         text = summary.text()
@@ -297,10 +356,12 @@ def _answer_from_result(result: Any) -> Answer:
         if data is not None and getattr(data, "kind", None) == "json":
             text += "\n\nData:\n" + pretty_json(data.value)
             document = PyDocument(data.value)
+        else:  # the task's own JSON, for the Tree view
+            document = _json_document(raw)
         text, cut = cut_text(redact(text, secrets))
         return Answer(
             TASK,
-            line,
+            task_status_text(summary.state),
             body_text=text,
             task=summary,
             truncated=cut,
@@ -346,7 +407,7 @@ def _answer_from_result(result: Any) -> Answer:
     return Answer(BYTES, line, body_text=hex_summary(body, mime), mime_type=mime, raw=body, **base)
 
 
-def _answer_from_spooled(exchange: Exchange, data: Any, line: str, base: dict) -> Answer:
+def spooled_answer(exchange: Exchange, data: Any, line: str, base: dict) -> Answer:
     """A body in a file: what can be said without reading it all (then see
     :func:`~.spooled_body.open_spooled`)."""
     path, mime, size = exchange.body_file, data.mime_type, exchange.body_size
@@ -399,17 +460,22 @@ def answer_from_value(value: Any, *, title: str = "Task output") -> Answer:
             document=PyDocument(value),
             text_source=TextSource.from_bytes(raw),
         )
-    except Exception as exc:
+    except Exception:
         return Answer(
             ERROR,
             title,
-            body_text=f"Could not show the value ({type(exc).__name__}: {exc}).",
+            body_text="The value could not be shown: it is not text, bytes or JSON.",
             error_title="display error",
         )
 
 
 __all__ = [
+    "FAILURE",
     "MAX_SHOWN_CHARS",
+    "NEUTRAL",
+    "PENDING",
+    "SUCCESS",
+    "WARNING",
     "Answer",
     "TaskSummary",
     "answer_from_result",
@@ -420,5 +486,8 @@ __all__ = [
     "format_size",
     "hex_summary",
     "pretty_json",
+    "spooled_answer",
     "status_text",
+    "status_tone",
+    "task_status_text",
 ]

@@ -337,6 +337,22 @@ class PyDocument(TreeDocument):
         return self._value
 
 
+def json_error_reason(exc: json.JSONDecodeError) -> str:
+    """What ``json`` found and where, in words: "invalid control character at line 1, column
+    12" (its own text ends in "at: line 1 column 12 (char 11)", and its ``msg`` alone stops
+    mid-sentence)."""
+    reason = (exc.msg or "it does not parse").strip()
+    reason = reason[:1].lower() + reason[1:]
+    where = f"line {exc.lineno}, column {exc.colno}"
+    return f"{reason} {where}" if reason.endswith(" at") else f"{reason} at {where}"
+
+
+def json_error_text(exc: json.JSONDecodeError) -> str:
+    """Why a body is not JSON, as one whole sentence: "The body is not valid JSON: expecting
+    value at line 1, column 24."."""
+    return f"The body is not valid JSON: {json_error_reason(exc)}."
+
+
 def open_document(
     data: bytes | None = None,
     path: str | Path | None = None,
@@ -358,7 +374,12 @@ def open_document(
         return ProcessDocument.open(data=data, path=path, cancel=cancel)
     if data is None:
         data = Path(path).read_bytes()  # type: ignore[arg-type]
-    return PyDocument(json.loads(data))
+    try:
+        return PyDocument(json.loads(data))
+    except json.JSONDecodeError as exc:
+        raise ValueError(json_error_text(exc)) from None
+    except (ValueError, RecursionError):
+        raise ValueError("The body is not valid JSON (or nests too deeply to read).") from None
 
 
 __all__ = [
@@ -375,6 +396,8 @@ __all__ = [
     "NodeInfo",
     "PyDocument",
     "TreeDocument",
+    "json_error_reason",
+    "json_error_text",
     "open_document",
     "path_text",
     "pointer",

@@ -129,16 +129,13 @@ class LazyDocument(TreeDocument):
 
 
 def _member(value: Any, key: str | int) -> Any:
-    try:
-        return value[key]
-    except KeyError:
-        # simdjson looks keys up as C strings: a key holding "\0" is only found by a scan
-        if not isinstance(key, str) or "\0" not in key:
-            raise
+    if isinstance(key, str) and "\0" in key:
+        # simdjson looks keys up as C strings: "a\0b" would find "a" (or miss), so scan
         found = [v for k, v in value.items() if k == key]
         if not found:
-            raise
+            raise KeyError(key)
         return found[-1]
+    return value[key]
 
 
 class _MapView(Mapping):

@@ -46,6 +46,25 @@ Index = QModelIndex | QPersistentModelIndex
 _TOP = QModelIndex()  # the invisible root's index
 
 
+_NO_POOL = "this big document is read on workers, and none are set up here"
+
+
+def error_reason(exc: BaseException) -> str:
+    """An exception's own words, never its class name (a KeyError's key is quoted)."""
+    if isinstance(exc, KeyError):
+        return f"there is no member {exc}" if exc.args else "a member is missing"
+    return str(exc).strip() or "the document could not be read"
+
+
+def as_sentence(lead: str, message: str) -> str:
+    """``lead`` and ``message`` as one sentence; a message that is one already stands alone."""
+    message = message.strip()
+    if message.startswith("Could not") and message.endswith("."):
+        return message
+    message = message.rstrip(".")
+    return f"{lead}: {message}." if message else f"{lead}."
+
+
 def _path_text(path: tuple) -> str:
     from shipexplorer.core.documents.json_document import path_text
 
@@ -221,7 +240,7 @@ class JsonTreeModel(QAbstractItemModel):
                 return
             self._set_pending(self._pending - 1)
             node.fetching = False
-            self.errorOccurred.emit(f"Could not load the children: {message}")
+            self.errorOccurred.emit(as_sentence("Could not load the children", message))
 
         narrowed = node is self._root and self._matches is not None
         if narrowed:
@@ -243,12 +262,12 @@ class JsonTreeModel(QAbstractItemModel):
         if self._queries is not None:
             return self._queries.children(self._doc, path, start, count, done, failed)
         if not self._doc.synchronous:  # no pool to ask: never block the GUI thread
-            failed("no worker pool to read this document")
+            failed(_NO_POOL)
             return None
         try:
             infos = self._doc.children(path, start, count)
         except Exception as exc:  # shown as a sentence, never a crash
-            failed(str(exc))
+            failed(error_reason(exc))
         else:
             done(infos)
         return None
@@ -258,13 +277,13 @@ class JsonTreeModel(QAbstractItemModel):
     ) -> Any:
         if not self._doc.synchronous:
             if self._queries is None:
-                failed("no worker pool to read this document")
+                failed(_NO_POOL)
                 return None
             return _ChainedLookup(self._queries, self._doc, paths, done, failed).next()
         try:
             infos = [node_info(self._doc, path) for path in paths]
         except Exception as exc:
-            failed(str(exc))
+            failed(error_reason(exc))
         else:
             done(infos)
         return None
@@ -346,7 +365,7 @@ def size_text(info: Any) -> str:
     if info.kind == "array":
         return f"{info.size:,} items" if info.size != 1 else "1 item"
     if info.kind == "string":
-        return f"{info.size:,} chars"
+        return f"{info.size:,} characters" if info.size != 1 else "1 character"
     return ""
 
 

@@ -11,7 +11,13 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
 
-from shipexplorer.ui.response.json_tree_model import KEY, VALUE, JsonTreeModel
+from shipexplorer.ui.response.json_tree_model import (
+    KEY,
+    VALUE,
+    JsonTreeModel,
+    as_sentence,
+    error_reason,
+)
 
 #: JsonDocument.value_json stops after this many characters (its default limit)
 COPY_LIMIT = 10_000_000
@@ -110,7 +116,7 @@ class JsonTreeView(QTreeView):
             self.message.emit(f"Copied the value ({len(text):,} characters{cut}).")
 
         def failed(error: str) -> None:
-            self.message.emit(f"Could not copy the value: {error}")
+            self.message.emit(as_sentence("Could not copy the value", error))
 
         queries = self.tree_model.queries()
         if queries is not None:
@@ -119,7 +125,7 @@ class JsonTreeView(QTreeView):
             try:
                 text = doc.value_json(path, indent=2)
             except Exception as exc:
-                failed(str(exc))
+                failed(error_reason(exc))
             else:
                 done(text)
 

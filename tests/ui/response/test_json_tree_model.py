@@ -77,7 +77,8 @@ def test_columns_show_key_value_type_and_size():
     assert row == ["items", "[5 items]", "array", "5 items"]
     assert items.data(PATH_ROLE) == ("items",)
     assert items.data(INFO_ROLE).kind == "array"
-    assert [model.index(0, c).data() for c in (1, 2, 3)] == ['"shipexplorer"', "string", "12 chars"]
+    row = [model.index(0, c).data() for c in (1, 2, 3)]
+    assert row == ['"shipexplorer"', "string", "12 characters"]
     assert model.index(7, 0).data(Qt.ItemDataRole.ToolTipRole) == "$.items"
 
 

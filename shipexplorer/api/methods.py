@@ -1,9 +1,104 @@
-"""The ``__dir__`` answer of a package instance, parsed into method specs for forms and editors."""
+"""The ``__dir__`` answer of a package instance, parsed into method specs for forms and editors.
+
+Types come as the package wrote them (``"<class 'str'>"``, ``"typing.List[str]"``,
+``"Optional[int]"``); :func:`type_words` says one in the words a user reads ("text", "number",
+"yes/no", "object", "list"...), for anything that shows a type: arguments, what a method returns,
+config fields (their JSON-schema names, "string", "boolean", "array", read the same way).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+#: a type's name (its last dotted part, lower-case) -> what a user reads
+_WORDS = {
+    "str": "text",
+    "string": "text",
+    "bytes": "bytes",
+    "int": "whole number",
+    "integer": "whole number",
+    "float": "number",
+    "number": "number",
+    "decimal": "number",
+    "bool": "yes/no",
+    "boolean": "yes/no",
+    "dict": "object",
+    "mapping": "object",
+    "object": "object",
+    "list": "list",
+    "sequence": "list",
+    "tuple": "list",
+    "set": "list",
+    "array": "list",
+    "any": "any value",
+    "none": "nothing",
+    "nonetype": "nothing",
+}
+_CLASS = re.compile(r"^<(?:class|enum) '([^']*)'>$")
+_GENERIC = re.compile(r"^([\w.]+)\s*\[(.*)\]$", re.S)
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    """``text`` split at ``sep`` outside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _words(kind: str) -> str:
+    kind = kind.strip()
+    match = _CLASS.match(kind)
+    if match:
+        kind = match.group(1)
+    alternatives = _split_top(kind, "|")
+    if len(alternatives) > 1:
+        return _union([_words(a) for a in alternatives])
+    match = _GENERIC.match(kind)
+    if match:
+        outer = match.group(1).rsplit(".", 1)[-1].lower()
+        inner = _split_top(match.group(2), ",")
+        if outer == "optional" and len(inner) == 1:
+            return _union([_words(inner[0]), "nothing"])
+        if outer == "union":
+            return _union([_words(a) for a in inner])
+        if outer == "literal":
+            return "one of " + ", ".join(inner)
+        return _WORDS.get(outer, outer if outer in _WORDS.values() else _named(match.group(1)))
+    name = kind.rsplit(".", 1)[-1]
+    return _WORDS.get(name.lower(), name if name.lower() in _WORDS.values() else _named(kind))
+
+
+def _named(kind: str) -> str:
+    """A class of the package's own (``steamship.data.file.File``): its short name."""
+    return kind.rsplit(".", 1)[-1] or "any value"
+
+
+def _union(words: list[str]) -> str:
+    seen = [w for i, w in enumerate(words) if w not in words[:i]]
+    if "nothing" in seen and len(seen) > 1:
+        seen.remove("nothing")
+        return " or ".join(seen) + " (optional)"
+    return " or ".join(seen)
+
+
+def type_words(kind: str | None) -> str | None:
+    """A type as a user reads it: ``"<class 'str'>"`` -> ``"text"``, ``int`` -> ``"whole
+    number"``, ``float`` -> ``"number"``, ``bool`` -> ``"yes/no"``, ``dict`` -> ``"object"``,
+    ``typing.List[str]`` -> ``"list"``, ``Optional[int]`` -> ``"whole number (optional)"``; a
+    package's own class by its short name; None for none. Words come back unchanged."""
+    if kind is None or not str(kind).strip():
+        return None
+    return _words(str(kind))
 
 
 @dataclass(frozen=True)
@@ -17,13 +112,22 @@ class ArgSpec:
 
     @property
     def type_name(self) -> str | None:
-        """``"<class 'str'>"`` -> ``"str"``; other spellings as they are."""
+        """``"<class 'str'>"`` -> ``"str"``; other spellings as they are (for parsing; a user
+        reads :attr:`type_words`)."""
         if self.kind is None:
             return None
         kind = self.kind.strip()
         if kind.startswith("<class '") and kind.endswith("'>"):
             return kind[len("<class '") : -2]
         return kind
+
+    @property
+    def type_words(self) -> str | None:
+        """The type as a user reads it ("text", "number", "yes/no"...; see :func:`type_words`);
+        "one of the choices" for an enum."""
+        if self.values:
+            return "one of the choices"
+        return type_words(self.kind)
 
 
 @dataclass(frozen=True)
@@ -36,6 +140,11 @@ class MethodSpec:
     returns: str | None = None
     args: list[ArgSpec] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def returns_words(self) -> str | None:
+        """What the method returns, as a user reads it (``"<class 'dict'>"`` -> ``"object"``)."""
+        return type_words(self.returns)
 
 
 @dataclass(frozen=True)

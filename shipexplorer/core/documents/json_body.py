@@ -183,8 +183,9 @@ def _json_kind(value: Any) -> str:
 
 
 def warnings(value: Any, spec: MethodSpec | None) -> list[str]:
-    """What looks wrong in ``value`` for ``spec`` (unknown names, wrong basic types); the server
-    stays the judge, so these are hints, never reasons to refuse."""
+    """What looks wrong in ``value`` for ``spec`` (unknown names, wrong basic types), each a whole
+    sentence; the server stays the judge, so these are hints, never reasons to refuse. A method
+    whose ``__dir__`` lists no arguments gets no warning about unknown ones."""
     if spec is None:
         return []
     if not isinstance(value, dict):
@@ -194,11 +195,10 @@ def warnings(value: Any, spec: MethodSpec | None) -> list[str]:
     for name, item in value.items():
         arg = args.get(name)
         if arg is None:
+            # A method whose __dir__ lists no arguments may still take some: nothing to say.
             if args:
                 known = ", ".join(args)
                 found.append(f'"{name}" is not an argument of {spec.path} (it takes {known}).')
-            else:
-                found.append(f'"{name}" is not an argument of {spec.path} (it lists none).')
             continue
         kind, optional = base_type(arg)
         if item is None and optional:

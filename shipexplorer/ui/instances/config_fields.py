@@ -3,6 +3,8 @@
 A :class:`FieldEditor` owns its editor widget, its help label and its error label. A value the
 editor cannot show (a number for a checkbox, say, typed in the raw JSON) is kept as an override
 and sent as it is until the user edits the field, so that the check before sending names it.
+Types are said in words ("text", "number", "yes/no", "object", "list": ``type_words``), never as
+the template spells them ("array", ``<class 'str'>``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from shipexplorer.api import ConfigField
+from shipexplorer.api.methods import type_words
 from shipexplorer.ui.widgets.error_label import error_label, show_error
 
 _NO_OVERRIDE = object()
@@ -35,12 +38,25 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+#: the editor for a type, by its words
+_EDITORS = {"text": "string", "yes/no": "boolean", "number": "number", "whole number": "number"}
+
+
 def kind_of(spec: ConfigField) -> str:
     """``choice``, ``boolean``, ``number``, ``string`` or ``json`` (objects, lists, other)."""
     if spec.options:
         return "choice"
-    kind = (spec.type or "string").lower()
-    return kind if kind in ("boolean", "number", "string") else "json"
+    return _EDITORS.get(type_words(spec.type or "string") or "text", "json")
+
+
+def type_text(spec: ConfigField) -> str:
+    """The field's type as a user reads it: "text", "number", "yes/no", "object", "list"."""
+    return type_words(spec.type) or "any value"
+
+
+def _article(words: str) -> str:
+    """``"an object"``, ``"a list"``."""
+    return ("an " if words[:1] in "aeiou" else "a ") + words
 
 
 class FieldEditor(QWidget):
@@ -96,7 +112,7 @@ class FieldEditor(QWidget):
         if self.kind == "number":
             edit.setPlaceholderText("a number; empty for the server default")
         elif self.kind == "json":
-            edit.setPlaceholderText(f"JSON ({self.spec.type or 'any'})")
+            edit.setPlaceholderText(f"{type_text(self.spec)}, as JSON")
         edit.textEdited.connect(self._user_edit)
         edit.textChanged.connect(self._changed)
         return edit
@@ -134,9 +150,11 @@ class FieldEditor(QWidget):
         try:
             value = json.loads(text)
         except ValueError:
-            if self.kind == "json" and self.spec.type not in ("object", "array"):
+            if self.kind == "json" and type_text(self.spec) not in ("object", "list"):
                 return text
-            word = "a number" if self.kind == "number" else f"JSON ({self.spec.type})"
+            word = (
+                "a number" if self.kind == "number" else f"{_article(type_text(self.spec))} in JSON"
+            )
             raise ValueError(f"'{self.spec.name}' must be {word}, not {text!r}.") from None
         if self.kind == "number" and not is_number(value):
             raise ValueError(f"'{self.spec.name}' must be a number, not {text!r}.")

@@ -3,7 +3,9 @@
 The config editor is generated from the package's ``configTemplate`` once ``package/get``
 answers (a loading note meanwhile). Handles and config are checked before anything is sent; a
 refusal of the server is shown beside the field it names, else at the top. Each time the dialog
-is shown it starts afresh (lists reloaded, handle suggested again), so one dialog can be reused.
+is shown it starts afresh (lists reloaded, handle suggested again), so one dialog can be reused;
+the package it had is kept, selected, so typing replaces it. Changing the package drops what
+belonged to the old one at once: its description, its config form and its error.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ class CreateInstanceDialog(QDialog):
         self._loading: str | None = None  # the handle whose package/get runs
         self._loaded: str | None = None  # the handle whose config the form shows
         self._creating = False
+        self._package_touched = False  # the package text changed since the dialog was shown
+        self._list_note = ""  # the note about the package list, while a description shows
 
         self.top_error = error_label("Create instance error", self)
         self.package = PackageField(catalog, self)
@@ -129,6 +133,7 @@ class CreateInstanceDialog(QDialog):
         self.package.edited.connect(self._package_edited)
         self.package.chosen.connect(self._load_package)
         self.instance_edit.textEdited.connect(self._instance_typed)
+        catalog.packagesLoaded.connect(self._packages_listed)  # after the field refilled its list
         catalog.packageLoaded.connect(self._package_loaded)
         catalog.packageFailed.connect(self._package_failed)
         catalog.instanceHandlesLoaded.connect(self._handles_loaded)
@@ -202,12 +207,25 @@ class CreateInstanceDialog(QDialog):
         self._set_creating(False, "")
         self._clear_errors()
         self._instance_edited = False
+        self._package_touched = False
         self._loading = self._loaded = None
         self._catalog.load_packages()
         self._catalog.load_instance_handles()
         self._suggest()
         self._load_package(self.package_handle())
         self.package_combo.setFocus()
+        self._select_package_text()
+
+    def _select_package_text(self) -> None:
+        """Select the package kept from last time, so that typing replaces it."""
+        if not self._package_touched:
+            self.package_combo.lineEdit().selectAll()
+
+    @Slot(object)
+    def _packages_listed(self, _packages: object) -> None:
+        # refilling the list set the text again (unselected): select it again
+        if self.isVisible():
+            self._select_package_text()
 
     @Slot()
     def _connection_changed(self) -> None:
@@ -239,8 +257,27 @@ class CreateInstanceDialog(QDialog):
         self._loading, self._loaded = None, handle
         self.config_form.set_fields(package.config_template if package else [])
         self.config_stack.setCurrentWidget(self.config_form)
-        if package is not None:
-            self.package_note.setText(package.description or "")
+        if package is not None and package.description:
+            if not self._list_note:
+                self._list_note = self.package_note.text()
+            self.package_note.setText(package.description)
+
+    def _forget_package(self) -> None:
+        """The package changed: what belonged to the old one goes now (its description, config
+        form, errors), not once the new one has loaded."""
+        self._loading = self._loaded = None
+        if self._list_note:
+            self.package_note.setText(self._list_note)
+            self._list_note = ""
+        show_error(self.package_error, None, self.package_combo)
+        show_error(self.top_error, None)
+        self.config_form.set_fields([])
+        handle = self.package_handle()
+        self._show_config_note(
+            f"The configuration of '{handle}' loads when you stop typing."
+            if handle
+            else "Choose a package to see its configuration."
+        )
 
     @Slot(str, object)
     def _package_failed(self, handle: str, error: Any) -> None:
@@ -264,7 +301,10 @@ class CreateInstanceDialog(QDialog):
         self._suggest()
 
     @Slot(str)
-    def _package_edited(self, _handle: str) -> None:
+    def _package_edited(self, handle: str) -> None:
+        self._package_touched = True
+        if handle not in (self._loading, self._loaded):
+            self._forget_package()
         self._suggest()
 
     def _suggest(self) -> None:

@@ -30,13 +30,22 @@ from shipexplorer.api import ArgSpec, MethodSpec
 from shipexplorer.services.body_check import form_kind
 
 NOT_SET = "(not set)"
+#: what a field holds when the argument's own type says nothing more (see ``type_words``)
 _HINTS = {
     "str": "text",
     "int": "whole number",
     "float": "number",
-    "bool": "yes or no",
+    "bool": "yes/no",
     "enum": "one of the choices",
 }
+
+
+def hint(arg: ArgSpec, kind: str) -> str:
+    """What the field of ``arg`` holds, in words ("text", "number", "yes/no"...), never the
+    package's spelling of the type (``<class 'str'>``)."""
+    return arg.type_words or _HINTS[kind]
+
+
 _INT = QRegularExpression(r"-?\d*")
 _FLOAT = QRegularExpression(r"-?\d*\.?\d*(?:[eE][+-]?\d*)?")
 
@@ -106,19 +115,20 @@ class MethodForm(QWidget):
             kind = form_kind(arg)
             self._kinds[arg.name] = kind
             field = self._field(arg, kind)
+            words = hint(arg, kind)
             field.setAccessibleName(arg.name)
-            field.setAccessibleDescription(f"{arg.name}: {_HINTS[kind]}")
+            field.setAccessibleDescription(f"{arg.name}: {words}")
             label = QLabel(f"&{arg.name}" if kind != "bool" else "", self)
             label.setBuddy(field)
             bold = label.font()
             bold.setWeight(QFont.Weight.Bold)
             label.setFont(bold)
-            hint = QLabel(_HINTS[kind], self)
-            hint.setAccessibleName(f"{arg.name} kind")
+            kind_label = QLabel(words, self)
+            kind_label.setAccessibleName(f"{arg.name} kind")
             row = QVBoxLayout()
             row.setSpacing(0)
             row.addWidget(field)
-            row.addWidget(hint)
+            row.addWidget(kind_label)
             self._form.addRow(label, row)
             self.fields[arg.name] = field
         self.set_value(self._base)

@@ -1,9 +1,11 @@
 """The table of tracked tasks: one row per task, updated row by row as the tracker reports.
 
-:class:`TaskTableModel` mirrors a :class:`~shipexplorer.services.task_tracker.TaskTracker`
-(rows in the order tasks were added) and :class:`TaskFilterProxy` sorts it and filters it by state
-and by text. The state column carries an icon from the style *and* words, so no state is told by
-colour alone. Elapsed times of unfinished tasks are refreshed by one timer, at most once a second.
+:class:`TaskTableModel` mirrors a :class:`~shipexplorer.services.task_tracker.TaskTracker` (rows in
+the order tasks were added) and :class:`TaskFilterProxy` sorts it and filters it by state and by
+text. The state column carries an icon *and* words, so no state is told by colour alone; the icons
+are calm while a task is on its way (an hourglass for "waiting", drawn here, since the style has
+none) and alarming only for a failure. Elapsed times of unfinished tasks are refreshed by one
+timer, at most once a second.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from shipexplorer.core.task_text import (
@@ -53,9 +55,9 @@ SortRole = Qt.ItemDataRole.UserRole + 2
 #: the row's state category (see :func:`state_category`)
 CategoryRole = Qt.ItemDataRole.UserRole + 3
 
+#: the style's icon of each state ("waiting" has its own: :func:`hourglass_icon`)
 _ICONS: dict[str, QStyle.StandardPixmap] = {
     "creating": QStyle.StandardPixmap.SP_FileDialogNewFolder,
-    "waiting": QStyle.StandardPixmap.SP_BrowserStop,
     "running": QStyle.StandardPixmap.SP_MediaPlay,
     "reconnecting": QStyle.StandardPixmap.SP_BrowserReload,
     "stopped": QStyle.StandardPixmap.SP_MediaPause,
@@ -63,6 +65,41 @@ _ICONS: dict[str, QStyle.StandardPixmap] = {
     "failed": QStyle.StandardPixmap.SP_MessageBoxCritical,
     "unknown": QStyle.StandardPixmap.SP_MessageBoxQuestion,
 }
+
+
+def hourglass_icon() -> QIcon:
+    """A neutral hourglass in the palette's text colour (16 and 32 px): "waiting", not stopped."""
+    colour = QApplication.palette().color(QPalette.ColorRole.Text)
+    icon = QIcon()
+    for size in (16, 32):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        unit = size / 16
+        pen = QPen(colour, 1.2 * unit)
+        painter.setPen(pen)
+        left, right, top, bottom = 4 * unit, 12 * unit, 2 * unit, 14 * unit
+        painter.drawLine(int(3 * unit), int(top), int(13 * unit), int(top))
+        painter.drawLine(int(3 * unit), int(bottom), int(13 * unit), int(bottom))
+        glass = QPainterPath()
+        glass.moveTo(left, top)
+        glass.lineTo(right, top)
+        glass.lineTo(8 * unit + unit, 8 * unit)
+        glass.lineTo(right, bottom)
+        glass.lineTo(left, bottom)
+        glass.lineTo(8 * unit - unit, 8 * unit)
+        glass.closeSubpath()
+        painter.drawPath(glass)
+        sand = QPainterPath()  # the sand at the bottom
+        sand.moveTo(8 * unit, 10.5 * unit)
+        sand.lineTo(right - unit, bottom - unit)
+        sand.lineTo(left + unit, bottom - unit)
+        sand.closeSubpath()
+        painter.fillPath(sand, colour)
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
 
 
 class TaskTableModel(QAbstractTableModel):
@@ -283,7 +320,10 @@ class TaskTableModel(QAbstractTableModel):
     def _icon(self, category: str) -> QIcon:
         icon = self._icons.get(category)
         if icon is None:
-            icon = QApplication.style().standardIcon(_ICONS[category])
+            if category == "waiting":
+                icon = hourglass_icon()
+            else:
+                icon = QApplication.style().standardIcon(_ICONS[category])
             self._icons[category] = icon
         return icon
 

@@ -268,3 +268,13 @@ def test_completion_never_raises_and_replaces_only_before_the_cursor(text, offse
 @given(_VALUES)
 def test_warnings_never_raise(value):
     assert isinstance(warnings(value, _SPEC), list)
+
+
+def test_no_unknown_argument_warning_when_dir_lists_no_arguments(specs):
+    bare = MethodSpec("echo")  # __dir__ gave no argument list: any name may be right
+    assert warnings({"x": 1, "anything": "goes"}, bare) == []
+    assert warnings([1], bare) == ["The body is a list; echo takes named arguments (an object)."]
+    found = warnings({"nme": "Ada", "x": 2}, specs["greeter.greet"])
+    assert len(found) == 2 and not any("lists none" in w for w in found)
+    for sentence in found:  # each a whole sentence: joined with a space, they still read
+        assert sentence.endswith(".") and not sentence.endswith(").;")

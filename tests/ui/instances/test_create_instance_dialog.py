@@ -414,3 +414,48 @@ def test_the_config_area_says_it_is_loading_until_package_get_answers(qtbot, har
         assert dialog.config_note.text() == "Loading the configuration of 'greeter'…"
     assert dialog.config_stack.currentWidget() is dialog.config_form
     assert dialog.package_note.text().startswith("Greets people by name")
+
+
+def test_the_package_kept_from_last_time_is_selected_so_typing_replaces_it(qtbot, harness):
+    dialog = _open(qtbot, harness)
+    _choose(qtbot, harness, dialog, "greeter")
+    dialog.reject()
+    with qtbot.waitSignals(
+        [harness.catalog.packagesLoaded, harness.catalog.packageLoaded], timeout=5000
+    ):
+        dialog.show()  # the list comes back after the text was selected: still selected
+    line = dialog.package_combo.lineEdit()
+    assert line.text() == "greeter" and line.selectedText() == "greeter"
+    with qtbot.waitSignal(harness.catalog.packageLoaded, timeout=5000) as loaded:
+        qtbot.keyClicks(line, "echo")
+    assert dialog.package_handle() == "echo" and loaded.args[0] == "echo"
+    assert dialog.instance_edit.text() == "echo-1"
+    assert dialog.package_note.text() == "Echoes its arguments back as JSON."
+
+
+def test_changing_the_package_drops_the_old_description_form_and_errors(qtbot, harness):
+    dialog = _open(qtbot, harness)
+    listed = dialog.package_note.text()
+    assert "packages listed" in listed
+    _choose(qtbot, harness, dialog, "greeter")
+    assert dialog.package_note.text().startswith("Greets people by name")
+    _raw(dialog, '{"shout": "yes"}')
+    dialog.submit()
+    assert dialog.top_error.isVisible()
+    line = dialog.package_combo.lineEdit()
+    line.selectAll()
+    qtbot.keyClick(line, Qt.Key.Key_E)  # the first key of another package
+    assert dialog.package_note.text() == listed  # greeter's description is gone
+    assert not dialog.top_error.isVisible()
+    assert dialog.config_form.field("greeting") is None and not dialog.config_form.has_template
+    assert dialog.config_stack.currentWidget() is dialog.config_note
+    assert "greeter" not in dialog.config_note.text()
+    with qtbot.waitSignal(harness.catalog.packageLoaded, timeout=5000):
+        qtbot.keyClicks(line, "cho")
+    assert dialog.package_note.text() == "Echoes its arguments back as JSON."
+    # the error of a package that could not be read goes with it
+    _choose(qtbot, harness, dialog, "no-such-package", type_it=True)
+    assert dialog.package_error.isVisible()
+    line.selectAll()
+    qtbot.keyClick(line, Qt.Key.Key_G)
+    assert not dialog.package_error.isVisible() and dialog.package_note.text() == listed

@@ -2,15 +2,30 @@
 
 It composes small widgets and talks to services only through their methods and signals. Given no
 :class:`Explorer` and :class:`RequestRunner` it is the bare frame (profile switcher, notices, the
-connection summary); with them it is the explorer. Keyboard: Ctrl+Enter sends, Esc cancels, Ctrl+N
-creates a package instance, Ctrl+L focuses the method picker, F5 refreshes, Ctrl+T opens a tab.
+connection summary); with them it is the explorer. Every key is a menu action (Help > Keyboard
+shortcuts lists them, F1): Ctrl+Enter sends, Esc cancels, Ctrl+L focuses the method picker, Ctrl+T
+and Ctrl+W open and close a tab (the Request menu), Ctrl+N creates a package instance, F5 refreshes,
+Alt+1..4 show the answer's Tree, Raw, Pretty or Rendered view (View > Answer view), even while the
+body editor has the focus.
+
+The window fits the screen it opens on: its size (the default or the restored one) is clamped to
+the screen's available area, the docks start tabbed at a quarter of its height, and what could
+force it taller (long task texts, the docks' bodies) scrolls instead.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from shipexplorer import __version__
 from shipexplorer.api import PackageInstance
@@ -32,8 +47,27 @@ from shipexplorer.ui.profiles.profile_dialog import ProfileDialog
 from shipexplorer.ui.profiles.profile_switcher import ProfileSwitcher
 from shipexplorer.ui.request.request_actions import RequestActions
 from shipexplorer.ui.request.request_tabs import RequestTabs
+from shipexplorer.ui.response.response_view import (
+    PRETTY_TAB,
+    RAW_TAB,
+    RENDERED_TAB,
+    TREE_TAB,
+    ResponseView,
+)
 from shipexplorer.ui.widgets.notice_bar import NoticeBar
+from shipexplorer.ui.widgets.screen_fit import available_rect, fit_window, frame_extra
+from shipexplorer.ui.widgets.splitter_sizes import release
 from shipexplorer.ui.window_docks import DockServices, WindowDocks
+
+#: View > Answer view: (menu text, body view, key)
+ANSWER_VIEWS = (
+    ("&Tree", TREE_TAB, "Alt+1"),
+    ("&Raw", RAW_TAB, "Alt+2"),
+    ("&Pretty", PRETTY_TAB, "Alt+3"),
+    ("R&endered", RENDERED_TAB, "Alt+4"),
+)
+#: the size a window without a saved geometry asks for (less on a smaller screen)
+DEFAULT_SIZE = QSize(1280, 860)
 
 
 class MainWindow(QMainWindow):
@@ -79,8 +113,11 @@ class MainWindow(QMainWindow):
         self.workspace_selector: WorkspaceSelector | None = None
         self.status_workspace: QLabel | None = None
         self.presentation: PresentationSwitch | None = None
+        self.answer_view_actions: list[QAction] = []
+        self._shown_once = False
+        self._frame_pending = False  # shown, and the window manager's frame not seen yet
         self.setWindowTitle("shipexplorer")
-        self.resize(1100, 720)
+        self.resize(DEFAULT_SIZE.boundedTo(available_rect(self).size()))
 
         toolbar = QToolBar("Connection", self)
         toolbar.setObjectName("connection-toolbar")
@@ -111,6 +148,7 @@ class MainWindow(QMainWindow):
         self.summary.setAccessibleName("Connection summary")
         central = QWidget(self)
         layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 2)  # the height is the editor's and the answer's
         layout.addWidget(self.key_notice)
         layout.addWidget(self.messages)
         self.setCentralWidget(central)
@@ -124,6 +162,7 @@ class MainWindow(QMainWindow):
             layout.addWidget(self.summary, 1)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
+        self._build_help_menu()
 
         profiles.currentChanged.connect(self._current_changed)
         profiles.problem.connect(self._problem)
@@ -133,6 +172,8 @@ class MainWindow(QMainWindow):
         self._current_changed("")
         if state_store is not None:
             self.restore_state(state_store.load())
+        else:
+            self.fit_to_screen()
 
     def _build_explorer(
         self, explorer: Explorer, runner: RequestRunner, toolbar: QToolBar, menu: QMenu
@@ -166,21 +207,6 @@ class MainWindow(QMainWindow):
         runner.inFlightChanged.connect(self._in_flight)
         runner.saved.connect(self._saved)
 
-        shortcuts = (
-            (("Ctrl+Return", "Ctrl+Enter"), self.send_request),
-            (("Escape",), self.cancel_request),
-            (("Ctrl+L",), self.focus_method),
-            (("Ctrl+T",), lambda: self.tabs.new_tab()),
-            (("Ctrl+W",), lambda: self.tabs.close_current()),
-        )
-        self._shortcuts = []
-        for keys, slot in shortcuts:
-            for key in keys:
-                shortcut = QShortcut(QKeySequence(key), self)
-                shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-                shortcut.activated.connect(slot)
-                self._shortcuts.append(shortcut)
-
         self.status_workspace = QLabel("Workspace: …", self)
         self.status_workspace.setAccessibleName("Status: workspace")
         self.status_requests = QLabel("No requests in flight", self)
@@ -209,6 +235,7 @@ class MainWindow(QMainWindow):
             exports=self._exports,
         )
         self.present_action = self.presentation.action
+        self._build_answer_views(self.view_menu)
         self.view_menu.addSeparator()
         if self._dock_services is not None:
             self.docks = WindowDocks(
@@ -222,6 +249,100 @@ class MainWindow(QMainWindow):
                 self.messages.show_message,
             )
         return self.view
+
+    def _build_answer_views(self, view_menu: QMenu) -> None:
+        """View > Answer view: window-wide Alt+1..4, so they switch the answer's view wherever
+        the focus is (the body editor included) instead of typing a digit."""
+        view_menu.addSeparator()
+        menu = view_menu.addMenu("&Answer view")
+        menu.menuAction().setToolTip("Show the answer as a tree, raw text, pretty text or rendered")
+        group = QActionGroup(self)
+        for text, index, keys in ANSWER_VIEWS:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setCheckable(True)
+            action.setToolTip(f"Show the answer's {text.replace('&', '')} view ({keys})")
+            action.triggered.connect(lambda _checked=False, i=index: self.show_answer_view(i))
+            group.addAction(action)
+            menu.addAction(action)
+            self.addAction(action)
+            self.answer_view_actions.append(action)
+        menu.aboutToShow.connect(self._check_answer_view)
+        self.answer_view_menu = menu
+
+    def current_answer_view(self) -> ResponseView | None:
+        """The answer Alt+1..4 act on: the one holding the focus (a task's output, say), else
+        the current request tab's."""
+        widget = QApplication.focusWidget()
+        while widget is not None and not isinstance(widget, ResponseView):
+            widget = widget.parentWidget()
+        if widget is not None and self.isAncestorOf(widget):
+            return widget
+        tab = self.tabs.current() if self.tabs is not None else None
+        return tab.response if tab is not None else None
+
+    @Slot(int)
+    def show_answer_view(self, index: int) -> bool:
+        """Show body view ``index`` of the current answer; says so when the answer has none."""
+        view = self.current_answer_view()
+        if view is None:
+            return False
+        if view.show_view(index):
+            return True
+        name = next(t for t, i, _k in ANSWER_VIEWS if i == index).replace("&", "")
+        self.statusBar().showMessage(f"This answer has no {name} view.", 4000)
+        return False
+
+    @Slot()
+    def _check_answer_view(self) -> None:
+        view = self.current_answer_view()
+        shown = view.views.currentIndex() if view is not None else -1
+        for action, (_text, index, _keys) in zip(
+            self.answer_view_actions, ANSWER_VIEWS, strict=True
+        ):
+            action.setChecked(index == shown)
+
+    # -- help -------------------------------------------------------------------------------------
+
+    def _build_help_menu(self) -> None:
+        menu = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self)
+        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.HelpContents)
+        self.shortcuts_action.setShortcuts(keys or [QKeySequence(Qt.Key.Key_F1)])
+        self.shortcuts_action.setToolTip("Every key of this window, from its menus and panels")
+        self.shortcuts_action.triggered.connect(self.open_shortcuts)
+        self.about_action = QAction("&About shipexplorer", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.setToolTip("Version, libraries, key storage and folders")
+        self.about_action.triggered.connect(self.open_about)
+        menu.addAction(self.shortcuts_action)
+        menu.addSeparator()
+        menu.addAction(self.about_action)
+        self.help_menu = menu
+
+    @Slot()
+    def open_shortcuts(self) -> QWidget:
+        from shipexplorer.ui.help.shortcuts_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        self._show_dialog(dialog)
+        return dialog
+
+    @Slot()
+    def open_about(self) -> QWidget:
+        from shipexplorer.ui.help.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self)
+        self._show_dialog(dialog)
+        return dialog
+
+    def _show_dialog(self, dialog: QWidget) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        fit_window(dialog, available_rect(self))
+        dialog.raise_()
+        dialog.activateWindow()
 
     # -- slots -----------------------------------------------------------------------------------
 
@@ -317,6 +438,7 @@ class MainWindow(QMainWindow):
         self.status_requests.setText(
             f"Requests in flight: {count}" if count else "No requests in flight"
         )
+        self.request_actions.update_cancel()
 
     @Slot(str, str)
     def _saved(self, path: str, error: str) -> None:
@@ -357,14 +479,51 @@ class MainWindow(QMainWindow):
             self.view.save(state)
         return state
 
-    def restore_state(self, state: WindowState) -> None:
-        """Geometry and splitters now; workspace, instance and method as they are listed."""
+    def restore_state(self, state: WindowState, available: QRect | None = None) -> None:
+        """Geometry (clamped to the screen: ``available``, by default the available area of the
+        screen it opens on) and splitters now; workspace, instance and method as they are
+        listed."""
         if geometry := WindowState.decode(state.geometry):
             self.restoreGeometry(geometry)
+        self.fit_to_screen(available)
         if self.view is not None:
             self.view.restore(state)
+            if state.splitters.get("request") and self.tabs is not None:
+                release(self.tabs.current().splitter)  # the user's own split comes back
         if state.profile and self._profiles.profile(state.profile) is not None:
             self._profiles.select(state.profile)
+
+    def fit_to_screen(self, available: QRect | None = None) -> QRect:
+        """Shrink and move the window so that its frame lies inside ``available`` (by default
+        the available area of the screen it is on); returns that frame rectangle."""
+        return fit_window(self, available)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._shown_once:
+            return
+        self._shown_once = True
+        self._frame_pending = True
+        self.fit_to_screen()
+        if self.docks is not None:
+            self.docks.start_small()
+        QTimer.singleShot(0, self._settle)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if self._frame_pending and event.type() in (QEvent.Type.Move, QEvent.Type.Resize):
+            extra = frame_extra(self)
+            if extra.width() or extra.height():  # the window manager framed it: fit again
+                self._frame_pending = False
+                QTimer.singleShot(0, self.fit_to_screen)
+        return handled
+
+    @Slot()
+    def _settle(self) -> None:
+        """Once laid out: the docks at their share of the final height, the frame on screen."""
+        self.fit_to_screen()
+        if self.docks is not None:
+            self.docks.start_small()
 
     def save_state(self) -> None:
         if self._state_store is not None:

@@ -1,5 +1,11 @@
-"""The Request menu: copy the current request (or a history entry) as curl, Python or HTTPie, and
-import a curl command line into a new tab.
+"""The Request menu: send and cancel the current tab's request, focus its method, open and close
+tabs, copy the current request (or a history entry) as curl, Python or HTTPie, and import a curl
+command line into a new tab.
+
+The window's request keys are these menu actions (window-wide, so they work while the body editor
+has the focus and never type into it): Ctrl+Enter sends, Esc cancels (enabled only while the
+current tab's request runs, so Esc stays the search field's and the popups' otherwise), Ctrl+L
+focuses the method, Ctrl+T opens a tab, Ctrl+W closes it.
 
 Exports and imports are the :class:`~shipexplorer.services.exports.ExportService`'s (the key is
 always ``$STEAMSHIP_API_KEY``, an export holding it is refused); this module builds the call from
@@ -11,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
 
@@ -43,6 +49,8 @@ class RequestActions(QObject):
         self._status = show_status
         self._problem = show_problem
         self.menu: QMenu = window.menuBar().addMenu("&Request")
+        self._build_tab_actions()
+        self.menu.addSeparator()
         self.export_actions: dict[str, QAction] = {}
         for kind, mnemonic in (
             ("curl", "Copy as &curl"),
@@ -62,6 +70,58 @@ class RequestActions(QObject):
         self.import_action.setToolTip("Paste a curl command line; it opens in a new tab")
         self.import_action.triggered.connect(self.ask_import)
         self.menu.addAction(self.import_action)
+
+    # -- the current tab --------------------------------------------------------------------------
+
+    def _action(self, text: str, keys: list[str], tip: str, slot: Callable[[], object]) -> QAction:
+        """A window-wide action in the Request menu, its keys in its tooltip."""
+        action = QAction(text, self._window)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({shown})")
+        action.triggered.connect(lambda _checked=False: slot())
+        self._window.addAction(action)
+        self.menu.addAction(action)
+        return action
+
+    def _build_tab_actions(self) -> None:
+        tabs = self._tabs
+        self.send_action = self._action(
+            "&Send", ["Ctrl+Return", "Ctrl+Enter"], "Send the current tab's request", tabs.send
+        )
+        self.cancel_action = self._action(
+            "&Cancel", ["Esc"], "Abort the current tab's running request", tabs.cancel_current
+        )
+        self.focus_method_action = self._action(
+            "Go to &method", ["Ctrl+L"], "Put the focus in the method field", self.focus_method
+        )
+        self.menu.addSeparator()
+        self.new_tab_action = self._action(
+            "&New tab", ["Ctrl+T"], "Open a new request tab", lambda: tabs.new_tab()
+        )
+        self.close_tab_action = self._action(
+            "Close &tab",
+            ["Ctrl+W"],
+            "Close the current tab (cancels its request)",
+            tabs.close_current,
+        )
+        tabs.currentChanged.connect(self.update_cancel)
+        tabs.tabOpened.connect(lambda tab: tab.titleChanged.connect(self.update_cancel))
+        for tab in tabs.tabs():
+            tab.titleChanged.connect(self.update_cancel)
+        self.update_cancel()
+
+    @Slot()
+    def focus_method(self) -> None:
+        self._tabs.current().focus_method()
+
+    @Slot()
+    def update_cancel(self, *_: object) -> None:
+        """Cancel (Esc) is enabled only while the current tab's request runs: a disabled action
+        leaves Esc to the focused widget (clearing a search field, closing a popup)."""
+        tab = self._tabs.current()
+        self.cancel_action.setEnabled(bool(tab is not None and tab.running))
 
     # -- export -----------------------------------------------------------------------------------
 

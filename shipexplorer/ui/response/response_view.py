@@ -9,6 +9,11 @@ for the kind is chosen: JSON -> Tree, text and markdown and images -> Rendered, 
 (a hex summary) with "Save body to file…".
 Search and a JSONPath filter sit above the views (:mod:`~shipexplorer.ui.response.body_search_bar`).
 
+The status is a badge: words first ("404 Not Found", "Task running", "200 · invalid JSON"), in a
+colour for how it reads (:mod:`~shipexplorer.ui.response.status_badge`). An error answer says what
+went wrong in a banner above the views, and the views show the body the server sent with it
+(``Answer.content()``), which "Save body to file…" saves exactly as received.
+
 Nothing costly happens while the view is hidden: the body is put in the widgets when it is shown,
 and the Pretty text of a big body only when the Pretty view is opened.
 """
@@ -17,8 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -32,7 +37,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shipexplorer.core.documents.answer import BYTES, IMAGE, JSON, TASK, Answer, format_size
+from shipexplorer.core.documents.answer import (
+    BYTES,
+    ERROR,
+    IMAGE,
+    JSON,
+    NEUTRAL,
+    PENDING,
+    TASK,
+    Answer,
+    format_size,
+    status_tone,
+)
 from shipexplorer.core.documents.text_source import TextSource
 from shipexplorer.ui.response.body_search_bar import NONE, RAW, TEXT, TREE, BodySearchBar
 from shipexplorer.ui.response.json_tree_view import JsonTreeView
@@ -43,6 +59,7 @@ from shipexplorer.ui.response.rendered_view import (
     RenderedView,
     text_chunks,
 )
+from shipexplorer.ui.response.status_badge import badge_style, banner_style
 from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
 
 if TYPE_CHECKING:
@@ -75,12 +92,19 @@ class ResponseView(QWidget):
         self._body = ""
         self._pretty_filled = True
         self._highlighter: JsonHighlighter | None = None
+        self._tone: str | None = None  # the status's tone (status_tone), once one is shown
         self.status_label = QLabel("No request sent yet", self)
         self.status_label.setAccessibleName("Response status")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.status_label.font()
         font.setBold(True)
         self.status_label.setFont(font)
+        self.error_banner = QLabel(self)  # what went wrong, above the body of an error answer
+        self.error_banner.setAccessibleName("Response error")
+        self.error_banner.setWordWrap(True)
+        self.error_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_banner.hide()
         self.meta_label = QLabel(self)
         self.meta_label.setAccessibleName("Response time and size")
         self.headers_button = QToolButton(self)
@@ -113,7 +137,7 @@ class ResponseView(QWidget):
         self.progress.hide()
         self.search_bar = BodySearchBar(self)
         self.views = QTabWidget(self)
-        self.views.setAccessibleName("Response body views")
+        self.views.setAccessibleName("Response body")  # the answer area as shown, whichever view
         self.tree_view = JsonTreeView(self)
         self.raw_view = RawTextView(self)
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -125,7 +149,7 @@ class ResponseView(QWidget):
         self.note_label.hide()
         self.body_view = QPlainTextEdit(pretty)
         self.body_view.setReadOnly(True)
-        self.body_view.setAccessibleName("Response body")
+        self.body_view.setAccessibleName("Pretty response body")
         self.body_view.setFont(fixed)
         column = QVBoxLayout(pretty)
         column.setContentsMargins(0, 0, 0, 0)
@@ -142,9 +166,6 @@ class ResponseView(QWidget):
         ):
             index = self.views.addTab(page, name)
             self.views.setTabToolTip(index, f"{name} view (Alt+{index + 1})")
-            shortcut = QShortcut(QKeySequence(f"Alt+{index + 1}"), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda i=index: self._pick(i))
         self.info_label = QLabel(self)
         self.info_label.setAccessibleName("Response view messages")
         top = QHBoxLayout()
@@ -157,6 +178,7 @@ class ResponseView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.headers_view)
         layout.addWidget(self.progress)
+        layout.addWidget(self.error_banner)
         layout.addWidget(self.search_bar)
         layout.addWidget(self.views, 1)
         layout.addWidget(self.info_label)
@@ -168,6 +190,7 @@ class ResponseView(QWidget):
         self.views.currentChanged.connect(self._view_changed)
         self._pretty_fill = ChunkedFill(self)
         self._clear_views()
+        self._set_status("No request sent yet", NEUTRAL)
 
     # --- public API ------------------------------------------------------------------------
     def set_queries(self, queries: DocumentQueries) -> None:
@@ -176,10 +199,21 @@ class ResponseView(QWidget):
         self.search_bar.set_queries(queries)
 
     def body_text(self) -> str:
-        """The body shown in the Pretty view (or about to be shown, while the view is hidden)."""
-        if self._pending is not None:
-            return self._pending.body_text
+        """What the answer area says as text: the body shown in the Pretty view (or about to be
+        shown, while the view is hidden), after what went wrong for an error answer."""
+        p = self._pending
+        if p is not None:
+            pretty = _pretty_text(p)
+            return f"{p.body_text}\n\n{pretty}" if p.kind == ERROR else pretty
+        if not self.error_banner.isHidden():
+            return f"{self.error_banner.text()}\n\n{self._body}"
         return self._body
+
+    def error_text(self) -> str:
+        """What went wrong (the banner above an error answer's body); "" for other answers."""
+        if self._pending is not None:
+            return self._pending.body_text if self._pending.kind == ERROR else ""
+        return "" if self.error_banner.isHidden() else self.error_banner.text()
 
     def status_text(self) -> str:
         return self.status_label.text()
@@ -187,8 +221,14 @@ class ResponseView(QWidget):
     def current_view(self) -> str:
         return self.views.tabText(self.views.currentIndex())
 
+    def show_view(self, index: int) -> bool:
+        """Show body view ``index`` (TREE_TAB .. RENDERED_TAB; the window's Alt+1..4) when the
+        answer has it; True when it is shown."""
+        self._pick(index)
+        return self.views.currentIndex() == index
+
     def show_waiting(self, what: str = "Sending…") -> None:
-        self.status_label.setText(what)
+        self._set_status(what, PENDING)
         self.meta_label.setText("")
 
     def show_progress(self, received: int, total: int) -> None:
@@ -213,7 +253,7 @@ class ResponseView(QWidget):
         """A state without an answer (cancelled, refused before sending)."""
         self.release()
         self.progress.hide()
-        self.status_label.setText(status)
+        self._set_status(status, NEUTRAL)
         self.meta_label.setText("")
         self.save_button.setEnabled(False)
         self._clear_views()
@@ -229,9 +269,10 @@ class ResponseView(QWidget):
         if old is not None and old is not p:
             old.close()
         self.progress.hide()
-        self.status_label.setText(p.status_line)
+        self._set_status(p.status_line, status_tone(p))
         self.meta_label.setText(p.meta_line)
-        self.save_button.setEnabled(bool(p.raw) or bool(p.body_file))
+        content = p.content()
+        self.save_button.setEnabled(bool(content.raw) or bool(content.body_file))
         self._pending = p
         if self.isVisible():
             self._render()
@@ -242,7 +283,27 @@ class ResponseView(QWidget):
             return
         path, _ = QFileDialog.getSaveFileName(self, "Save response body")
         if path:
-            self.saveRequested.emit(p, path)
+            self.saveRequested.emit(p.content(), path)  # an error's body as received
+
+    # --- status ------------------------------------------------------------------------------
+    def _set_status(self, text: str, tone: str) -> None:
+        """The status badge: ``text`` says it; the tone's colour helps (status_badge)."""
+        self.status_label.setText(text)
+        if tone != self._tone:
+            self._tone = tone
+            self._apply_colors()
+
+    def _apply_colors(self) -> None:
+        if self._tone is None:
+            return
+        palette = self.palette()
+        self.status_label.setStyleSheet(badge_style(self._tone, palette))
+        self.error_banner.setStyleSheet(banner_style(self._tone, palette))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light <-> dark: the colours follow
+            self._apply_colors()
 
     # --- rendering -------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -256,6 +317,8 @@ class ResponseView(QWidget):
         self.search_bar.set_content(None, None)
         self.stack.reset()
         self.note_label.hide()
+        self.error_banner.hide()
+        self.error_banner.clear()
         self.info_label.setText("")
         self._pretty_filled = True
         self._body = ""
@@ -268,8 +331,12 @@ class ResponseView(QWidget):
         if p is None:
             return
         self._clear_views()
-        self._body = p.body_text
         self.headers_view.setPlainText(p.headers_text())
+        if p.kind == ERROR:  # what went wrong above; the body it came with in the views
+            self.error_banner.setText(p.body_text)
+            self.error_banner.show()
+        error, p = p.kind == ERROR, p.content()
+        self._body = _pretty_text(p)
         document = p.document
         source = p.text_source if p.text_source is not None else self._small_source(p)
         note = p.shown_note
@@ -277,19 +344,21 @@ class ResponseView(QWidget):
         self.note_label.setVisible(bool(note))
         self._pretty_filled = False
         self._attach_highlighter(p.kind == JSON)
-        if len(p.body_text) <= EAGER_PRETTY_CHARS:
+        if len(self._body) <= EAGER_PRETTY_CHARS:
             self._fill_pretty()
         self.tree_view.tree_model.set_document(document)
         self.views.setTabEnabled(TREE_TAB, document is not None)
         self.raw_view.set_source(source)
         self.views.setTabEnabled(RAW_TAB, source is not None)
         self.search_bar.set_content(document, source)
-        rendered = self.stack.show_answer(p)
+        rendered = p.kind != ERROR and self.stack.show_answer(p)
         self.views.setTabEnabled(RENDERED_TAB, rendered)
         if p.kind == BYTES:
             self.info_label.setText("A binary body: use Save body to file… to keep all of it.")
         if p.kind == TASK:  # the task's id and state first; its output is in the Tree
             self._pick(PRETTY_TAB)
+        elif error and document is None and source is not None:  # a broken body: as received
+            self._pick(RAW_TAB)
         elif document is not None:
             self._pick(TREE_TAB)
         elif rendered:
@@ -333,6 +402,7 @@ class ResponseView(QWidget):
             self._view_changed(tab)
 
     def _view_changed(self, tab: int) -> None:
+        self.views.setAccessibleDescription(f"{self.views.tabText(tab)} view" if tab >= 0 else "")
         if tab == PRETTY_TAB:
             self._fill_pretty()
             self.search_bar.set_mode(TEXT, self.body_view)
@@ -344,3 +414,13 @@ class ResponseView(QWidget):
             self.search_bar.set_mode(TEXT, self.rendered_text)
         else:
             self.search_bar.set_mode(NONE)
+
+
+def _pretty_text(p: Answer) -> str:
+    """What the Pretty view shows of ``p`` (its content): its text; for an error that came
+    without a body, that there was none (what went wrong is in the banner above)."""
+    if p.kind != ERROR:
+        return p.body_text
+    if p.error_body is not None:
+        return p.error_body.body_text
+    return "(no body)" if p.status is not None else "(nothing was received)"

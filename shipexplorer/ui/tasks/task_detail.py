@@ -29,6 +29,7 @@ from shipexplorer.core.documents.answer import answer_from_value
 from shipexplorer.core.task_text import format_duration, origin_text, time_of_day
 from shipexplorer.ui.response.response_view import ResponseView
 from shipexplorer.ui.tasks.task_timeline_bar import TaskTimelineBar
+from shipexplorer.ui.widgets.scroll_wrap import scrollable
 
 if TYPE_CHECKING:
     from shipexplorer.services.document_queries import DocumentQueries
@@ -116,7 +117,12 @@ class TaskDetail(QWidget):
         self.tabs.addTab(self.messages_view, "&Progress")
         self.tabs.addTab(self.output_view, "O&utput")
         self.tabs.setAccessibleName("Task progress and output")
-        layout = QVBoxLayout(self)
+        # Everything scrolls in a short dock: long failure texts never force the window taller.
+        content = QWidget(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrollable(content, self))
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(4, 4, 4, 4)
         for widget in (
             self.title_label,

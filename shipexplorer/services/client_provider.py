@@ -53,6 +53,7 @@ class ClientProvider(QObject):
         self._clients: dict[ConnectionSettings, SteamshipClient] = {}
         self._listeners: list[ExchangeListener] = []
         self._names: dict[ConnectionSettings, str] = {}
+        self._keys_asked: set[str] = set()
         profiles.currentChanged.connect(self._profile_changed)
         credentials.keyLoaded.connect(self._key_changed)
         credentials.keySaved.connect(self._key_changed)
@@ -70,6 +71,42 @@ class ClientProvider(QObject):
         if profile is not None:
             self._names[settings] = profile.name
         return settings
+
+    def settings_for(
+        self, profile: str | None, workspace: str | None = None
+    ) -> ConnectionSettings | None:
+        """The settings of profile ``profile`` (None: the current one) with its key (when loaded)
+        and workspace ``workspace`` (None: the one the profile or the explorer uses). A request
+        tab sends with these, so it keeps its own target whatever the window has selected now."""
+        current = self._profiles.current()
+        if profile is None or (current is not None and current.name == profile):
+            settings = self.settings()
+            if settings is None or not workspace or workspace == settings.workspace_handle:
+                return settings
+            settings = settings.replace(workspace_handle=workspace, workspace_id=None)
+            self._names[settings] = current.name if current else ""
+            return settings
+        chosen = self._profiles.profile(profile)
+        if chosen is None:
+            return None
+        settings = chosen.connection(self._credentials.key_for(profile))
+        if workspace and workspace != settings.workspace_handle:
+            settings = settings.replace(workspace_handle=workspace, workspace_id=None)
+        self._names[settings] = profile
+        return settings
+
+    def current_profile(self) -> str | None:
+        """The name of the selected profile (None: none yet)."""
+        profile = self._profiles.current()
+        return profile.name if profile else None
+
+    def ensure_key(self, profile: str | None) -> None:
+        """Start loading ``profile``'s key from the keyring unless it is there already."""
+        if not profile or profile in self._keys_asked or self._profiles.profile(profile) is None:
+            return
+        if not self._credentials.has_key(profile):
+            self._keys_asked.add(profile)  # once: a missing key is not asked for again
+            self._credentials.load_key(profile)
 
     @property
     def profiles(self) -> ProfileService:

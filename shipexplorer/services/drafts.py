@@ -30,6 +30,7 @@ from PySide6.QtCore import QLockFile, QObject, QTimer, Signal, Slot
 
 from shipexplorer.core import storage
 from shipexplorer.core.saved_files import RequestSpec
+from shipexplorer.core.tab_draft import TabDraft
 from shipexplorer.services import paths
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ SCHEMA_VERSION = 1
 DELAY_MS = 500  # a draft reaches the disk within about half a second (the promise is 2 s)
 LOCK_NAME = "session.lock"
 _DELETE = None
+_Draft = RequestSpec | TabDraft
 
 
 def draft_path(session: Path, tab_key: str) -> Path:
@@ -69,8 +71,9 @@ class DraftStore(QObject):
         self.folder = Path(folder) if folder is not None else paths.drafts_folder()
         self.session = self.folder / f"session-{uuid.uuid4().hex[:16]}"
         self._lock = self._take_lock(self.session, create=True)
-        # GUI thread only: a spec, a function giving one (called when the batch is made), or None
-        self._pending: dict[str, RequestSpec | Callable[[], RequestSpec] | None] = {}
+        # GUI thread only: a spec or tab, a function giving one (called when the batch is made),
+        # or None
+        self._pending: dict[str, _Draft | Callable[[], _Draft] | None] = {}
         # shared with the worker, under _queue_lock: a record to write, or None to delete
         self._queue: dict[Path, dict[str, Any] | None] = {}
         self._queue_lock = threading.Lock()
@@ -95,13 +98,13 @@ class DraftStore(QObject):
 
     # -- the tabs' side -------------------------------------------------------------------------
 
-    def update(self, tab_key: str, spec: RequestSpec) -> None:
+    def update(self, tab_key: str, spec: RequestSpec | TabDraft) -> None:
         """The tab's request changed: written within ``DELAY_MS`` (typing does not postpone it)."""
         self._pending[tab_key] = spec
         if not self._timer.isActive():
             self._timer.start()
 
-    def update_later(self, tab_key: str, spec_of: Callable[[], RequestSpec]) -> None:
+    def update_later(self, tab_key: str, spec_of: Callable[[], RequestSpec | TabDraft]) -> None:
         """Like :meth:`update`, but ``spec_of()`` is called only when the draft is written, so a
         keystroke costs nothing (not even copying a big body out of the editor)."""
         self._pending[tab_key] = spec_of
@@ -133,7 +136,16 @@ class DraftStore(QObject):
 
     def load_keyed(self) -> list[tuple[str, RequestSpec]]:
         """The drafts of ended sessions, oldest first, with their tab keys. Never raises."""
-        found: list[tuple[float, int, str, RequestSpec]] = []
+        return [(key, tab.spec) for key, tab in self._load()]
+
+    def load_tabs(self) -> list[TabDraft]:
+        """The tabs of ended sessions in their order (session by session), for the window to
+        open again. Like :meth:`load`, their files go at this store's first write after this."""
+        found = self._load()
+        return [tab for _, tab in sorted(found, key=lambda item: item[1].position)]
+
+    def _load(self) -> list[tuple[str, TabDraft]]:
+        found: list[tuple[float, int, str, TabDraft]] = []
         try:
             sessions = sorted(p for p in self.folder.glob("session-*") if p != self.session)
         except OSError as exc:
@@ -149,7 +161,7 @@ class DraftStore(QObject):
                 if item is not None:
                     found.append(item)
         found.sort(key=lambda item: (item[0], item[1]))
-        return [(key, spec) for _, _, key, spec in found]
+        return [(key, tab) for _, _, key, tab in found]
 
     def load(self) -> list[RequestSpec]:
         """The drafts a crash, a kill or a closed copy left, to restore as tabs. Their files are
@@ -157,7 +169,7 @@ class DraftStore(QObject):
         :meth:`update` before then: the integrator does it as it opens them)."""
         return [spec for _, spec in self.load_keyed()]
 
-    def _read(self, path: Path) -> tuple[float, int, str, RequestSpec] | None:
+    def _read(self, path: Path) -> tuple[float, int, str, TabDraft] | None:
         read = storage.read_versioned_json(path, kind=KIND, current_version=SCHEMA_VERSION)
         if read.data is None:
             self._kept_aside(read)
@@ -176,7 +188,7 @@ class DraftStore(QObject):
             stamp if isinstance(stamp, (int, float)) else 0.0,
             order if isinstance(order, int) else 0,
             key,
-            spec,
+            TabDraft.from_parts(spec, data.get("tab")),
         )
 
     def _kept_aside(self, read: storage.VersionedRead) -> None:
@@ -203,18 +215,20 @@ class DraftStore(QObject):
                 batch[path] = None
                 continue
             try:
-                spec = pending if isinstance(pending, RequestSpec) else pending()
+                draft = pending if isinstance(pending, (RequestSpec, TabDraft)) else pending()
             except RuntimeError as exc:  # its tab's widgets were deleted before the write
                 log.debug("no draft for tab %r: %s", key, exc)
                 continue
             self._seq += 1
+            tab = draft if isinstance(draft, TabDraft) else TabDraft(draft)
             batch[path] = {
                 "kind": KIND,
                 "schemaVersion": SCHEMA_VERSION,
                 "tabKey": key,
                 "savedAt": time.time(),
                 "order": self._seq,
-                "spec": spec.to_dict(),
+                "spec": tab.spec.to_dict(),
+                "tab": tab.tab_dict(),
             }
         self._pending.clear()
         with self._queue_lock:

@@ -36,6 +36,7 @@ class Explorer(QObject):
         currentWorkspaceChanged(str): the workspace handle requests use ("" = the profile's).
         instancesChanged(object): a list of :class:`PackageInstance` of the current workspace.
         methodsChanged(str, object): an instance handle and its :class:`PackageSpec`.
+        methodsFailed(str, str): an instance handle and why its ``__dir__`` could not be loaded.
         workspaceCreated(object): a :class:`Workspace` made by :meth:`create_workspace`.
     """
 
@@ -45,6 +46,7 @@ class Explorer(QObject):
     currentWorkspaceChanged = Signal(str)
     instancesChanged = Signal(object)
     methodsChanged = Signal(str, object)
+    methodsFailed = Signal(str, str)
     workspaceCreated = Signal(object)
 
     def __init__(
@@ -87,8 +89,12 @@ class Explorer(QObject):
     def error(self, area: str) -> str:
         return self._errors.get(area, "")
 
-    def cached_methods(self, instance: PackageInstance) -> PackageSpec | None:
-        return self._methods.get(self._method_key(instance))
+    def cached_methods(
+        self, instance: PackageInstance, profile: str | None = None
+    ) -> PackageSpec | None:
+        """``__dir__`` of ``instance`` as last loaded (through ``profile``: None = the current)."""
+        settings = self._clients.settings_for(profile, instance.workspace_handle)
+        return self._methods.get(self._method_key(instance, settings))
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -157,16 +163,21 @@ class Explorer(QObject):
 
         self._run(INSTANCES, job, done)
 
-    def load_methods(self, instance: PackageInstance, *, refresh: bool = False) -> None:
-        """``__dir__`` of ``instance``: from the cache unless ``refresh``; ``methodsChanged``."""
+    def load_methods(
+        self, instance: PackageInstance, *, refresh: bool = False, profile: str | None = None
+    ) -> None:
+        """``__dir__`` of ``instance`` through ``profile`` (None: the current one): from the cache
+        unless ``refresh``; ``methodsChanged`` tells the handle (receivers read
+        :meth:`cached_methods` for their own profile)."""
         handle = instance.handle or ""
-        key = self._method_key(instance)
+        settings = self._ready(METHODS, profile, instance.workspace_handle)
+        if settings is None:
+            self.methodsFailed.emit(handle, self.error(METHODS))
+            return
+        key = self._method_key(instance, settings)
         if not refresh and key in self._methods:
             self._set_error(METHODS, "")
             self.methodsChanged.emit(handle, self._methods[key])
-            return
-        settings = self._ready(METHODS)
-        if settings is None:
             return
         clients = self._clients
 
@@ -178,7 +189,15 @@ class Explorer(QObject):
             self._methods[key] = spec
             self.methodsChanged.emit(handle, spec)
 
-        self._run(METHODS, job, done, what=f"the methods of {handle}")
+        # one job per instance: loading another instance's methods must not cancel this one
+        self._run(
+            METHODS,
+            job,
+            done,
+            key=f"explorer-methods-{key!r}",
+            what=f"the methods of {handle}",
+            failed_with=lambda message: self.methodsFailed.emit(handle, message),
+        )
 
     def create_workspace(self, handle: str) -> None:
         """``workspace/create`` (fetch if it exists); then select it and reload."""
@@ -202,17 +221,30 @@ class Explorer(QObject):
 
     # -- plumbing -------------------------------------------------------------------------------
 
-    def _method_key(self, instance: PackageInstance) -> tuple:
-        settings = self._clients.settings()
-        base = (settings.api_base, settings.app_base) if settings else (None, None)
-        return (*base, self.current_workspace(), instance.workspace_handle, instance.handle)
+    @staticmethod
+    def _method_key(instance: PackageInstance, settings: ConnectionSettings | None) -> tuple:
+        if settings is None:
+            return (None, None, None, instance.workspace_handle, instance.handle)
+        return (
+            settings.api_base,
+            settings.app_base,
+            settings.workspace_handle,
+            instance.workspace_handle,
+            instance.handle,
+        )
 
-    def _ready(self, area: str) -> ConnectionSettings | None:
-        settings = self._clients.settings()
+    def _ready(
+        self, area: str, profile: str | None = None, workspace: str | None = None
+    ) -> ConnectionSettings | None:
+        settings = self._clients.settings_for(profile, workspace)
+        if settings is None and profile is not None:
+            self._set_error(area, f"There is no profile named “{profile}” (yet).")
+            return None
         if settings is None:
             self._set_error(area, "No connection profile: add one with Profiles… (Ctrl+Shift+P).")
             return None
         if not settings.api_key:
+            self._clients.ensure_key(profile)
             self._set_error(
                 area,
                 "No API key for this profile yet (still loading from the keyring, or none "
@@ -221,7 +253,16 @@ class Explorer(QObject):
             return None
         return settings
 
-    def _run(self, area, job, done, *, key: str | None = None, what: str | None = None) -> None:
+    def _run(
+        self,
+        area,
+        job,
+        done,
+        *,
+        key: str | None = None,
+        what: str | None = None,
+        failed_with=None,
+    ) -> None:
         self._set_loading(area, +1)
 
         def ok(value) -> None:
@@ -231,7 +272,10 @@ class Explorer(QObject):
 
         def failed(exc: BaseException) -> None:
             self._set_loading(area, -1)
-            self._set_error(area, f"Could not load {what or area}: {describe(exc)}")
+            message = f"Could not load {what or area}: {describe(exc)}"
+            self._set_error(area, message)
+            if failed_with is not None:
+                failed_with(message)
 
         self._pool.submit(
             job,

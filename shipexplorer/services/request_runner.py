@@ -33,7 +33,7 @@ from PySide6.QtGui import QImage
 from shipexplorer.api import Cancelled, InstanceRef, PackageInstance
 from shipexplorer.api.exchange import discard_body_file
 from shipexplorer.core.documents.answer import IMAGE, Answer, answer_from_result
-from shipexplorer.core.documents.error_answer import answer_from_error
+from shipexplorer.core.documents.error_answer import answer_from_error, open_error_body
 from shipexplorer.core.documents.json_body import parse_body
 from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD
 from shipexplorer.core.documents.process_document import prestart
@@ -102,19 +102,35 @@ class RequestRunner(QObject):
         verb: str = "POST",
         *,
         deadline: float | None = None,
+        profile: str | None = None,
+        workspace: str | None = None,
     ) -> int:
         """Start a call; returns its id. Raises :class:`BodyError` (nothing sent) for a bad body,
-        :class:`ValueError` when there is no method or no connection."""
+        :class:`ValueError` when there is no method or no connection.
+
+        ``profile`` and ``workspace`` name the connection (a request tab's own); None means the
+        current profile and the workspace it uses."""
         method = method.strip()
         if not method:
             raise ValueError("Pick or type a method first.")
         verb = (verb or "POST").upper()
         args = parse_body(body_text, verb)
-        settings = self._clients.settings()
+        settings = self._clients.settings_for(profile, workspace)
+        if settings is None and profile is not None:
+            raise ValueError(
+                f"The profile “{profile}” this tab belongs to no longer exists: pick an "
+                "instance of another profile."
+            )
         if settings is None:
             raise ValueError("No connection profile: add one with Profiles… (Ctrl+Shift+P).")
         if not settings.api_key:
-            raise ValueError("The profile has no API key (yet): add one with Profiles….")
+            self._clients.ensure_key(profile)
+            raise ValueError(
+                f"The profile “{profile}” has no API key loaded (yet): add one with Profiles…, "
+                "or wait a moment and send again."
+                if profile
+                else "The profile has no API key (yet): add one with Profiles…."
+            )
         request_id = self._next_id
         self._next_id += 1
         clients = self._clients
@@ -139,10 +155,13 @@ class RequestRunner(QObject):
                 spool_dir=folder,
             )
             if exchange.error is not None:
-                discard_body_file(exchange)
                 if isinstance(exchange.error, Cancelled):
+                    discard_body_file(exchange)
                     raise exchange.error
-                return False, answer_from_error(exchange.error)
+                answer = answer_from_error(exchange.error)  # keeps the body for the views
+                if answer.content().body_file is None:
+                    discard_body_file(exchange)  # no view reads the file
+                return False, open_error_body(answer, cancel=token, threshold=threshold)
             result = Result(exchange.outcome.data if exchange.outcome else None, exchange)
             answer = answer_from_result(result)
             if exchange.body_file is not None and answer.body_file is None:

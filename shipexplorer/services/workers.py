@@ -217,7 +217,8 @@ class WorkerPool(QObject):
         job = _Job(self, fn, key, {k: v for k, v in given.items() if v is not None})
         handle = JobHandle(job)
         if self.closing:
-            log.warning("the worker pool is shut down; not running %r", job)
+            # late work of a closing window (a list refreshing as the last entry lands): expected
+            log.debug("the worker pool is shut down; not running %r", job)
             job.token.cancel()
             job.delivered = True
             return handle

@@ -4,6 +4,11 @@ Each dock is toggled from the View menu and talks to the tabs through their requ
 methods: a task opens the tab that started it, a history entry or a saved request opens in a tab
 (or is sent again), the current tab is saved as a request (Ctrl+S), and every tab's request is
 kept as a draft that the next start brings back.
+
+The docks start tabbed together in the bottom area at a quarter of the window's height
+(:meth:`WindowDocks.start_small`); each dock's body scrolls when the dock is shorter than it, so a
+dock never forces the window taller, and the Tasks dock puts its table beside the detail while it
+is wide and short.
 """
 
 from __future__ import annotations
@@ -11,21 +16,46 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabBar
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QSplitter, QTabBar
 
 from shipexplorer.core.history_records import HistoryEntry
-from shipexplorer.core.saved_files import RequestSpec
+from shipexplorer.core.saved_files import RequestSpec, SavedEntry
 from shipexplorer.core.task_timeline import TrackedTask
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.drafts import DraftStore
 from shipexplorer.services.history import HistoryService
 from shipexplorer.services.preferences import PreferenceService
-from shipexplorer.services.saved_requests import SavedRequests
+from shipexplorer.services.saved_requests import SavedRequestError, SavedRequests
 from shipexplorer.services.task_tracker import TaskTracker
 from shipexplorer.ui.request.request_actions import RequestActions
 from shipexplorer.ui.request.request_tabs import RequestTab, RequestTabs
+from shipexplorer.ui.widgets.scroll_wrap import scrollable
+
+#: the part of the window's height the tabbed docks start with
+DOCK_SHARE = 0.25
+
+
+class _SideBySide(QObject):
+    """Lays a dock's splitter out side by side while the dock is wide and short (docked at the
+    bottom), one pane above the other otherwise (floating, or docked at a side): both panes keep
+    room to move the splitter, and neither forces the dock taller."""
+
+    def __init__(self, dock: QDockWidget, splitter: QSplitter) -> None:
+        super().__init__(dock)
+        self._splitter = splitter
+        dock.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            size = event.size()
+            wide = size.width() >= 2 * size.height()
+            wanted = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+            if self._splitter.orientation() != wanted:
+                self._splitter.setOrientation(wanted)
+                self._splitter.setSizes([3000, 2000])  # the table a little bigger, in proportion
+        return False
 
 
 @dataclass
@@ -67,18 +97,34 @@ class WindowDocks(QObject):
             (self._build_saved(services, file_menu), "Ctrl+Shift+3"),
         ]
         for dock, keys in docks:
+            dock.setWidget(scrollable(dock.widget(), dock))  # a short dock scrolls, never grows
             window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             toggle = dock.toggleViewAction()
             toggle.setShortcut(QKeySequence(keys))
             view_menu.addAction(toggle)
+        self.docks = [dock for dock, _ in docks]
         first = docks[0][0]  # one tabbed area at the bottom rather than three slivers
         for dock, _ in docks[1:]:
             window.tabifyDockWidget(first, dock)
         first.raise_()
+        self.start_small()
         self._name_dock_tabs()
         window.tabifiedDockWidgetActivated.connect(lambda _dock: self._name_dock_tabs())
         self._wire_drafts(services.drafts)
         self._wire_preferences(services.preferences, file_menu)
+
+    def start_small(self, share: float = DOCK_SHARE) -> None:
+        """Give the docks' bottom area ``share`` of the window's height (the rest is the
+        editor's and the answer's); when shown again, a floating or closed dock keeps its place."""
+        height = max(1, int(self._window.height() * share))
+        docked = [
+            dock
+            for dock in self.docks
+            if not dock.isFloating()
+            and self._window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+        ]
+        if docked:
+            self._window.resizeDocks(docked, [height] * len(docked), Qt.Orientation.Vertical)
 
     def _name_dock_tabs(self) -> None:
         """The tab bars QMainWindow makes for tabbed docks get a name (it gives them none)."""
@@ -99,6 +145,7 @@ class WindowDocks(QObject):
         panel.set_queries(services.queries)
         panel.statusMessage.connect(lambda text: self._status(text, 5000))
         panel.openOriginRequested.connect(self.open_task_origin)
+        _SideBySide(panel, panel.splitter)
         self.notifier = TaskNotifier(tracker, self._window, enabled=True)
         self.notifier.statusMessage.connect(lambda text: self._status(text, 8000))
         tracker.problem.connect(self._problem)
@@ -117,7 +164,7 @@ class WindowDocks(QObject):
             spec = RequestSpec(
                 instance=origin.instance, workspace=origin.workspace, method=origin.method
             )
-            tab = self._tabs.open_request(spec)
+            tab = self._tabs.open_request(spec, profile=self._tabs.known_profile(origin.profile))
         self._tabs.setCurrentWidget(tab)
 
     # -- history ----------------------------------------------------------------------------------
@@ -142,14 +189,11 @@ class WindowDocks(QObject):
             verb=entry.verb or "POST",
             body=entry.body_text or "",
         )
-        tab = self._tabs.open_request(spec, reuse_blank=False)
+        profile = self._tabs.known_profile(entry.profile)
+        tab = self._tabs.open_request(spec, reuse_blank=False, profile=profile)
         if send:
             if tab.instance is None:
-                self._status(
-                    f"Instance {entry.instance} is not listed in this workspace: select it, "
-                    "then send.",
-                    8000,
-                )
+                self._status("This history entry names no instance: pick one, then send.", 8000)
                 return tab
             self._tabs.send(tab)
         return tab
@@ -160,7 +204,7 @@ class WindowDocks(QObject):
         from shipexplorer.ui.library.saved_panel import SavedRequestsPanel
 
         panel = SavedRequestsPanel(services.saved, self._window)
-        panel.openRequested.connect(lambda spec: self._tabs.open_request(spec))
+        panel.entryOpened.connect(self.open_saved)
         services.saved.problem.connect(self._problem)
         self.save_action = QAction("&Save request…", self._window)
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
@@ -170,11 +214,39 @@ class WindowDocks(QObject):
         self.saved_panel = panel
         return panel
 
+    @Slot(object)
+    def open_saved(self, entry: SavedEntry) -> RequestTab | None:
+        """The tab showing saved request ``entry`` (focused), or a new one for it."""
+        if entry.spec is None:
+            return None
+        shown = next((t for t in self._tabs.tabs() if t.saved_rel == entry.rel), None)
+        if shown is not None:
+            self._tabs.setCurrentWidget(shown)
+            return shown
+        return self._tabs.open_request(entry.spec, saved_rel=entry.rel)
+
     @Slot()
     def save_current(self) -> None:
-        self.saved_panel.show()
-        self.saved_panel.raise_()
-        self.saved_panel.save_request(self._tabs.current().to_spec())
+        """Ctrl+S: a tab of a saved request writes it back; any other asks for a name first."""
+        tab = self._tabs.current()
+        saved = self._services.saved
+        entry = saved.entry(tab.saved_rel) if tab.saved_rel else None
+        if entry is not None and entry.spec is not None and not entry.read_only:
+            spec = tab.to_spec()
+            try:
+                rel = saved.overwrite(entry.rel, spec)
+            except SavedRequestError as exc:
+                self._problem(str(exc))
+                return
+            self._status(f"Saved “{entry.display_name}”.", 5000)
+        else:
+            self.saved_panel.show()
+            self.saved_panel.raise_()
+            rel = self.saved_panel.save_request(tab.to_spec())
+            spec = self.saved_panel.last_saved
+            if not rel or spec is None:
+                return
+        tab.mark_saved(rel, spec)
 
     # -- preferences ------------------------------------------------------------------------------
 
@@ -202,24 +274,14 @@ class WindowDocks(QObject):
     # -- drafts -----------------------------------------------------------------------------------
 
     def _wire_drafts(self, drafts: DraftStore) -> None:
-        for tab in self._tabs.tabs():
-            self._watch(tab)
-        self._tabs.tabOpened.connect(self._watch)
-        self._tabs.tabClosed.connect(drafts.discard)
+        from shipexplorer.ui.request.tab_session import TabSession
+
+        self.tab_session = TabSession(self._tabs, drafts)
         drafts.problem.connect(self._problem)
 
     def restore_drafts(self) -> int:
-        """Open the drafts a crash, a kill or an earlier run left; returns how many."""
-        drafts = self._services.drafts
-        specs = [s for s in drafts.load() if s.method or s.body.strip()]
-        for spec in specs:
-            tab = self._tabs.open_request(spec)
-            drafts.update(tab.key, tab.to_spec())
-        if specs:
-            self._status(f"Restored {len(specs)} unsaved request(s) from the last session.", 8000)
-        return len(specs)
-
-    @Slot(object)
-    def _watch(self, tab: RequestTab) -> None:
-        drafts = self._services.drafts
-        tab.edited.connect(lambda: drafts.update_later(tab.key, tab.to_spec))
+        """Open the tabs an earlier run (or a crash, or a kill) left; returns how many."""
+        count = self.tab_session.restore(self._services.drafts)
+        if count:
+            self._status(f"Restored {count} request tab(s) from the last session.", 8000)
+        return count

@@ -32,7 +32,8 @@ def test_the_key_shows_nowhere(qtbot, make_explorer, start_emulator, tmp_path, c
     headers = tab.response.headers_view.toPlainText()
     assert "> Authorization: Bearer ***" in headers
     texts = [widget_texts(window)]
-    window.sidebar.select_handle("f")
+    window.sidebar.select_handle("f")  # the sent echo tab keeps its target: f gets its own
+    tab = window.tabs.current()
     qtbot.waitUntil(lambda: tab.panel.method_combo.findText("fail") >= 0, timeout=5000)
     for method in ("fail", "redirect", "bad_json"):
         tab.panel.set_method(method)

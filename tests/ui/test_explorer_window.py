@@ -238,13 +238,21 @@ def test_closing_a_tab_cancels_its_request(qtbot, make_explorer):
     assert tabs.count() == 1 and setup.runner.in_flight() == 0
 
 
-def test_tabs_forget_instances_of_another_workspace(qtbot, make_explorer):
+def test_tabs_keep_their_instance_when_another_workspace_is_listed(qtbot, make_explorer):
+    """Switching workspace changes what the sidebar lists, never what a tab targets."""
     setup = make_explorer(instances=[("echo", "e", None)])
     tab = _ready(qtbot, setup, "e")
     other = setup.window.tabs.new_tab(copy_of=tab)
     assert other.instance is not None
     with qtbot.waitSignal(setup.explorer.workspaceCreated, timeout=5000):
         setup.explorer.create_workspace(setup.workspace + "-other")
-    qtbot.waitUntil(lambda: other.instance is None and tab.instance is None, timeout=5000)
-    assert other.send() is False
-    assert other.response.status_text() == "Not sent"
+    qtbot.waitUntil(
+        lambda: setup.explorer.current_workspace() == setup.workspace + "-other", timeout=5000
+    )
+    qtbot.waitUntil(lambda: setup.window.sidebar.model.rowCount() == 0, timeout=5000)
+    assert (other.handle, other.workspace) == ("e", setup.workspace)
+    assert (tab.handle, tab.workspace) == ("e", setup.workspace)
+    _fill(other, "echo", '{"still": "here"}')
+    with qtbot.waitSignal(setup.runner.finished, timeout=5000):
+        assert setup.window.tabs.send(other) is other
+    assert json.loads(other.response.body_text()) == {"still": "here"}

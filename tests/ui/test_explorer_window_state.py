@@ -79,7 +79,9 @@ def test_keyboard_sends_cancels_focuses_and_refreshes(qtbot, make_explorer):
         qtbot.keyClick(tab.panel.body_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert json.loads(tab.response.body_text()) == {"k": 1}
     assert tab.panel.body_text() == '{"k": 1}'  # Ctrl+Enter did not type a newline
-    window.sidebar.select_handle("f")
+    window.sidebar.select_handle("f")  # the echo tab keeps its target: f opens a tab of its own
+    assert tab.handle == "e" and window.tabs.current() is not tab
+    tab = window.tabs.current()
     qtbot.waitUntil(lambda: tab.panel.method_combo.findText("slow") >= 0, timeout=5000)
     tab.panel.set_method("slow")
     tab.panel.body_edit.setPlainText('{"seconds": 30}')

@@ -15,10 +15,31 @@ from shipexplorer.services.explorer import INSTANCES, Explorer
 ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+#: the service's ``initStatus`` values, in the words the list shows
+_STATES = {
+    "notneeded": "ready",
+    "ready": "ready",
+    "succeeded": "ready",
+    "complete": "ready",
+    "initializing": "initialising",
+    "initialising": "initialising",
+    "running": "initialising",
+    "waiting": "initialising",
+    "failed": "failed",
+}
+
+
+def instance_state(instance: PackageInstance) -> str:
+    """ "ready", "initialising" or "failed" ("" when the service does not say)."""
+    return _STATES.get((instance.init_status or "").replace("_", "").lower(), "")
+
+
 def describe_instance(instance: PackageInstance) -> str:
-    version = instance.package_version_handle or "latest"
-    status = instance.init_status or "unknown"
-    return f"{instance.handle}\n{instance.package_handle or '?'} {version} · {status}"
+    version = instance.package_version_handle or "latest version"
+    line = f"{instance.package_handle or 'unknown package'} {version}"
+    if state := instance_state(instance):
+        line += f" · {state}"
+    return f"{instance.handle}\n{line}"
 
 
 class InstanceSidebar(QWidget):
@@ -33,6 +54,7 @@ class InstanceSidebar(QWidget):
     def __init__(self, explorer: Explorer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._explorer = explorer
+        self._quiet = False
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("Filter instances")
         self.filter_edit.setAccessibleName("Filter instances")
@@ -61,7 +83,7 @@ class InstanceSidebar(QWidget):
         self.copy_handle_action.triggered.connect(self.copy_handle)
         self.copy_url_action = QAction("Copy invocation URL", self)
         self.copy_url_action.triggered.connect(self.copy_invocation_url)
-        self.refresh_dir_action = QAction("Refresh methods (__dir__)", self)
+        self.refresh_dir_action = QAction("Reload methods", self)
         self.refresh_dir_action.triggered.connect(self.refresh_methods)
         explorer.instancesChanged.connect(self._refill)
         explorer.loadingChanged.connect(self._loading)
@@ -79,24 +101,53 @@ class InstanceSidebar(QWidget):
         return index.data(ROLE) if index.isValid() else None
 
     def select_handle(self, handle: str) -> bool:
+        """Select ``handle`` as a click does (``instanceSelected``); False when not listed."""
+        index = self._index_of(handle, None)
+        if index is None:
+            return False
+        self.list.setCurrentIndex(index)
+        return True
+
+    def show_instance(self, workspace: str | None, handle: str | None) -> bool:
+        """Follow the current tab: select its instance without ``instanceSelected`` (or clear
+        the selection when it is not listed here); True when it is listed."""
+        index = self._index_of(handle, workspace) if handle else None
+        self._quiet = True
+        try:
+            if index is None:
+                self.list.selectionModel().clearCurrentIndex()
+                self.list.clearSelection()
+            else:
+                self.list.setCurrentIndex(index)
+        finally:
+            self._quiet = False
+        return index is not None
+
+    def _index_of(self, handle: str | None, workspace: str | None):
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
             instance = index.data(ROLE)
-            if instance is not None and instance.handle == handle:
-                self.list.setCurrentIndex(index)
-                return True
-        return False
+            if (
+                instance is not None
+                and instance.handle == handle
+                and (workspace is None or instance.workspace_handle in (None, workspace))
+            ):
+                return index
+        return None
 
     @Slot(object, object)
     def _current_changed(self, current, _previous) -> None:
-        self.instanceSelected.emit(current.data(ROLE) if current.isValid() else None)
+        if not self._quiet:
+            self.instanceSelected.emit(current.data(ROLE) if current.isValid() else None)
 
     # -- explorer -----------------------------------------------------------------------------
 
     @Slot(object)
     def _refill(self, instances: list) -> None:
         wanted = self.current().handle if self.current() else None
+        self._quiet = True  # a new list is not a click: no tab changes
         self.model.clear()
+        self._quiet = False
         for instance in instances:
             item = QStandardItem(describe_instance(instance))
             item.setData(instance, ROLE)
@@ -107,7 +158,7 @@ class InstanceSidebar(QWidget):
         elif not self._explorer.is_loading(INSTANCES) and not self._explorer.error(INSTANCES):
             self._set_state("No package instances here yet: Create package instance (Ctrl+N).")
         if wanted:
-            self.select_handle(wanted)
+            self.show_instance(None, wanted)
 
     @Slot(str, bool)
     def _loading(self, area: str, loading: bool) -> None:

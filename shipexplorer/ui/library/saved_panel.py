@@ -76,15 +76,18 @@ class SavedRequestsPanel(QDockWidget):
 
     Signals:
         openRequested(object): a request was opened (Enter, double-click, "Open"); a RequestSpec.
+        entryOpened(object): the same, as its ``SavedEntry`` (the file it came from).
     """
 
     openRequested = Signal(object)
+    entryOpened = Signal(object)
 
     def __init__(self, store: SavedRequests, parent: QWidget | None = None) -> None:
         super().__init__("Saved requests", parent)
         self.setObjectName("saved-dock")
         self.setAccessibleName("Saved requests")
         self.store = store
+        self.last_saved: RequestSpec | None = None  # what save_request wrote last
         self.model = SavedTreeModel(self._dropped, self)
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
@@ -248,6 +251,7 @@ class SavedRequestsPanel(QDockWidget):
             return None
         name, folder = answer
         spec = RequestSpec(**{**spec.to_dict(), "name": name})
+        self.last_saved = spec
         try:
             rel = self.store.save(spec, folder)
         except NameTakenError as exc:
@@ -275,6 +279,7 @@ class SavedRequestsPanel(QDockWidget):
             self.show_message(f"“{entry.rel}” is broken and cannot be opened: {entry.error}.")
             return
         self.openRequested.emit(entry.spec)
+        self.entryOpened.emit(entry)
 
     @Slot()
     def rename_current(self) -> None:

@@ -26,10 +26,10 @@ VERBS = ("POST", "GET")
 
 
 def method_doc(spec: MethodSpec) -> str:
-    args = ", ".join(f"{a.name}: {a.type_name}" if a.type_name else a.name for a in spec.args)
+    args = ", ".join(f"{a.name}: {a.type_words}" if a.type_words else a.name for a in spec.args)
     lines = [f"{spec.verb} /{spec.path}({args})"]
-    if spec.returns:
-        lines[0] += f" → {spec.returns}"
+    if spec.returns_words:
+        lines[0] += f" → {spec.returns_words}"
     if spec.doc:
         lines.append(spec.doc.strip())
     return "\n".join(lines)
@@ -59,8 +59,14 @@ class RequestPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._spec: PackageSpec | None = None
-        self.instance_label = QLabel("No instance selected", self)
+        self.instance_label = QLabel("No instance yet", self)
         self.instance_label.setAccessibleName("Request instance")
+        self.instance_label.setWordWrap(True)
+        self.instance_label.setTextFormat(Qt.TextFormat.RichText)
+        self.instance_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
         self.method_combo = QComboBox(self)
         self.method_combo.setEditable(True)
         self.method_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -81,7 +87,10 @@ class RequestPanel(QWidget):
         self._bodies: dict[tuple[str | None, str], str] = {}
         self.body_edit = JsonEditor(self)
         self.body_edit.setAccessibleName("Request body")
-        self.body_edit.setPlaceholderText('{"name": "Ada"}  (JSON; empty sends {})')
+        self.body_edit.setPlaceholderText(
+            "Type the JSON body of the call here. Left empty, it sends {}. "
+            "Insert skeleton fills in the method's arguments."
+        )
         self.body_edit.setMinimumHeight(40)  # the panel stays as compact as it was
         self.form = MethodForm(self)
         form_scroll = QScrollArea(self)
@@ -229,10 +238,14 @@ class RequestPanel(QWidget):
     # -- state --------------------------------------------------------------------------------
 
     def set_instance_text(self, text: str) -> None:
-        self.instance_label.setText(text)
+        self.instance_label.setText(escape(text))
+
+    def set_instance_html(self, html: str) -> None:
+        """Where the request goes, as rich text (it may hold a link)."""
+        self.instance_label.setText(html)
 
     def set_methods_loading(self) -> None:
-        self.doc_label.setText("Loading methods (__dir__)…")
+        self.doc_label.setText("Loading the instance's methods…")
 
     def set_methods_error(self, message: str) -> None:
         self.doc_label.setText(message)
@@ -281,7 +294,9 @@ class RequestPanel(QWidget):
                 self.doc_label.setText("")
             else:
                 self.doc_label.setText(
-                    "Not listed by __dir__: sent as typed." if path else "Pick a method."
+                    "This instance does not list this method: it is sent as typed."
+                    if path
+                    else "Pick a method."
                 )
             return
         self.doc_label.setText(method_doc(spec))
@@ -328,7 +343,8 @@ class RequestPanel(QWidget):
 
     @Slot(str)
     def _warnings_changed(self, text: str) -> None:
-        shown = "Warnings (the server decides): " + "; ".join(text.splitlines()) if text else ""
+        sentences = " ".join(line.strip() for line in text.splitlines() if line.strip())
+        shown = f"Warnings (the server decides): {sentences}" if sentences else ""
         self.body_warnings.setText(shown)
         self.body_warnings.setVisible(bool(text))
 

@@ -1,15 +1,26 @@
 """Several requests at once, one tab each: a request panel above its response view.
 
+A tab is a document: it is bound to a target (profile, workspace, instance) and holds a method,
+a verb and a body. Only the user's own edit of a tab changes it: clicking an instance in the
+sidebar focuses a tab bound to that instance, or opens one. A tab opened that way is a *preview*
+(as in editors): the next click replaces it until it is edited or sent. Switching profile or
+workspace changes what the sidebar lists, never what a tab targets; a tab of another profile says
+so and sends with its own. Titles are unique and say instance and method (a saved request's tab
+carries the saved name, with a mark while it differs from the file).
+
 Why tabs rather than a request list: each request keeps its own editable body, method and answer
-side by side, the way browsers and API clients (Postman, Insomnia) taught users; a tab shows at a
-glance which requests still run (its title says so), and closing a tab cancels its request. Sending
-again from a tab whose request still runs opens the new request in a new tab, so neither answer is
-lost.
+side by side, the way browsers and API clients taught users; a tab shows at a glance which
+requests still run, and closing a tab cancels its request. Sending again from a tab whose request
+still runs opens the new request in a new tab, so neither answer is lost.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html import escape
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget
@@ -18,27 +29,32 @@ from shipexplorer.api import PackageInstance, PackageSpec
 from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.documents.json_body import BodyError
 from shipexplorer.core.saved_files import RequestSpec
+from shipexplorer.core.tab_draft import TabDraft, same_request
 from shipexplorer.services.document_queries import DocumentQueries
-from shipexplorer.services.explorer import METHODS, Explorer
+from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.ui.request.request_panel import RequestPanel
 from shipexplorer.ui.response.response_view import ResponseView
+from shipexplorer.ui.widgets.splitter_sizes import split_for_editor
 
 _tab_keys = itertools.count(1)
+SWITCH_LINK = "switch-profile"
 
 
 class RequestTab(QWidget):
-    """One request and its answer.
+    """One request and its answer, bound to its own target.
 
     Signals:
-        titleChanged(): the tab's title (method, running or not) changed.
-        edited(): the instance, method, verb or body changed (drafts are saved from it).
+        titleChanged(): what the title says (instance, method, running, modified) changed.
+        edited(): the target, method, verb or body changed (drafts are saved from it).
         sendRequested(): the user asked to send this tab's request (its Send button).
+        switchProfileRequested(str): the user asked to make this tab's profile the current one.
     """
 
     titleChanged = Signal()
     edited = Signal()
     sendRequested = Signal()
+    switchProfileRequested = Signal(str)
 
     def __init__(
         self,
@@ -50,8 +66,14 @@ class RequestTab(QWidget):
         super().__init__(parent)
         self._explorer = explorer
         self._runner = runner
+        self.profile: str | None = None
         self.instance: PackageInstance | None = None
-        self._pending_instance: str | None = None
+        self.listed = False  # True once ``instance`` is a record the explorer listed
+        self.preview = False
+        self.saved_rel: str | None = None
+        self.saved_spec: RequestSpec | None = None
+        self._loading = 0  # > 0 while the program (not the user) fills the tab
+        self._methods_for: tuple | None = None  # the target whose methods were asked for
         self.request_id: int | None = None
         self.last_request_id: int | None = None
         self.key = f"tab-{next(_tab_keys)}"
@@ -59,26 +81,47 @@ class RequestTab(QWidget):
         self.response = ResponseView(self)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("request-response-splitter")
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.panel)
         self.splitter.addWidget(self.response)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        split_for_editor(self.splitter, self.panel.body_edit)  # several lines for the body
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
         self.panel.cancelRequested.connect(self.cancel)
         self.panel.sendRequested.connect(self.sendRequested)
-        self.panel.method_combo.currentTextChanged.connect(lambda _: self.titleChanged.emit())
-        self.panel.method_combo.currentTextChanged.connect(lambda _: self.edited.emit())
-        self.panel.verb_combo.currentTextChanged.connect(lambda _: self.edited.emit())
-        self.panel.body_edit.textChanged.connect(self.edited)
+        self.panel.instance_label.linkActivated.connect(self._link)
+        for signal in (
+            self.panel.method_combo.currentTextChanged,
+            self.panel.verb_combo.currentTextChanged,
+            self.panel.body_edit.textChanged,
+        ):
+            signal.connect(self._changed)
         self.response.saveRequested.connect(runner.save_answer)
         self.response.cancelRequested.connect(self.cancel)
         if queries is not None:
             self.response.set_queries(queries)
+        self._show_target()
+
+    # -- reading ----------------------------------------------------------------------------------
 
     @property
     def running(self) -> bool:
         return self.request_id is not None
+
+    @property
+    def workspace(self) -> str | None:
+        return self.instance.workspace_handle if self.instance else None
+
+    @property
+    def handle(self) -> str | None:
+        return self.instance.handle if self.instance else None
+
+    def target(self) -> tuple[str | None, str | None, str | None]:
+        """(profile, workspace, instance handle)."""
+        return (self.profile, self.workspace, self.handle)
 
     def method(self) -> str:
         return self.panel.method()
@@ -89,6 +132,57 @@ class RequestTab(QWidget):
     def body_text(self) -> str:
         return self.panel.body_text()
 
+    def answer(self) -> Answer | None:
+        """What the response area shows now (None before the first answer)."""
+        return self.response.answer
+
+    def is_blank(self) -> bool:
+        """Nothing typed, sent or loaded: the tab may take any target."""
+        return (
+            self.instance is None
+            and not self.running
+            and not self.last_request_id
+            and not self.body_text().strip()
+            and not self.method()
+            and self.saved_rel is None
+        )
+
+    def modified(self) -> bool:
+        return self.saved_spec is not None and not same_request(self.to_spec(), self.saved_spec)
+
+    def base_title(self) -> str:
+        """The title before it is made unique: the saved name, or instance and method."""
+        if self.saved_spec is not None and self.saved_spec.name:
+            return self.saved_spec.name
+        handle, method = self.handle, self.method()
+        if handle and method:
+            return f"{handle} · {method}"
+        return handle or method or "New request"
+
+    def decorate(self, title: str) -> str:
+        """``title`` with the marks of this tab's state (modified, running)."""
+        if self.modified():
+            title += " •"
+        return f"{title} …" if self.running else title
+
+    def describe_target(self) -> str:
+        """One sentence for the tooltip: where this tab sends."""
+        if self.instance is None:
+            return "No instance yet: pick one in the Package instances list."
+        parts = [f"Instance {self.handle}"]
+        if self.workspace:
+            parts.append(f"in workspace {self.workspace}")
+        if self.profile:
+            parts.append(f"with profile {self.profile}")
+        sentence = " ".join(parts) + "."
+        if self.preview:
+            sentence += " Preview: the next instance you pick replaces it until you edit it."
+        if self.modified():
+            sentence += " Changed since it was saved."
+        return sentence
+
+    # -- accessors for the tab set and the window ----------------------------------------------
+
     def set_method(self, path: str) -> None:
         self.panel.set_method(path)
 
@@ -97,9 +191,11 @@ class RequestTab(QWidget):
 
     def set_methods(self, spec: PackageSpec | None) -> None:
         """The methods its instance lists (``__dir__``) arrived."""
-        self.panel.set_methods(spec)
+        with self._filling():
+            self.panel.set_methods(spec)
 
     def set_methods_error(self, message: str) -> None:
+        self._methods_for = None  # asked again when the tab is shown next
         self.panel.set_methods_error(message)
 
     def show_progress(self, received: int, total: int) -> None:
@@ -109,52 +205,141 @@ class RequestTab(QWidget):
         """Let go of the answer's documents and files (the tab is closing)."""
         self.response.release()
 
-    def answer(self) -> Answer | None:
-        """What the response area shows now (None before the first answer)."""
-        return self.response.answer
+    # -- the target ---------------------------------------------------------------------------
 
-    def title(self) -> str:
-        name = self.panel.method() or "New request"
-        return f"{name} …" if self.running else name
-
-    def set_instance(self, instance: PackageInstance | None) -> None:
+    def bind(
+        self,
+        instance: PackageInstance | None,
+        profile: str | None,
+        *,
+        listed: bool,
+        load: bool = True,
+    ) -> None:
+        """Point this tab at ``instance`` of ``profile`` (the user chose it, or a blank or
+        preview tab takes it); its methods are loaded (unless not ``load``: the caller does it
+        once the method is filled in)."""
+        self.profile = profile
         self.instance = instance
-        self.panel.set_instance_key(
-            f"{instance.workspace_handle}/{instance.handle}" if instance else None
-        )
-        if instance is None:
-            self.panel.set_instance_text("No instance selected")
+        self.listed = listed and instance is not None
+        self._methods_for = None
+        self.panel.set_instance_key(f"{self.workspace}/{self.handle}" if instance else None)
+        with self._filling():
             self.panel.set_methods(None)
+        self._show_target()
+        if load:
+            self.load_methods()
+        self.titleChanged.emit()
+        self.edited.emit()
+
+    def adopt(self, record: PackageInstance) -> None:
+        """The explorer listed this tab's instance: keep the full record (package, state)."""
+        if self.listed and self.instance == record:
             return
-        self.panel.set_instance_text(
-            f"Instance {instance.handle} ({instance.package_handle or '?'})"
-        )
-        spec = self._explorer.cached_methods(instance)
+        self.instance = record
+        self.listed = True
+        self._show_target()
+
+    def load_methods(self) -> None:
+        """Ask for the instance's ``__dir__`` (once per target; the cache answers after)."""
+        if self.instance is None or self._methods_for == self.target():
+            return
+        self._methods_for = self.target()
+        spec = self._explorer.cached_methods(self.instance, self.profile)
         if spec is not None:
-            self.panel.set_methods(spec)
+            self.set_methods(spec)
         else:
             self.panel.set_methods_loading()
-            self._explorer.load_methods(instance)
+            self._explorer.load_methods(self.instance, profile=self.profile)
+
+    def retry_methods(self, *, load: bool) -> None:
+        """Forget that the methods were asked for (they failed); ask again now when ``load``."""
+        self._methods_for = None
+        if load:
+            self.load_methods()
+
+    def methods_arrived(self) -> None:
+        if self.instance is not None:
+            spec = self._explorer.cached_methods(self.instance, self.profile)
+            if spec is not None:
+                self.set_methods(spec)
+
+    def _show_target(self) -> None:
+        current = self._explorer.clients.current_profile()
+        inst = self.instance
+        if inst is None:
+            html = "No instance yet: pick one in the Package instances list."
+        else:
+            html = f"Instance <b>{escape(inst.handle or '')}</b>"
+            if inst.package_handle:
+                html += f" ({escape(inst.package_handle)})"
+            if self.workspace:
+                html += f" · workspace {escape(self.workspace)}"
+            if self.profile:
+                html += f" · profile {escape(self.profile)}"
+            if self.profile and current and self.profile != current:
+                html += (
+                    " — not the current profile: this tab sends with its own. "
+                    f'<a href="{SWITCH_LINK}">Switch to {escape(self.profile)}</a>'
+                )
+        self.panel.set_instance_html(html)
+        self.setToolTip(self.describe_target())
+
+    def profile_switched(self) -> None:
+        """The current profile changed: say whether this tab belongs to another."""
+        self._show_target()
+
+    @Slot(str)
+    def _link(self, href: str) -> None:
+        if href == SWITCH_LINK and self.profile:
+            self.switchProfileRequested.emit(self.profile)
+
+    # -- edits ----------------------------------------------------------------------------------
+
+    @contextmanager
+    def _filling(self) -> Iterator[None]:
+        """Changes made inside are the program's, not the user's: a preview stays a preview."""
+        self._loading += 1
+        try:
+            yield
+        finally:
+            self._loading -= 1
+
+    @Slot()
+    def _changed(self, *_args) -> None:
+        if not self._loading and self.preview:
+            self.preview = False  # edited: the next sidebar click opens another tab
+            self._show_target()
+        self.titleChanged.emit()
+        self.edited.emit()
+
+    # -- sending -------------------------------------------------------------------------------
 
     def send(self) -> bool:
         """Send this tab's request; False when refused before sending (the reason is shown)."""
         if self.instance is None:
-            self.response.show_message("Not sent", "Select a package instance first.")
+            self.response.show_message("Not sent", "Pick a package instance first.")
             return False
         try:
             request_id = self._runner.send(
-                self.instance, self.panel.method(), self.panel.body_text(), self.panel.verb()
+                self.instance,
+                self.panel.method(),
+                self.panel.body_text(),
+                self.panel.verb(),
+                profile=self.profile,
+                workspace=self.workspace,
             )
         except BodyError as exc:
-            self.panel.show_body_error(f"Invalid JSON body, not sent: {exc}")
+            self.panel.show_body_error(f"The body is not valid JSON, so it was not sent: {exc}")
             return False
         except ValueError as exc:
             self.response.show_message("Not sent", str(exc))
             return False
         self.panel.show_body_error("")
+        self.preview = False
         self.request_id = self.last_request_id = request_id
         self.panel.set_running(True)
         self.response.show_waiting(f"Sending {self.panel.verb()} /{self.panel.method()}…")
+        self._show_target()
         self.titleChanged.emit()
         return True
 
@@ -172,47 +357,68 @@ class RequestTab(QWidget):
             self.response.show_answer(answer)
         self.titleChanged.emit()
 
+    # -- documents -----------------------------------------------------------------------------
+
     def to_spec(self) -> RequestSpec:
         """What this tab holds, as saved requests and drafts keep it."""
-        inst = self.instance
         return RequestSpec(
-            name=self.panel.method() or "request",
-            instance=inst.handle if inst else self._pending_instance,
-            workspace=inst.workspace_handle if inst else None,
+            name=self.saved_spec.name if self.saved_spec else (self.panel.method() or "request"),
+            instance=self.handle,
+            workspace=self.workspace,
             method=self.panel.method(),
             verb=self.panel.verb(),
             body=self.panel.body_text(),
+            notes=self.saved_spec.notes if self.saved_spec else "",
+            presentation=self.saved_spec.presentation if self.saved_spec else None,
         )
 
-    def load_spec(self, spec: RequestSpec, instance: PackageInstance | None) -> None:
-        """Fill the tab from a saved request, a history entry or a draft. When the instance is not
-        listed (yet), its handle is kept and taken up once the explorer lists it."""
-        self._pending_instance = None if instance is not None else spec.instance
-        self.set_instance(instance)
-        if spec.verb:
-            self.panel.set_verb(spec.verb)
-        self.panel.set_method(spec.method)
-        self.panel.set_body_text(spec.body)
+    def to_draft(self, position: int = 0, current: bool = False) -> TabDraft:
+        return TabDraft(
+            self.to_spec(),
+            profile=self.profile,
+            position=position,
+            current=current,
+            saved_rel=self.saved_rel,
+            saved_spec=self.saved_spec,
+            preview=self.preview,
+        )
 
-    def adopt_listed(self, instances: list[PackageInstance]) -> bool:
-        """Take up the instance a loaded request named once the explorer lists it; True when
-        this tab was waiting for one (listed now or not)."""
-        if not self._pending_instance:
-            return False
-        found = next((i for i in instances if i.handle == self._pending_instance), None)
-        if found is not None:
-            method, body = self.panel.method(), self.panel.body_text()
-            self._pending_instance = None
-            self.set_instance(found)
-            self.panel.set_method(method)
-            self.panel.set_body_text(body)
-        return True
+    def load_spec(
+        self, spec: RequestSpec, instance: PackageInstance | None, profile: str | None
+    ) -> None:
+        """Fill the tab from a saved request, a history entry or a draft. ``instance`` is the
+        listed record when there is one; otherwise the handles of ``spec`` are the target."""
+        if instance is None and spec.instance:
+            instance = PackageInstance(
+                id=None, handle=spec.instance, workspace_handle=spec.workspace
+            )
+            listed = False
+        else:
+            listed = instance is not None
+        with self._filling():
+            self.bind(instance, profile, listed=listed, load=False)
+            if spec.verb:
+                self.panel.set_verb(spec.verb)
+            self.panel.set_method(spec.method)
+            self.panel.set_body_text(spec.body)
+            self.load_methods()  # after the method: its description or error then stays
+        self.titleChanged.emit()
+        self.edited.emit()
+
+    def mark_saved(self, rel: str | None, spec: RequestSpec | None) -> None:
+        """This tab shows saved request ``rel`` as ``spec`` (None, None: none)."""
+        self.saved_rel, self.saved_spec = rel, spec
+        self._show_target()
+        self.titleChanged.emit()
+        self.edited.emit()
 
     def copy_from(self, other: RequestTab) -> None:
-        self.set_instance(other.instance)
-        self.panel.set_verb(other.verb())
-        self.panel.set_method(other.method())
-        self.panel.set_body_text(other.body_text())
+        with self._filling():
+            self.bind(other.instance, other.profile, listed=other.listed, load=False)
+            self.panel.set_verb(other.verb())
+            self.panel.set_method(other.method())
+            self.panel.set_body_text(other.body_text())
+            self.load_methods()
 
 
 class RequestTabs(QTabWidget):
@@ -221,10 +427,14 @@ class RequestTabs(QTabWidget):
     Signals:
         tabOpened(object): a new ``RequestTab``.
         tabClosed(str): the key of a tab that was closed.
+        currentTabChanged(object): the shown ``RequestTab`` changed (or its target did).
+        layoutChanged(): tabs moved, opened or closed (drafts keep their order).
     """
 
     tabOpened = Signal(object)
     tabClosed = Signal(str)
+    currentTabChanged = Signal(object)
+    layoutChanged = Signal()
 
     def __init__(
         self,
@@ -242,6 +452,8 @@ class RequestTabs(QTabWidget):
         self.setTabsClosable(True)
         self.setMovable(True)
         self.setDocumentMode(True)
+        self.setUsesScrollButtons(True)
+        self.setElideMode(Qt.TextElideMode.ElideMiddle)
         self.new_tab_button = QToolButton(self)
         self.new_tab_button.setText("+")
         self.new_tab_button.setAccessibleName("New request tab")
@@ -249,13 +461,18 @@ class RequestTabs(QTabWidget):
         self.new_tab_button.clicked.connect(lambda: self.new_tab())
         self.setCornerWidget(self.new_tab_button, Qt.Corner.TopRightCorner)
         self.tabCloseRequested.connect(self.close_tab)
+        self.currentChanged.connect(self._current_changed)
+        self.tabBar().tabMoved.connect(lambda *_: self.layoutChanged.emit())
         runner.finished.connect(self._finished)
         runner.failed.connect(self._finished)
         runner.cancelled.connect(self._cancelled)
         runner.progress.connect(self._progress)
         explorer.methodsChanged.connect(self._methods)
+        explorer.methodsFailed.connect(self._methods_failed)
         explorer.instancesChanged.connect(self._instances)
-        explorer.errorChanged.connect(self._methods_error)
+        explorer.clients.profiles.currentChanged.connect(self._profile_changed)
+        explorer.clients.credentials.keyLoaded.connect(self._key_loaded)
+        explorer.clients.profiles.profilesChanged.connect(self._profiles_listed)
         self.new_tab()
 
     def tabs(self) -> list[RequestTab]:
@@ -264,33 +481,134 @@ class RequestTabs(QTabWidget):
     def current(self) -> RequestTab:
         return self.currentWidget()
 
-    def new_tab(self, copy_of: RequestTab | None = None) -> RequestTab:
+    def current_profile(self) -> str | None:
+        return self._explorer.clients.current_profile()
+
+    def known_profile(self, name: str | None) -> str | None:
+        """``name`` when such a profile exists (a history entry's may be gone), else None."""
+        return name if name and self._explorer.clients.profiles.profile(name) else None
+
+    # -- opening ------------------------------------------------------------------------------
+
+    def new_tab(self, copy_of: RequestTab | None = None, *, blank: bool = False) -> RequestTab:
+        """A new tab: a copy of ``copy_of``, else bound to the current tab's instance (unless
+        ``blank``)."""
         tab = RequestTab(self._explorer, self._runner, self, self._queries)
         if copy_of is not None:
             tab.copy_from(copy_of)
-        elif self.count():
-            tab.set_instance(self.current().instance)
+        elif not blank and self.count() and self.current().instance is not None:
+            current = self.current()
+            tab.bind(current.instance, current.profile, listed=current.listed)
         tab.sendRequested.connect(lambda: self.send(tab))
-        tab.titleChanged.connect(lambda: self._retitle(tab))
-        self.setCurrentIndex(self.addTab(tab, tab.title()))
+        tab.titleChanged.connect(self._retitle)
+        tab.switchProfileRequested.connect(self._switch_profile)
+        self.setCurrentIndex(self.addTab(tab, tab.base_title()))
+        self._retitle()
         self.tabOpened.emit(tab)
+        self.layoutChanged.emit()
         return tab
 
-    def open_request(self, spec: RequestSpec, *, reuse_blank: bool = True) -> RequestTab:
-        """A tab holding ``spec`` (the current tab when it is blank and unused)."""
-        tab = self.current() if reuse_blank and self.count() else None
-        if tab is None or tab.running or tab.body_text().strip() or tab.last_request_id:
-            tab = self.new_tab()
-        instance = self._explorer.instance(spec.instance) if spec.instance else None
-        tab.load_spec(spec, instance)
+    def tab_for(self, profile: str | None, workspace: str | None, handle: str) -> RequestTab | None:
+        """A tab bound to that instance (the current one first)."""
+        tabs = self.tabs()
+        tabs.sort(key=lambda t: t is not self.current())
+        return next(
+            (
+                t
+                for t in tabs
+                if t.handle == handle
+                and (t.profile or self.current_profile()) == profile
+                and (t.workspace in (None, workspace) or workspace is None)
+            ),
+            None,
+        )
+
+    def open_instance(self, instance: PackageInstance | None) -> RequestTab | None:
+        """The user picked ``instance`` in the sidebar: focus a tab bound to it, or let the
+        preview tab (or a blank current tab) take it, or open a preview tab for it. No other tab
+        changes its target."""
+        if instance is None or not instance.handle:
+            return None
+        profile = self.current_profile()
+        tab = self.tab_for(profile, instance.workspace_handle, instance.handle)
+        if tab is not None:
+            tab.adopt(instance)
+            self.setCurrentWidget(tab)
+            return tab
+        current = self.current()
+        if current is not None and current.is_blank():
+            tab = current
+        else:
+            tab = next((t for t in self.tabs() if t.preview and not t.running), None)
+            if tab is None:
+                tab = self.new_tab(blank=True)
+        tab.bind(instance, profile, listed=True)
+        tab.preview = True
+        tab.profile_switched()
         self.setCurrentWidget(tab)
+        self.currentTabChanged.emit(tab)
         return tab
+
+    def open_request(
+        self,
+        spec: RequestSpec,
+        *,
+        reuse_blank: bool = True,
+        saved_rel: str | None = None,
+        profile: str | None = None,
+    ) -> RequestTab:
+        """A tab holding ``spec`` (the current tab when it is blank and unused); with
+        ``saved_rel`` the tab shows that saved request (its name is the title)."""
+        tab = self.current() if reuse_blank and self.count() else None
+        if tab is None or not tab.is_blank():
+            tab = self.new_tab(blank=True)
+        profile = profile or self.current_profile()
+        workspace = spec.workspace or self._explorer.current_workspace() or None
+        record = self._listed(spec.instance, workspace) if spec.instance else None
+        if spec.instance and record is None and workspace and not spec.workspace:
+            spec = RequestSpec(**{**spec.to_dict(), "workspace": workspace})
+        tab.load_spec(spec, record, profile)
+        if saved_rel is not None:
+            tab.mark_saved(saved_rel, spec)
+        self.setCurrentWidget(tab)
+        self.currentTabChanged.emit(tab)
+        return tab
+
+    def restore(self, drafts: list[TabDraft]) -> int:
+        """Open the tabs an earlier run left, in their order; returns how many came back."""
+        opened, current = 0, None
+        for draft in drafts:
+            spec = draft.spec
+            if not (spec.instance or spec.method or spec.body.strip() or draft.saved_rel):
+                continue
+            tab = self.open_request(spec, profile=draft.profile)
+            if draft.saved_rel is not None:
+                tab.mark_saved(draft.saved_rel, draft.saved_spec or spec)
+            tab.preview = draft.preview
+            opened += 1
+            if draft.current:
+                current = tab
+        if current is not None:
+            self.setCurrentWidget(current)
+        return opened
+
+    def _listed(self, handle: str | None, workspace: str | None) -> PackageInstance | None:
+        return next(
+            (
+                i
+                for i in self._explorer.instances()
+                if i.handle == handle and (workspace is None or i.workspace_handle == workspace)
+            ),
+            None,
+        )
 
     def tab_for_request(self, request_id: int | None) -> RequestTab | None:
         """The tab that sent request ``request_id`` (if it is still open)."""
         if request_id is None:
             return None
         return next((t for t in self.tabs() if t.last_request_id == request_id), None)
+
+    # -- sending and closing ---------------------------------------------------------------------
 
     def send(self, tab: RequestTab | None = None) -> RequestTab | None:
         """Send ``tab`` (the current one by default); a running tab sends from a new copy."""
@@ -310,11 +628,14 @@ class RequestTabs(QTabWidget):
         self.close_tab(self.currentIndex())
 
     def set_instance(self, instance: PackageInstance | None) -> None:
-        self.current().set_instance(instance)
+        """The user picked ``instance`` (as a sidebar click does)."""
+        self.open_instance(instance)
 
     @Slot(int)
     def close_tab(self, index: int) -> None:
         tab = self.widget(index)
+        if tab is None:
+            return
         tab.cancel()
         tab.release()
         self.removeTab(index)
@@ -322,11 +643,65 @@ class RequestTabs(QTabWidget):
         tab.deleteLater()
         if self.count() == 0:
             self.new_tab()
+        self._retitle()
+        self.layoutChanged.emit()
 
-    def _retitle(self, tab: RequestTab) -> None:
-        index = self.indexOf(tab)
-        if index >= 0:
-            self.setTabText(index, tab.title())
+    # -- titles ---------------------------------------------------------------------------------
+
+    @Slot()
+    def _retitle(self) -> None:
+        """Every tab's title, numbered where two would read the same."""
+        tabs = self.tabs()
+        bases = [t.base_title() for t in tabs]
+        counts = Counter(bases)
+        seen: Counter[str] = Counter()
+        for index, (tab, base) in enumerate(zip(tabs, bases, strict=True)):
+            seen[base] += 1
+            title = base if counts[base] == 1 or seen[base] == 1 else f"{base} ({seen[base]})"
+            self.setTabText(index, tab.decorate(title))
+            self.setTabToolTip(index, tab.describe_target())
+
+    # -- slots ----------------------------------------------------------------------------------
+
+    @Slot(int)
+    def _current_changed(self, _index: int) -> None:
+        tab = self.current()
+        if tab is not None:
+            tab.load_methods()
+            self.currentTabChanged.emit(tab)
+        self.layoutChanged.emit()
+
+    @Slot(str)
+    def _switch_profile(self, name: str) -> None:
+        self._explorer.clients.profiles.select(name)
+
+    @Slot(str)
+    def _profile_changed(self, _name: str) -> None:
+        for tab in self.tabs():
+            tab.profile_switched()
+        if self.count():
+            self.currentTabChanged.emit(self.current())
+
+    @Slot(str, bool)
+    def _key_loaded(self, profile: str, found: bool) -> None:
+        """A profile's key arrived from the keyring: its tabs may load their methods now."""
+        for tab in self.tabs():
+            if tab.profile != profile:
+                continue
+            if found:
+                tab.retry_methods(load=tab is self.current())
+            else:
+                tab.set_methods_error(
+                    f"The profile “{profile}” has no API key stored: add one with Profiles… "
+                    "to load this instance's methods and send."
+                )
+
+    @Slot()
+    def _profiles_listed(self) -> None:
+        """The profiles were read (or changed): a tab waiting for its profile tries again."""
+        current = self.current()
+        if current is not None and current.instance is not None:
+            current.load_methods()
 
     @Slot(int, object)
     def _finished(self, request_id: int, answer: Answer) -> None:
@@ -347,23 +722,33 @@ class RequestTabs(QTabWidget):
             tab.ended(None)
 
     @Slot(str, object)
-    def _methods(self, handle: str, spec) -> None:
+    def _methods(self, handle: str, _spec) -> None:
         for tab in self.tabs():
-            if tab.instance is not None and tab.instance.handle == handle:
-                tab.set_methods(spec)
+            if tab.handle == handle:
+                tab.methods_arrived()
+
+    @Slot(str, str)
+    def _methods_failed(self, handle: str, message: str) -> None:
+        for tab in self.tabs():
+            if tab.handle == handle:
+                tab.set_methods_error(message)
 
     @Slot(object)
     def _instances(self, instances: list) -> None:
-        """Tabs whose instance left the list (another profile or workspace) forget it."""
-        listed = {(i.workspace_handle, i.handle) for i in instances}
+        """Tabs of the current profile whose instance is listed take up its record (package,
+        state). Nothing is unbound: a tab keeps its target whatever the sidebar lists."""
+        profile = self.current_profile()
         for tab in self.tabs():
-            if tab.instance is None and tab.adopt_listed(instances):
+            if tab.instance is None or (tab.profile or profile) != profile:
                 continue
-            inst = tab.instance
-            if inst is not None and (inst.workspace_handle, inst.handle) not in listed:
-                tab.set_instance(None)
-
-    @Slot(str, str)
-    def _methods_error(self, area: str, message: str) -> None:
-        if area == METHODS and message:
-            self.current().set_methods_error(message)
+            record = next(
+                (
+                    i
+                    for i in instances
+                    if i.handle == tab.handle
+                    and (tab.workspace is None or i.workspace_handle == tab.workspace)
+                ),
+                None,
+            )
+            if record is not None:
+                tab.adopt(record)

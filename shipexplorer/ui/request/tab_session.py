@@ -1,0 +1,55 @@
+"""Every request tab kept as a draft, so all of them come back after a restart, a crash or a kill:
+their target (profile, workspace, instance), method, verb, body, order, the one that was shown,
+and the saved request each shows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Slot
+
+from shipexplorer.services.drafts import DraftStore
+from shipexplorer.ui.request.request_tabs import RequestTab, RequestTabs
+
+
+class TabSession(QObject):
+    """Writes a draft of each tab when it changes, forgets it when the tab closes, and opens the
+    drafts of an earlier run with :meth:`restore`."""
+
+    def __init__(self, tabs: RequestTabs, drafts: DraftStore, parent: QObject | None = None):
+        super().__init__(parent or tabs)
+        self._tabs = tabs
+        self._drafts = drafts
+        for tab in tabs.tabs():
+            self._watch(tab)
+        tabs.tabOpened.connect(self._watch)
+        tabs.tabClosed.connect(drafts.discard)
+        tabs.layoutChanged.connect(self._all_changed)
+
+    def restore(self, store: DraftStore | None = None) -> int:
+        """Open the tabs an earlier run left, in their order; returns how many came back. A
+        blank first tab gives its place to them. ``store`` replaces the drafts store first."""
+        if store is not None and store is not self._drafts:
+            self._tabs.tabClosed.disconnect(self._drafts.discard)
+            self._drafts = store
+            self._tabs.tabClosed.connect(store.discard)
+        drafts = self._drafts.load_tabs()
+        blank = self._tabs.current() if self._tabs.count() == 1 else None
+        opened = self._tabs.restore(drafts)
+        if opened and blank is not None and blank.is_blank() and self._tabs.count() > 1:
+            self._tabs.close_tab(self._tabs.indexOf(blank))
+        self._all_changed()  # their drafts replace the adopted ones at the next write
+        return opened
+
+    @Slot(object)
+    def _watch(self, tab: RequestTab) -> None:
+        tab.edited.connect(lambda: self._changed(tab))
+
+    def _changed(self, tab: RequestTab) -> None:
+        self._drafts.update_later(tab.key, lambda: self._draft_of(tab))
+
+    @Slot()
+    def _all_changed(self) -> None:
+        for tab in self._tabs.tabs():
+            self._changed(tab)
+
+    def _draft_of(self, tab: RequestTab):
+        return tab.to_draft(self._tabs.indexOf(tab), tab is self._tabs.current())

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
 
 from shipexplorer.api.cancel import CancelToken
@@ -264,6 +265,9 @@ class WorkerPool(QObject):
         callback = job.callbacks.get(name)
         if callback is None:
             return
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+            return  # a widget's method, and the widget was deleted while the job ran
         try:
             callback(*args)
         except Exception as exc:

@@ -386,3 +386,26 @@ def test_cancel_aborts_an_http_call_at_once(qtbot, worker_pool, emulator):
         qtbot.waitUntil(lambda: rec.names() == ["progress", "cancelled"], timeout=5000)
         assert raised and isinstance(raised[0], Cancelled)
         assert client.invoke(faults, "slow", {"seconds": 0}).value is not None  # still usable
+
+
+def test_a_deleted_widgets_method_is_not_called(qtbot, worker_pool):
+    """A panel closed while its query ran: its bound method is skipped, nothing raises."""
+    import shiboken6
+    from PySide6.QtWidgets import QComboBox
+
+    class Panel(QComboBox):
+        called = 0
+
+        def loaded(self, _value) -> None:
+            Panel.called += 1
+            self.currentData()  # raises RuntimeError on a deleted widget
+
+    release = threading.Event()
+    gone, kept = Panel(), Panel()
+    for panel in (gone, kept):
+        worker_pool.submit(lambda token, progress: release.wait(5), on_result=panel.loaded)
+    shiboken6.delete(gone)
+    release.set()
+    qtbot.waitUntil(lambda: worker_pool.active_jobs() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: Panel.called == 1, timeout=5000)
+    kept.deleteLater()

@@ -157,7 +157,7 @@ def diff_bodies(old: bytes | str, new: bytes | str, *, limit: int = 10_000) -> B
     if ok_old and ok_new:
         changes, truncated = diff_json(value_old, value_new, limit=limit)
         return BodyDiff(True, changes=changes, truncated=truncated)
-    text_old = old.decode("utf-8", "replace") if isinstance(old, bytes) else old
-    text_new = new.decode("utf-8", "replace") if isinstance(new, bytes) else new
+    text_old = bytes(old).decode("utf-8", "replace") if not isinstance(old, str) else old
+    text_new = bytes(new).decode("utf-8", "replace") if not isinstance(new, str) else new
     lines, truncated = diff_lines(text_old, text_new, limit=limit * 2)
     return BodyDiff(False, lines=lines, truncated=truncated)

@@ -83,3 +83,10 @@ def test_bodies_json_or_text():
 def test_line_diff_is_capped():
     lines, truncated = diff_lines("\n".join(map(str, range(100))), "", limit=20)
     assert len(lines) == 20 and truncated
+
+
+def test_bodies_read_back_as_bytearrays_compare_as_text():
+    """A spilled history body comes back from gzip as a bytearray; not JSON, it is a line diff."""
+    result = diff_bodies(bytearray(b"line one\nline two\n"), bytearray(b"line one\nline 2\n"))
+    assert not result.is_json
+    assert any("line 2" in line for line in result.lines)

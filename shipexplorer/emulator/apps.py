@@ -4,6 +4,11 @@ POST arguments come from a JSON object body, GET arguments from the query string
 the method's declared kinds. Results are unwrapped like the Steamship engine does it: ``str`` as
 ``text/plain``, dicts and lists as raw JSON (no ``data`` wrapper), bytes with their MIME type.
 ``__dir__`` (GET or POST) answers the package's spec.
+
+An instance that is still initialising answers its methods with 503 (and ``Retry-After``), one
+whose initialisation failed with 500 and the failure; ``__dir__`` answers in either case. A path
+that names no instance route at all (fewer than two segments) is not found the way the engine's
+web framework says it: ``{"error": true, "reason": "Not Found"}``.
 """
 
 from __future__ import annotations
@@ -15,9 +20,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from shipexplorer.emulator.envelopes import ApiError, encode, json_object, json_reply
-from shipexplorer.emulator.packages.base import ArgSpec, ArgumentError, MethodSpec, PackageError
+from shipexplorer.emulator.packages.base import (
+    ArgSpec,
+    ArgumentError,
+    MethodSpec,
+    PackageError,
+    is_optional,
+)
 from shipexplorer.emulator.replies import Binary, Reply
-from shipexplorer.emulator.store import Instance, Store
+from shipexplorer.emulator.store import FAILED_INIT, INITIALIZING, Instance, Store
 
 TEXT = "text/plain; charset=utf-8"
 _TRUE = {"true", "1", "yes", "on"}
@@ -42,7 +53,9 @@ def _describe(value: Any) -> str:
 
 def _convert(method: str, arg: ArgSpec, value: Any, from_query: bool) -> Any:
     """Convert one argument to its declared kind, or raise :class:`ArgumentError`."""
-    kind = arg.annotation
+    if value is None and is_optional(arg.annotation):
+        return None
+    kind = arg.value_type
     problem = f"Argument '{arg.name}' of method {method}"
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         try:
@@ -152,9 +165,7 @@ def handle(
 ) -> Reply:
     """Invoke ``segments`` = ``[workspace, instance, *method path]`` (errors raise ApiError)."""
     if len(segments) < 2 or not segments[0] or not segments[1]:
-        raise ApiError(
-            404, "Not found: an app path is /{workspace}/{instance}/{method}.", code="NotFound"
-        )
+        raise ApiError.not_found()
     ws = store.find_workspace(handle=segments[0])
     inst = store.find_instance(ws, handle=segments[1]) if ws is not None else None
     if inst is None:
@@ -171,6 +182,7 @@ def handle(
     spec = package.find(verb, method_path)
     if spec is None:
         raise ApiError(404, f"No handler for {verb} {method_path} available.", code="NotFound")
+    _check_initialised(inst)
     ctx = InvocationContext(store, dialect, inst, package.effective_config(inst.config), stop_event)
     try:
         if verb == "GET":
@@ -192,6 +204,27 @@ def handle(
             500, f"Method {spec.name} raised {type(exc).__name__}: {exc}", code="PackageError"
         ) from exc
     return to_reply(result)
+
+
+def _check_initialised(inst: Instance) -> None:
+    """Refuse a method call on an instance that is initialising or whose init failed."""
+    status = inst.init_status()
+    if status == INITIALIZING:
+        left = max(1, round(inst.init_seconds_left()))
+        raise ApiError(
+            503,
+            f"Package instance {inst.handle!r} is still initializing (about {left} s left).",
+            code="InstanceInitializing",
+            suggestion="Wait until package/instance/get reports initStatus 'complete'.",
+            headers=[("Retry-After", str(left))],
+        )
+    if status == FAILED_INIT:
+        raise ApiError(
+            500,
+            f"Package instance {inst.handle!r} failed to initialize: {inst.package.init_failure}",
+            code="InstanceInitFailed",
+            suggestion="Delete the instance and create it again with another config.",
+        )
 
 
 def _json_arguments(raw_body: bytes) -> dict[str, Any]:

@@ -18,6 +18,8 @@ DEMO_INSTANCES: tuple[tuple[str, str], ...] = (
     ("slow-job", "slow-job-1"),
     ("faults", "faults-1"),
     ("media", "media-1"),
+    ("agent", "agent-1"),
+    ("slow-init", "slow-init-1"),
 )
 SEEDED_KEY = "demoSeeded"
 

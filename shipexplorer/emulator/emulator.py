@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 
 from shipexplorer.emulator.demo import seed_demo as seed_demo_instances
-from shipexplorer.emulator.server import EmulatorHTTPServer, RecordedRequest
+from shipexplorer.emulator.server import MAX_CONNECTIONS, EmulatorHTTPServer, RecordedRequest
 from shipexplorer.emulator.state import StateFile
 from shipexplorer.emulator.store import Store
 from shipexplorer.emulator.tasks import DIALECTS
@@ -29,7 +29,8 @@ class Emulator:
     ``state`` is a SQLite file that keeps workspaces, instances and tasks across runs (None:
     in memory, forgotten at the stop); a file that cannot be used is moved aside and
     :attr:`state_problem` says so. ``seed_demo`` makes one instance of each demo package in
-    ``default`` when the state is new (see :mod:`.demo`).
+    ``default`` when the state is new (see :mod:`.demo`). ``max_connections`` is how many
+    connections are served at once (a thread each); one more is answered 503 and closed.
     """
 
     def __init__(
@@ -43,12 +44,16 @@ class Emulator:
         max_recorded: int = 1000,
         state: str | Path | None = None,
         seed_demo: bool = False,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         if dialect not in DIALECTS:
             raise ValueError(f"dialect must be one of {DIALECTS}, got {dialect!r}")
         keys = frozenset(api_keys)
         if not keys:
             raise ValueError("at least one API key is needed")
+        if max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
+        self.max_connections = max_connections
         self.api_keys = keys
         self.user_handle = user_handle
         self.dialect = dialect
@@ -78,6 +83,7 @@ class Emulator:
             api_keys=self.api_keys,
             record=self._record,
             verbose=self.verbose,
+            max_connections=self.max_connections,
         )
         self._server = server
         server.app_base = self.base_url

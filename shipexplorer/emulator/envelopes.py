@@ -6,6 +6,9 @@
 - An error is ``{"status": {"state": "failed", "statusMessage", "statusCode",
   "statusSuggestion"}}`` in both dialects (the page's spelling only concerns tasks); packages may
   also answer their own form ``{"message", "internalMessage", "suggestion", "code", "error"}``.
+- A route the server does not have (an unknown operation, a verb a route does not take, a path
+  that is no route) is answered the way the engine's web framework (Vapor) answers it:
+  ``{"error": true, "reason": "Not Found"}``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ JSON = "application/json"
 
 
 class ApiError(Exception):
-    """An error answered as a failed status with an HTTP error code."""
+    """An error answered as a failed status with an HTTP error code (``vapor``: in the web
+    framework's form, ``{"error": true, "reason": message}``)."""
 
     def __init__(
         self,
@@ -30,6 +34,7 @@ class ApiError(Exception):
         code: str | None = None,
         suggestion: str | None = None,
         headers: list[tuple[str, str]] | None = None,
+        vapor: bool = False,
     ) -> None:
         super().__init__(message)
         self.http_status = http_status
@@ -37,10 +42,35 @@ class ApiError(Exception):
         self.code = code
         self.suggestion = suggestion
         self.headers = headers or []
+        self.vapor = vapor
+
+    @classmethod
+    def not_found(cls) -> ApiError:
+        """No such route: Vapor's 404."""
+        return cls(404, "Not Found", code="NotFound", vapor=True)
+
+    @classmethod
+    def method_not_allowed(cls, allowed: str) -> ApiError:
+        """The route exists for other verbs: Vapor's 405, with ``Allow``."""
+        return cls(
+            405,
+            "Method Not Allowed",
+            code="MethodNotAllowed",
+            headers=[("Allow", allowed)],
+            vapor=True,
+        )
 
     def reply(self) -> Reply:
-        body = failed_status(self.message, self.code, self.suggestion)
+        if self.vapor:
+            body: dict[str, Any] = vapor_error(self.message)
+        else:
+            body = failed_status(self.message, self.code, self.suggestion)
         return json_reply(body, self.http_status, headers=self.headers)
+
+
+def vapor_error(reason: str) -> dict[str, Any]:
+    """The web framework's error body: ``{"error": true, "reason": reason}``."""
+    return {"error": True, "reason": reason}
 
 
 def encode(value: Any) -> bytes:

@@ -4,6 +4,10 @@ Each operation takes the request's context and its JSON body (null-valued keys a
 absent) and returns the value that goes under ``data``, or a ready :class:`Reply` for answers
 that are not data (``task/status``). ``X-Task-Background: true`` turns any operation into a task
 that succeeds shortly after with the operation's result as its output.
+
+An unknown operation, or a verb an operation does not take, is answered in the web framework's
+form (``{"error": true, "reason": "Not Found"}``, 404; ``"Method Not Allowed"``, 405); errors of
+known operations keep Steamship's failed status.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ BACKGROUND_SCHEDULE = Schedule(wait=0.1, run=0.2, steps=1)
 Operation = Callable[["ApiContext", dict[str, Any]], Any]
 OPERATIONS: dict[str, Operation] = {}
 GET_ALLOWED = {"account/current"}
-NOT_BACKGROUND = {"task/status"}
+NOT_BACKGROUND = {"task/status", "block/raw"}
 
 
 @dataclass
@@ -149,7 +153,8 @@ def instance_get(ctx: ApiContext, body: dict[str, Any]) -> Any:
     inst_id, handle = _str(body, "id"), _str(body, "handle")
     if not inst_id and not handle:
         raise _bad("package/instance/get needs an 'id' or a 'handle'.")
-    inst = ctx.store.get_instance(ctx.workspace(), inst_id, handle)
+    # An id names one instance in any workspace; a handle is looked up in the header's workspace.
+    inst = ctx.store.get_instance(None if inst_id else ctx.workspace(), inst_id, handle)
     return {"packageInstance": inst.to_json(ctx.app_base)}
 
 
@@ -191,6 +196,28 @@ def package_list(ctx: ApiContext, body: dict[str, Any]) -> Any:
     return _page(body, items, "packages", ctx.store.package_json)
 
 
+# Blocks
+@operation("block/get")
+def block_get(ctx: ApiContext, body: dict[str, Any]) -> Any:
+    block_id = _str(body, "id")
+    if not block_id:
+        raise _bad("block/get needs an 'id'.")
+    return {"block": ctx.store.get_block(block_id).to_json()}
+
+
+@operation("block/raw")
+def block_raw(ctx: ApiContext, body: dict[str, Any]) -> Any:
+    """The block's content as it is, with its MIME type (text with a charset)."""
+    block_id = _str(body, "id")
+    if not block_id:
+        raise _bad("block/raw needs an 'id'.")
+    block = ctx.store.get_block(block_id)
+    mime = block.mime_type
+    if mime.startswith("text/") and "charset" not in mime:
+        mime += "; charset=utf-8"
+    return Reply(body=block.data, content_type=mime)
+
+
 # Tasks
 @operation("task/status")
 def task_status(ctx: ApiContext, body: dict[str, Any]) -> Any:
@@ -217,20 +244,9 @@ def handle(ctx: ApiContext, verb: str, name: str, raw_body: bytes) -> Reply:
     """Run one API operation and answer it (errors raise :class:`ApiError`)."""
     func = OPERATIONS.get(name)
     if func is None:
-        raise ApiError(
-            404,
-            f"No API operation {name!r}.",
-            code="NotFound",
-            suggestion="See the protocol reference for the operations served.",
-        )
+        raise ApiError.not_found()
     if verb != "POST" and not (verb == "GET" and name in GET_ALLOWED):
-        allowed = "GET, POST" if name in GET_ALLOWED else "POST"
-        raise ApiError(
-            405,
-            f"{verb} is not allowed on {name}; use {allowed}.",
-            code="MethodNotAllowed",
-            headers=[("Allow", allowed)],
-        )
+        raise ApiError.method_not_allowed("GET, POST" if name in GET_ALLOWED else "POST")
     body = parse_body(raw_body)
     if ctx.headers.get("X-Task-Background", "").lower() == "true" and name not in NOT_BACKGROUND:
         return _in_background(ctx, name, func, body)

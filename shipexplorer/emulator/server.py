@@ -12,15 +12,29 @@ Why the standard library (``http.server.ThreadingHTTPServer``) and not an ASGI s
 
 Accepted connection sockets are tracked so that stopping shuts them (open keep-alive
 connections included), and every deliberate delay waits on the stop event, never ``time.sleep``.
+
+Hardening (it is a server users run):
+
+- the key is checked from the headers before any body byte is read: a request without a valid
+  key is answered 401 at once; a small body (up to :data:`DISCARD_LIMIT`) is read and dropped so
+  the connection stays usable, a bigger or chunked one is never read (the connection closes);
+- a body is at most :data:`MAX_REQUEST_BODY` (413 otherwise, decided from ``Content-Length``
+  before reading, or as the chunks add up); ``Content-Length`` must be digits, a chunk size hex
+  digits (a negative or malformed size is 400), each chunk followed by its CRLF;
+- at most ``max_connections`` connections are served at once (a thread each); one more is
+  answered 503 with ``Retry-After`` and closed on the accepting thread, so idle sockets can
+  never make threads without bound.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import socketserver
 import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,6 +52,30 @@ APPS_PREFIX = "/_apps/"
 MAX_REQUEST_BODY = 64 * 1024 * 1024
 MAX_RECORDED_BODY = 64 * 1024  # per recorded request; the record keeps 1,000 requests
 IDLE_TIMEOUT = 300.0
+MAX_CONNECTIONS = 256
+DISCARD_LIMIT = 64 * 1024  # an unauthorised body up to this size is read and dropped
+LINGER_SECONDS = 1.0  # after refusing a body, how long unread input is drained before closing
+LINGER_BYTES = 4 * 1024 * 1024  # ... and how much of it at most
+MAX_LINE = 8192  # a chunk-size or trailer line
+MAX_TRAILERS = 64
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
+_DIGITS = re.compile(r"[0-9]{1,20}")
+_BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+    b"Retry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s"
+)
+
+
+class BodyError(Exception):
+    """A request body that cannot be taken: its HTTP status and message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+    def reply(self) -> Reply:
+        return ApiError(self.status, self.message, code="BadRequest").reply()
 
 
 class Headers(Mapping[str, str]):
@@ -94,7 +132,12 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         api_keys: frozenset[str],
         record: Any,
         verbose: bool = False,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
+        if max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
+        self.max_connections = max_connections
+        self.refused_connections = 0  # connections answered 503 because all slots were taken
         self.store = store
         self.dialect = dialect
         self.api_keys = api_keys
@@ -124,11 +167,37 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
             daemon=True,
         )
         with self._connections_lock:
-            if self._closing:
-                self.shutdown_request(request)
-                return
-            self._connections[request] = thread
-        thread.start()
+            closing = self._closing
+            full = len(self._connections) >= self.max_connections
+            if not closing and not full:
+                self._connections[request] = thread
+        if closing:
+            self.shutdown_request(request)
+        elif full:
+            self.refused_connections += 1
+            self._refuse_busy(request)
+        else:
+            thread.start()
+
+    def _refuse_busy(self, request: socket.socket) -> None:
+        """Answer 503 on the accepting thread without blocking it, then close."""
+        body = (
+            b'{"status":{"state":"failed","statusMessage":"The emulator is serving '
+            + str(self.max_connections).encode()
+            + b' connections, its most; try again in a moment.","statusCode":"Unavailable",'
+            b'"statusSuggestion":"Close idle connections or retry later."}}'
+        )
+        with contextlib.suppress(OSError):
+            request.setblocking(False)
+            request.send(_BUSY % (len(body), body))
+            with contextlib.suppress(OSError):
+                request.recv(65536)  # what already arrived, so closing does not reset
+        self.shutdown_request(request)
+
+    @property
+    def open_connections(self) -> int:
+        with self._connections_lock:
+            return len(self._connections)
 
     def shutdown_request(self, request: Any) -> None:
         with self._connections_lock:
@@ -163,7 +232,6 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "shipexplorer-emulator"
     sys_version = ""
     timeout = IDLE_TIMEOUT
-    disable_nagle_algorithm = True  # headers and body go in separate writes
     server: EmulatorHTTPServer
 
     def do_GET(self) -> None:
@@ -175,9 +243,23 @@ class Handler(BaseHTTPRequestHandler):
         if self.server.verbose:
             sys.stderr.write(f"{self.address_string()} - {format % args}\n")
 
+    def handle_expect_100(self) -> bool:
+        # Refuse before the client sends the body it is holding back.
+        refusal = self._refusal()
+        if refusal is not None:
+            self._refuse(refusal, may_discard=False)
+            return False
+        return super().handle_expect_100()
+
     def _serve(self) -> None:
-        body = self._read_body()
-        if body is None:
+        refusal = self._refusal()
+        if refusal is not None:
+            self._refuse(refusal, may_discard=True)
+            return
+        try:
+            body = self._read_body()
+        except BodyError as exc:
+            self._refuse(exc.reply(), may_discard=False)
             return
         raw_headers = list(self.headers.items())
         self.server.record(
@@ -200,46 +282,118 @@ class Handler(BaseHTTPRequestHandler):
             ).reply()
         self._write(reply)
 
-    def _read_body(self) -> bytes | None:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            try:
-                return self._read_chunked()
-            except ValueError:
-                self.close_connection = True
-                self._write(
-                    ApiError(400, "Invalid chunked request body.", code="BadRequest").reply()
-                )
-                return None
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_REQUEST_BODY:
-            self.close_connection = True
-            status, message = (
-                (413, "The request body is too large.")
-                if length > 0
-                else (400, "Invalid Content-Length.")
-            )
-            self._write(ApiError(status, message, code="BadRequest").reply())
-            return None
-        return self.rfile.read(length) if length else b""
+    # -- before the body: the key and the framing, from the headers alone ------------------------
+    def _chunked(self) -> bool:
+        return bool(self.headers.get("Transfer-Encoding"))
 
-    def _read_chunked(self) -> bytes | None:
+    def _content_length(self) -> int:
+        """The declared length (0 when none); BodyError when it is malformed or too large."""
+        values = self.headers.get_all("Content-Length") or []
+        if not values:
+            return 0
+        texts = {value.strip() for value in values}
+        if len(texts) != 1 or not _DIGITS.fullmatch(next(iter(texts))):
+            raise BodyError(400, "Invalid Content-Length.")
+        length = int(next(iter(texts)))
+        if length > MAX_REQUEST_BODY:
+            raise BodyError(413, "The request body is too large.")
+        return length
+
+    def _refusal(self) -> Reply | None:
+        """The answer to a request refused from its headers alone (the key first), else None."""
+        if not self._authorized():
+            return ApiError(
+                401,
+                "The API key is missing or not valid.",
+                code="Unauthorized",
+                suggestion="Send 'Authorization: Bearer <key>' with a key this emulator accepts.",
+            ).reply()
+        encoding = self.headers.get("Transfer-Encoding")
+        if encoding is not None and encoding.strip().lower() != "chunked":
+            return BodyError(400, f"Unsupported Transfer-Encoding {encoding!r}.").reply()
+        if encoding is None:
+            try:
+                self._content_length()
+            except BodyError as exc:
+                return exc.reply()
+        return None
+
+    def _refuse(self, reply: Reply, *, may_discard: bool) -> None:
+        """Answer a refused request. Its body is not read: a small one is dropped (``may_discard``)
+        to keep the connection; otherwise the connection closes after a short, bounded drain
+        so that the client can read the answer before the socket goes."""
+        self.server.record(
+            RecordedRequest(self.command, self.path, Headers(list(self.headers.items())), b"")
+        )
+        keep = False
+        if may_discard and not self._chunked():
+            try:
+                length = self._content_length()
+            except BodyError:
+                length = -1
+            if 0 <= length <= DISCARD_LIMIT:
+                keep = len(self.rfile.read(length)) == length if length else True
+        if not keep:
+            self.close_connection = True
+        self._write(reply)
+        if not keep:
+            self._linger()
+
+    def _linger(self) -> None:
+        """Half-close, then drop unread input for a moment (bounded in time and bytes)."""
+        with contextlib.suppress(OSError):
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(0.2)
+            deadline = time.monotonic() + LINGER_SECONDS
+            drained = 0
+            while drained < LINGER_BYTES and time.monotonic() < deadline:
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    break
+                drained += len(chunk)
+
+    # -- the body ---------------------------------------------------------------------------------
+    def _read_body(self) -> bytes:
+        """The request body (the framing was checked by :meth:`_refusal`); BodyError if it breaks
+        its framing or grows too large."""
+        if self._chunked():
+            return self._read_chunked()
+        length = self._content_length()
+        if not length:
+            return b""
+        body = self.rfile.read(length)
+        if len(body) != length:
+            raise BodyError(400, "The request body ended before its Content-Length.")
+        return body
+
+    def _line(self) -> bytes:
+        line = self.rfile.readline(MAX_LINE + 1)
+        if not line.endswith(b"\n"):
+            raise BodyError(400, "Invalid chunked request body: a line is too long or cut.")
+        return line
+
+    def _read_chunked(self) -> bytes:
         parts, total = [], 0
         while True:
-            size = int(self.rfile.readline(65537).split(b";")[0].strip() or b"0", 16)
+            size_text = self._line().split(b";", 1)[0].strip()
+            if not _CHUNK_SIZE.fullmatch(size_text):
+                raise BodyError(400, "Invalid chunked request body: a bad chunk size.")
+            size = int(size_text, 16)
             if size == 0:
-                while self.rfile.readline(65537).strip():
-                    pass
-                return b"".join(parts)
+                for _ in range(MAX_TRAILERS):
+                    if not self._line().strip():
+                        return b"".join(parts)
+                raise BodyError(400, "Invalid chunked request body: too many trailers.")
             total += size
             if total > MAX_REQUEST_BODY:
-                self.close_connection = True
-                self._write(ApiError(413, "The request body is too large.").reply())
-                return None
-            parts.append(self.rfile.read(size))
-            self.rfile.readline(65537)
+                raise BodyError(413, "The request body is too large.")
+            data = self.rfile.read(size)
+            if len(data) != size:
+                raise BodyError(400, "Invalid chunked request body: a chunk was cut.")
+            parts.append(data)
+            if self._line().strip():
+                raise BodyError(400, "Invalid chunked request body: no CRLF after a chunk.")
 
     def _authorized(self) -> bool:
         auth = self.headers.get("Authorization", "")
@@ -247,13 +401,6 @@ class Handler(BaseHTTPRequestHandler):
         return scheme.lower() == "bearer" and key.strip() in self.server.api_keys
 
     def _route(self, body: bytes) -> Reply:
-        if not self._authorized():
-            raise ApiError(
-                401,
-                "The API key is missing or not valid.",
-                code="Unauthorized",
-                suggestion="Send 'Authorization: Bearer <key>' with a key this emulator accepts.",
-            )
         split = urlsplit(self.path)
         path = split.path
         server = self.server
@@ -296,7 +443,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(length))
         for name, value in reply.headers:
             self.send_header(name, value)
-        if stop.is_set():
+        if stop.is_set() or self.close_connection:
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()

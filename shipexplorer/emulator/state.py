@@ -16,12 +16,16 @@ Tasks: a task's state is a function of the clock (:mod:`.tasks`), so a row holds
 result, plus ``ended`` once it was seen in its final state (or was, when the emulator stopped). A
 task of a previous run without ``ended`` had not finished when that run stopped: it comes back
 failed ("The local emulator stopped before this task ended.").
+
+Blocks (content packages answered, served by ``block/raw``) are rows with their bytes. Schema 2
+added them; a schema-1 file is upgraded in place when it is opened.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -34,9 +38,9 @@ from typing import TYPE_CHECKING, Any
 from shipexplorer.emulator.tasks import Failure, Schedule, Task
 
 if TYPE_CHECKING:
-    from shipexplorer.emulator.store import Instance, Workspace
+    from shipexplorer.emulator.store import Block, Instance, Workspace
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 5.0
 STOPPED_FAILURE = Failure(
     "The local emulator stopped before this task ended.",
@@ -60,7 +64,16 @@ CREATE TABLE tasks(
     created_wall REAL NOT NULL, cut_at REAL, ended INTEGER NOT NULL DEFAULT 0
 );
 """
-_TABLES = {"meta", "workspaces", "instances", "tasks"}
+# Schema 2: what schema 1 lacked (run on a new file after _SCHEMA, on a schema-1 file alone).
+_SCHEMA_2 = """
+CREATE TABLE blocks(
+    id TEXT PRIMARY KEY, file_id TEXT NOT NULL, workspace_id TEXT NOT NULL,
+    idx INTEGER NOT NULL, text TEXT NOT NULL, mime_type TEXT NOT NULL, data BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+"""
+_TABLES_1 = {"meta", "workspaces", "instances", "tasks"}
+_TABLES = _TABLES_1 | {"blocks"}
 
 
 @dataclass
@@ -71,6 +84,7 @@ class LoadedState:
     workspaces: list[dict[str, Any]] = field(default_factory=list)
     instances: list[dict[str, Any]] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
+    blocks: list[dict[str, Any]] = field(default_factory=list)
 
 
 class StateError(Exception):
@@ -79,6 +93,12 @@ class StateError(Exception):
     def __init__(self, message: str, kind: str = "corrupt") -> None:
         super().__init__(message)
         self.kind = kind
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0o600 (whatever the umask) when it is missing: the state
+    is the user's alone. An existing file is left as it is."""
+    os.close(os.open(path, os.O_RDONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600))
 
 
 def _stamp() -> str:
@@ -101,6 +121,13 @@ def move_aside(path: Path, kind: str) -> Path:
             with contextlib.suppress(OSError):
                 side.rename(target.with_name(target.name + suffix))
     return target
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run ``;``-separated statements one by one (``executescript`` would commit)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def _dumps(value: Any) -> str:
@@ -145,7 +172,7 @@ class StateFile:
         """Open (or create) the file and read it; a file that cannot be used is moved aside and
         a new one started. Returns what it held (empty when new)."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             return self._open_checked()
         except (sqlite3.Error, OSError, ValueError, TypeError, KeyError, StateError) as exc:
             self._close_db()
@@ -187,6 +214,7 @@ class StateFile:
                 return LoadedState()
 
     def _open_checked(self) -> LoadedState:
+        _create_private(self.path)  # SQLite gives its -wal and -shm the file's mode
         db = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
@@ -209,9 +237,12 @@ class StateFile:
             if version == 0:
                 if tables:
                     raise StateError("it holds the tables of another program")
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                _run_script(db, _SCHEMA + _SCHEMA_2)
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            elif version == 1:
+                if not tables >= _TABLES_1:
+                    raise StateError("tables are missing")
+                _run_script(db, _SCHEMA_2)  # the upgrade to schema 2
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             elif not tables >= _TABLES:
                 raise StateError("tables are missing")
@@ -245,6 +276,12 @@ class StateFile:
             config = json.loads(item["config"])
             item["config"] = config if isinstance(config, dict) else {}
             loaded.instances.append(item)
+        columns = ("id", "file_id", "workspace_id", "idx", "text", "mime_type", "data")
+        columns += ("created_at",)
+        for row in db.execute(f"SELECT {', '.join(columns)} FROM blocks ORDER BY rowid"):
+            item = dict(zip(columns, row, strict=True))
+            item["data"] = bytes(item["data"])
+            loaded.blocks.append(item)
         now_wall, now_mono = time.time(), time.monotonic()
         rows = db.execute(
             "SELECT id, user_id, workspace_id, wait, run, steps, output, failure, input, "
@@ -324,7 +361,23 @@ class StateFile:
     def delete_workspace(self, ws_id: str) -> None:
         self._write(
             ("DELETE FROM instances WHERE workspace_id=?", (ws_id,)),
+            ("DELETE FROM blocks WHERE workspace_id=?", (ws_id,)),
             ("DELETE FROM workspaces WHERE id=?", (ws_id,)),
+        )
+
+    def put_blocks(self, blocks: Iterable[Block], dropped: Iterable[str] = ()) -> None:
+        """Record new blocks (and forget ``dropped``, the blocks the store let go of)."""
+        rows = [
+            (b.id, b.file_id, b.workspace_id, b.index, b.text, b.mime_type, b.data, b.created_at)
+            for b in blocks
+        ]
+        self._write(
+            (
+                "INSERT OR REPLACE INTO blocks(id, file_id, workspace_id, idx, text, mime_type, "
+                "data, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            ),
+            ("DELETE FROM blocks WHERE id=?", [(block_id,) for block_id in dropped]),
         )
 
     def put_instance(self, inst: Instance) -> None:

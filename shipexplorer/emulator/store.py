@@ -1,9 +1,13 @@
-"""The emulator's state, in memory and thread-safe: the user, workspaces, instances, tasks.
+"""The emulator's state, in memory and thread-safe: the user, workspaces, instances, tasks, blocks.
 
 One lock guards everything; every operation is short. Lookups that fail raise
 :class:`~shipexplorer.emulator.envelopes.ApiError` with Steamship's failed-status form. Given a
 :class:`~shipexplorer.emulator.state.StateFile`, the store starts from what the file holds and
 writes every change through to it (memory stays the source of every answer).
+
+An instance's ``initStatus`` is derived from its creation time and its package (see
+:meth:`Instance.init_status`); blocks (the content packages answer, served by ``block/raw``) are
+kept up to :data:`MAX_BLOCKS`, the oldest let go first.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from shipexplorer.emulator.envelopes import ApiError
@@ -26,6 +32,9 @@ from shipexplorer.emulator.tasks import Failure, Schedule, Task, iso_utc
 DEFAULT_WORKSPACE = "default"
 DEFAULT_PAGE_SIZE = 100
 MAX_TASKS = 100_000
+MAX_BLOCKS = 10_000
+#: ``initStatus`` values, as the official client's ``InvocableInitStatus`` spells them
+NOT_NEEDED, INITIALIZING, COMPLETE, FAILED_INIT = "notNeeded", "initializing", "complete", "failed"
 _NAMESPACE = uuid.UUID("6f7c2d4e-5b1a-4c3e-9a8f-0d2e1b3c4a5f")
 
 
@@ -55,6 +64,14 @@ class Workspace:
         return {"id": self.id, "handle": self.handle, "createdAt": self.created_at}
 
 
+def parse_iso(text: str) -> float:
+    """Epoch seconds of an ISO-8601 time like ``2026-11-28T09:10:40.123Z`` (now if unreadable)."""
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except (ValueError, AttributeError):
+        return time.time()
+
+
 @dataclass
 class Instance:
     id: str
@@ -64,7 +81,33 @@ class Instance:
     workspace: Workspace
     user_id: str
     user_handle: str
-    created_at: str = field(default_factory=lambda: iso_utc(time.time()))
+    created_at: str = ""
+    created_wall: float | None = None  # epoch seconds (from created_at when not given)
+
+    def __post_init__(self) -> None:
+        if self.created_wall is None:
+            self.created_wall = parse_iso(self.created_at) if self.created_at else time.time()
+        if not self.created_at:
+            self.created_at = iso_utc(self.created_wall)
+
+    def init_duration(self) -> float | None:
+        """Seconds its initialisation takes (None: it needs none)."""
+        return self.package.init_seconds(self.package.effective_config(self.config))
+
+    def init_seconds_left(self, now: float | None = None) -> float:
+        duration = self.init_duration()
+        if duration is None or self.created_wall is None:
+            return 0.0
+        return max(0.0, self.created_wall + duration - (time.time() if now is None else now))
+
+    def init_status(self, now: float | None = None) -> str:
+        """``notNeeded``, ``initializing`` (for the package's init time after its creation),
+        then ``complete``, or ``failed`` for a package whose initialisation fails."""
+        if self.init_duration() is None:
+            return NOT_NEEDED
+        if self.init_seconds_left(now) > 0:
+            return INITIALIZING
+        return FAILED_INIT if self.package.init_failure else COMPLETE
 
     def to_json(self, app_base: str) -> dict[str, Any]:
         return {
@@ -80,8 +123,38 @@ class Instance:
             "config": self.config,
             "workspaceId": self.workspace.id,
             "workspaceHandle": self.workspace.handle,
-            "initStatus": "notNeeded",
+            "initStatus": self.init_status(),
             "createdAt": self.created_at,
+        }
+
+
+@dataclass
+class Block:
+    """A piece of content a package answered (text, markdown, an image, audio): its JSON is the
+    official client's ``Block``; ``block/raw`` serves ``data`` with ``mime_type``."""
+
+    id: str
+    file_id: str
+    workspace_id: str
+    index: int
+    text: str
+    mime_type: str
+    data: bytes = field(repr=False)
+    created_at: str = field(default_factory=lambda: iso_utc(time.time()))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "fileId": self.file_id,
+            "text": self.text,
+            "tags": [],
+            "index": self.index,
+            "mimeType": self.mime_type,
+            "publicData": False,
+            "streamState": None,
+            "requestId": None,
+            "url": None,
+            "contentURL": None,
         }
 
 
@@ -133,6 +206,7 @@ class Store:
         self.workspaces: dict[str, Workspace] = {}
         self.instances: dict[str, Instance] = {}
         self.tasks: OrderedDict[str, Task] = OrderedDict()
+        self.blocks: OrderedDict[str, Block] = OrderedDict()
         self.task_poll_faults = TaskPollFaults()
         self.meta: dict[str, str] = {}
         self.state = state
@@ -164,6 +238,18 @@ class Store:
                 row["created_at"],
             )
             self.instances[inst.id] = inst
+        for row in loaded.blocks[-MAX_BLOCKS:]:
+            block = Block(
+                row["id"],
+                row["file_id"],
+                row["workspace_id"],
+                row["idx"],
+                row["text"],
+                row["mime_type"],
+                row["data"],
+                row["created_at"],
+            )
+            self.blocks[block.id] = block
         for task in loaded.tasks[-MAX_TASKS:]:
             task.user_id = self.user_id
             self.tasks[task.task_id] = task
@@ -242,6 +328,8 @@ class Store:
             del self.workspaces[ws.id]
             for inst in [i for i in self.instances.values() if i.workspace is ws]:
                 del self.instances[inst.id]
+            for block in [b for b in self.blocks.values() if b.workspace_id == ws.id]:
+                del self.blocks[block.id]
             if self.state is not None:
                 self.state.delete_workspace(ws.id)
             return ws
@@ -257,6 +345,7 @@ class Store:
     ) -> Instance:
         try:
             validate_config(package.config_template, config)
+            package.check_config(package.effective_config(config))
         except ArgumentError as exc:
             raise ApiError(
                 400,
@@ -349,6 +438,37 @@ class Store:
             "profile": package.manifest(),
             "createdAt": "2023-01-01T00:00:00.000Z",
         }
+
+    # Blocks
+    def create_blocks(
+        self, workspace_id: str, file_id: str, items: Iterable[tuple[str, str, bytes | None]]
+    ) -> list[Block]:
+        """Keep blocks of one file: ``(text, mime type, raw bytes or None for the text)``."""
+        made = [
+            Block(new_id(), file_id, workspace_id, index, text, mime, data or text.encode("utf-8"))
+            for index, (text, mime, data) in enumerate(items)
+        ]
+        with self.lock:
+            for block in made:
+                self.blocks[block.id] = block
+            dropped = []
+            while len(self.blocks) > MAX_BLOCKS:
+                dropped.append(self.blocks.popitem(last=False)[0])
+            if self.state is not None:
+                self.state.put_blocks(made, dropped)
+        return made
+
+    def get_block(self, block_id: Any) -> Block:
+        with self.lock:
+            block = self.blocks.get(block_id) if isinstance(block_id, str) else None
+        if block is None:
+            raise ApiError(
+                404,
+                f"Block {block_id!r} was not found.",
+                code="ObjectNotFound",
+                suggestion="Use the id of a block a package answered.",
+            )
+        return block
 
     # Tasks
     def create_task(

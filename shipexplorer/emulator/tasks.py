@@ -2,8 +2,13 @@
 
 No thread runs per task and nothing polls: a task stores when it was created and its schedule
 (waiting for a while, then running ``steps`` equal steps, then succeeded or failed), and its state,
-``statusMessage``, ``startedAt`` and ``taskLastModifiedOn`` are computed when somebody asks. A
-thousand concurrent tasks cost a thousand small objects.
+messages, ``startedAt`` and ``taskLastModifiedOn`` are computed when somebody asks. A thousand
+concurrent tasks cost a thousand small objects.
+
+Messages, as the real engine reports them: a package's task (any ``taskType`` but
+``internalApi``) reports its progress ("step i of n") in ``remoteStatusMessage``, and
+``statusMessage`` stays empty until the task fails (then it carries the failure). The seed dialect
+keeps the public page's single ``taskMessage``, progress included.
 
 Schedule math uses :func:`time.monotonic`; timestamps are wall-clock ISO-8601 UTC strings.
 A task restored from a previous run's state that had not ended is *cut*: ``cut_at`` (seconds
@@ -60,12 +65,14 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A task's state at one moment: state, message, and the offset its state began at."""
+    """A task's state at one moment: state, the seed dialect's message, the offset its state began
+    at, and the progress a package reports (``remoteStatusMessage``)."""
 
     state: str
     message: str | None
     since: float
     started: bool
+    progress: str | None = None
 
 
 @dataclass
@@ -90,7 +97,9 @@ class Task:
         sched = self.schedule
         if self.cut_at is not None and elapsed >= self.cut_at:
             message = self.failure.message if self.failure is not None else None
-            return Snapshot(FAILED, message, self.cut_at, self.cut_at >= sched.wait)
+            started = self.cut_at >= sched.wait
+            progress = self._progress(self.cut_at) if started else None
+            return Snapshot(FAILED, message, self.cut_at, started, progress)
         if elapsed < sched.wait:
             if dialect == "seed" and elapsed < sched.wait / 2:
                 return Snapshot(CREATING, "creating the task", 0.0, False)
@@ -101,10 +110,27 @@ class Task:
             step_length = sched.run / steps
             step = min(steps, int((elapsed - sched.wait) / step_length) + 1)
             since = sched.wait + (step - 1) * step_length
-            return Snapshot(RUNNING, f"step {step} of {steps}", since, True)
+            progress = self._progress(elapsed)
+            return Snapshot(RUNNING, progress, since, True, progress)
+        last = self._progress(sched.total)
         if self.failure is not None:
-            return Snapshot(FAILED, self.failure.message, sched.total, True)
-        return Snapshot(SUCCEEDED, None, sched.total, True)
+            return Snapshot(FAILED, self.failure.message, sched.total, True, last)
+        return Snapshot(SUCCEEDED, None, sched.total, True, last)
+
+    def _progress(self, elapsed: float) -> str:
+        """The progress ("step i of n") ``elapsed`` seconds into the schedule."""
+        sched = self.schedule
+        steps = max(1, sched.steps)
+        if sched.run <= 0:
+            return f"step {steps} of {steps}"
+        step = min(steps, int((elapsed - sched.wait) / (sched.run / steps)) + 1)
+        return f"step {max(1, step)} of {steps}"
+
+    @property
+    def reports_progress(self) -> bool:
+        """Whether its progress goes to ``remoteStatusMessage``: a package's task does, an API
+        operation run in the background does not."""
+        return self.task_type != "internalApi"
 
     def state(self, dialect: str = "real") -> str:
         return self.snapshot(dialect).state
@@ -117,6 +143,9 @@ class Task:
         """The task object in the given dialect (camelCase keys, every field present)."""
         snap = self.snapshot(dialect, now)
         failed = snap.state == FAILED
+        # The real engine: statusMessage only says why a task failed; the seed dialect's
+        # taskMessage says everything.
+        message = snap.message if dialect == "seed" or failed else None
         modified = iso_utc(self.created_wall + snap.since)
         body: dict[str, Any] = {
             "taskId": self.task_id,
@@ -126,7 +155,7 @@ class Task:
             "input": self.input,
             "output": json.dumps(self.output) if snap.state == SUCCEEDED else None,
             "state": snap.state,
-            "statusMessage": snap.message,
+            "statusMessage": message,
             "statusSuggestion": self.failure.suggestion if failed and self.failure else None,
             "statusCode": self.failure.code if failed and self.failure else None,
             "statusCreatedOn": modified,
@@ -136,7 +165,7 @@ class Task:
             "taskLastModifiedOn": modified,
             "remoteStatusInput": None,
             "remoteStatusOutput": None,
-            "remoteStatusMessage": None,
+            "remoteStatusMessage": snap.progress if self.reports_progress else None,
             "assignedWorker": "emulator" if snap.started else None,
             "startedAt": iso_utc(self.created_wall + self.schedule.wait) if snap.started else None,
             "maxRetries": 0,

@@ -87,10 +87,15 @@ def test_unknown_method_names_the_verb(client: httpx.Client, instances: dict) ->
 
 def test_unknown_instance_or_workspace_is_404(client: httpx.Client, instances: dict) -> None:
     ws = instances["greeter"]["workspaceHandle"]
-    for path in (f"{ws}/missing/greet", "missing-ws/x/greet", "only-one-segment"):
+    for path in (f"{ws}/missing/greet", "missing-ws/x/greet"):
         response = client.post(path, json={})
         assert response.status_code == 404
         assert response.json()["status"]["state"] == "failed"
+    # A path that is no route at all: the web framework's (Vapor's) 404.
+    for path in ("only-one-segment", ""):
+        response = client.post(path, json={})
+        assert response.status_code == 404
+        assert response.json() == {"error": True, "reason": "Not Found"}
 
 
 @pytest.mark.parametrize(

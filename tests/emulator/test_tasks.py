@@ -34,19 +34,21 @@ def make_task(**kwargs) -> Task:
 
 
 def test_state_is_a_pure_function_of_the_clock() -> None:
-    task = make_task()
+    task = make_task(task_type="infer")  # a package's task: it reports remote progress
     timeline = [
-        (100.0, "waiting", "waiting to start"),
-        (100.99, "waiting", "waiting to start"),
+        (100.0, "waiting", None),
+        (100.99, "waiting", None),
         (101.0, "running", "step 1 of 3"),
         (102.5, "running", "step 2 of 3"),
         (103.99, "running", "step 3 of 3"),
-        (104.0, "succeeded", None),
-        (999.0, "succeeded", None),
+        (104.0, "succeeded", "step 3 of 3"),
+        (999.0, "succeeded", "step 3 of 3"),
     ]
-    for now, state, message in timeline:
+    for now, state, progress in timeline:
         body = task.to_json("real", now=now)
-        assert (body["state"], body["statusMessage"]) == (state, message), now
+        # As the real engine: progress in remoteStatusMessage, statusMessage empty unless failed.
+        assert (body["state"], body["remoteStatusMessage"]) == (state, progress), now
+        assert body["statusMessage"] is None, now
     early, late = task.to_json(now=100.5), task.to_json(now=102.5)
     assert early["startedAt"] is None and early["assignedWorker"] is None
     assert late["startedAt"] == "2023-11-14T22:13:21.000Z"
@@ -57,11 +59,20 @@ def test_state_is_a_pure_function_of_the_clock() -> None:
     assert set(late) == TASK_FIELDS
 
 
+def test_an_api_task_reports_no_remote_progress() -> None:
+    task = make_task()  # internalApi: an operation run in the background
+    for now in (100.5, 102.0, 104.0):
+        body = task.to_json(now=now)
+        assert body["remoteStatusMessage"] is None and body["statusMessage"] is None
+
+
 def test_failure_at_the_end_carries_message_suggestion_code() -> None:
-    task = make_task(failure=Failure("broke", "try again", "Broken"))
+    task = make_task(failure=Failure("broke", "try again", "Broken"), task_type="infer")
     assert task.to_json(now=103.0)["state"] == "running"
     assert task.to_json(now=103.0)["statusCode"] is None
+    assert task.to_json(now=103.0)["statusMessage"] is None
     final = task.to_json(now=104.0)
+    assert final["remoteStatusMessage"] == "step 3 of 3"
     assert final["state"] == "failed"
     assert (final["statusMessage"], final["statusSuggestion"], final["statusCode"]) == (
         "broke",
@@ -74,8 +85,9 @@ def test_failure_at_the_end_carries_message_suggestion_code() -> None:
 def test_seed_dialect_spelling_and_creating_state() -> None:
     task = make_task()
     assert task.to_json("seed", now=100.1)["taskState"] == "creating"
+    assert task.to_json("seed", now=100.1)["taskMessage"] == "creating the task"
     waiting = task.to_json("seed", now=100.7)
-    assert waiting["taskState"] == "waiting"
+    assert waiting["taskState"] == "waiting" and waiting["taskMessage"] == "waiting to start"
     assert "state" not in waiting and "statusMessage" not in waiting
     running = task.to_json("seed", now=102.0)
     assert (running["taskState"], running["taskMessage"]) == ("running", "step 2 of 3")
@@ -91,10 +103,11 @@ def slow_job(emulator: Emulator) -> dict:
 
 
 def poll_states(http: httpx.Client, task_id: str, key: str = "status") -> tuple[list, dict]:
-    """Poll task/status until the task ends; return the (state, message) pairs seen, last body."""
+    """Poll task/status until the task ends; return the (state, progress) pairs seen, last body
+    (progress: ``remoteStatusMessage`` in the real dialect, ``taskMessage`` in the seed one)."""
     seen: list[tuple[str, str | None]] = []
     state_key, message_key = (
-        ("state", "statusMessage") if key == "status" else ("taskState", "taskMessage")
+        ("state", "remoteStatusMessage") if key == "status" else ("taskState", "taskMessage")
     )
 
     def finished() -> dict | None:
@@ -122,6 +135,7 @@ def test_start_answers_a_plain_task_that_succeeds(client: httpx.Client, slow_job
     states = [state for state, _ in seen]
     assert states[0] == "waiting" and states[-1] == "succeeded"
     assert ("running", "step 1 of 2") in seen and ("running", "step 2 of 2") in seen
+    assert final["status"]["statusMessage"] is None
     assert set(final) == {"data", "status"}
     assert final["data"] == {"result": "done", "seconds": 0.6, "steps": 2, "completedSteps": 2}
     assert json.loads(final["status"]["output"]) == final["data"]

@@ -9,6 +9,15 @@ declared kinds, and can reach the emulator through ``self.ctx``.
 A method's result is unwrapped like the Steamship engine does: ``str`` becomes ``text/plain``,
 ``dict``/``list``/numbers raw JSON, :class:`Binary` its own MIME type, and :class:`Reply` gives
 full control of the wire (status, headers, a streamed body, delays, a cut connection).
+
+``__dir__`` spells argument kinds the way real packages do, in one of two spellings:
+``"class"`` (``<class 'str'>``, ``typing.Optional[str]``: ``str()`` of the annotation) or
+``"name"`` (``str``, ``Optional[str]``, ``int``), chosen per package by
+:attr:`Package.kind_spelling`.
+
+A package whose instances take a while to initialise says so with :meth:`Package.init_seconds`
+(and :attr:`Package.init_failure` for one whose initialisation fails); the instance's
+``initStatus`` is derived from its creation time.
 """
 
 from __future__ import annotations
@@ -36,6 +45,36 @@ __all__ = [
 
 SDK_VERSION = "2.17.34"
 DIR_PATH = "/__dir__"
+KIND_SPELLINGS = ("class", "name")
+
+
+def type_name(annotation: Any) -> str:
+    """A type in the short spelling: ``str``, ``Optional[str]``, ``List[int]``, ``Any``."""
+    if annotation is inspect.Parameter.empty or annotation is Any:
+        return "Any"
+    if annotation is None or annotation is type(None):
+        return "None"
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or (
+        origin is not None and getattr(origin, "__name__", "") == "UnionType"
+    ):
+        args = typing.get_args(annotation)
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) == 1 and len(args) == 2:
+            return f"Optional[{type_name(rest[0])}]"
+        return f"Union[{', '.join(type_name(a) for a in args)}]"
+    if origin is not None:
+        names = {list: "List", dict: "Dict", tuple: "Tuple", set: "Set"}
+        name = names.get(origin, getattr(origin, "__name__", str(origin)))
+        return f"{name}[{', '.join(type_name(a) for a in typing.get_args(annotation))}]"
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
+
+
+def spell_kind(annotation: Any, spelling: str) -> str:
+    """An annotation as ``__dir__`` lists it, in ``spelling`` (see :data:`KIND_SPELLINGS`)."""
+    return type_name(annotation) if spelling == "name" else str(annotation)
 
 
 class PackageError(Exception):
@@ -77,12 +116,21 @@ class ArgSpec:
         return str(self.annotation)
 
     @property
+    def value_type(self) -> Any:
+        """The annotation without ``Optional``: what a non-null value must be."""
+        return optional_inner(self.annotation)
+
+    @property
     def values(self) -> list[Any] | None:
         enum_type = _enum_type(self.annotation)
         return [member.value for member in enum_type] if enum_type else None
 
-    def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "values": self.values}
+    def as_json(self, spelling: str = "class") -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": spell_kind(self.annotation, spelling),
+            "values": self.values,
+        }
 
 
 @dataclass(frozen=True)
@@ -97,26 +145,42 @@ class MethodSpec:
     returns: str
     accepts_any: bool
     class_name: str = ""
+    returns_name: str = ""  # the return kind in the short spelling
 
-    def as_json(self, verb: str) -> dict[str, Any]:
+    def as_json(self, verb: str, spelling: str = "class") -> dict[str, Any]:
+        returns = self.returns_name if spelling == "name" and self.returns_name else self.returns
         return {
             "path": self.path,
             "verb": verb,
-            "returns": self.returns,
+            "returns": returns,
             "doc": self.doc,
-            "args": [arg.as_json() for arg in self.args],
+            "args": [arg.as_json(spelling) for arg in self.args],
             "config": {},
             "className": self.class_name,
         }
 
 
+def optional_inner(annotation: Any) -> Any:
+    """``X`` for ``Optional[X]`` (``X | None``), else the annotation itself."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or (
+        origin is not None and getattr(origin, "__name__", "") == "UnionType"
+    ):
+        args = typing.get_args(annotation)
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) == 1 and len(args) == 2:
+            return rest[0]
+    return annotation
+
+
+def is_optional(annotation: Any) -> bool:
+    return optional_inner(annotation) is not annotation
+
+
 def _enum_type(annotation: Any) -> type[enum.Enum] | None:
+    annotation = optional_inner(annotation)
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return annotation
-    if typing.get_origin(annotation) is typing.Union:
-        rest = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(rest) == 1:
-            return _enum_type(rest[0])
     return None
 
 
@@ -125,14 +189,17 @@ def method(
     *,
     verbs: tuple[str, ...] = ("POST",),
     returns: str | None = None,
+    returns_name: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark a package method; ``path`` defaults to the function name."""
+    """Mark a package method; ``path`` defaults to the function name. ``returns`` and
+    ``returns_name`` override the return kind ``__dir__`` lists, in each spelling."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         func.__emulator_method__ = {  # type: ignore[attr-defined]
             "path": "/" + (path or func.__name__).lstrip("/"),
             "verbs": tuple(v.upper() for v in verbs),
             "returns": returns,
+            "returns_name": returns_name,
         }
         return func
 
@@ -160,6 +227,7 @@ def _spec_of(cls: type, func: Callable[..., Any], marks: dict[str, Any]) -> Meth
         returns=marks["returns"] or str(sig.return_annotation),
         accepts_any=accepts_any,
         class_name=cls.__name__,
+        returns_name=marks["returns_name"] or type_name(sig.return_annotation),
     )
 
 
@@ -167,13 +235,18 @@ class Package:
     """Base class of the demo packages.
 
     Subclasses set ``handle``, ``description``, ``readme`` and optionally ``config_template``
-    (Steamship's ``configTemplate``: key -> ``{"type", "default", "description", "options"?}``).
+    (Steamship's ``configTemplate``: key -> ``{"type", "default", "description", "options"?}``),
+    ``kind_spelling`` (how ``__dir__`` spells argument kinds), :meth:`init_seconds` and
+    :attr:`init_failure` (an initialisation that takes time, and how it fails).
     """
 
     handle: str = ""
     description: str = ""
     readme: str = ""
     config_template: dict[str, dict[str, Any]] = {}
+    kind_spelling: str = "class"
+    #: when set, an instance's initialisation ends ``failed`` with this message
+    init_failure: str | None = None
     _methods: tuple[MethodSpec, ...] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -190,6 +263,16 @@ class Package:
         self.ctx = ctx
 
     @classmethod
+    def init_seconds(cls, config: dict[str, Any]) -> float | None:
+        """How long an instance with this (effective) config takes to initialise; None when it
+        needs no initialisation (``initStatus: notNeeded``)."""
+        return None
+
+    @classmethod
+    def check_config(cls, config: dict[str, Any]) -> None:
+        """Check the effective config beyond its types; raise :class:`ArgumentError`."""
+
+    @classmethod
     def find(cls, verb: str, path: str) -> MethodSpec | None:
         path = "/" + path.lstrip("/")
         for spec in cls._methods:
@@ -200,8 +283,11 @@ class Package:
     @classmethod
     def dir_spec(cls) -> dict[str, Any]:
         """The package's spec, shaped like the SDK's ``PackageSpec.dict(by_alias=True)``."""
+        spelling = cls.kind_spelling
         methods = [
-            (spec.path, verb, spec.as_json(verb)) for spec in cls._methods for verb in spec.verbs
+            (spec.path, verb, spec.as_json(verb, spelling))
+            for spec in cls._methods
+            for verb in spec.verbs
         ]
         for verb in ("GET", "POST"):
             methods.append(
@@ -211,7 +297,7 @@ class Package:
                     {
                         "path": DIR_PATH,
                         "verb": verb,
-                        "returns": "<class 'dict'>",
+                        "returns": "dict" if spelling == "name" else "<class 'dict'>",
                         "doc": "Return this Invocable's PackageSpec for remote inspection.",
                         "args": [],
                         "config": {},

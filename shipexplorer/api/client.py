@@ -9,6 +9,9 @@ raising, for consoles and history; the typed methods (from
 Bodies are read as a stream. With a ``spool_threshold``, a body longer than that is written to a
 temporary file in ``spool_dir`` as it arrives (never held as one bytes object): the exchange's
 ``body_file`` names it and its caller deletes it when done. A failed or cancelled read removes it.
+Every body is bounded (:mod:`~shipexplorer.api.limits`): gzip and deflate are undone here in
+bounded steps and counted as they inflate; over its limit a body ends in
+:class:`~shipexplorer.api.errors.BodyTooLarge`.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -28,8 +32,9 @@ import httpx
 
 from .. import __version__
 from .decode import decode
-from .errors import Cancelled, InsecureTransportError
+from .errors import BodyTooLarge, Cancelled, InsecureTransportError
 from .exchange import Exchange, discard_body_file
+from .limits import BodyLimits, body_limits
 from .models import PackageInstance
 from .operations import Operations, Result
 from .redact import redact
@@ -55,8 +60,11 @@ class SteamshipClient(Operations):
 
     ``transport`` replaces the cancellable transport (tests use ``httpx.MockTransport``); ``retry``
     is the policy for idempotent reads; ``on_exchange`` is called with every finished exchange
-    (history).
+    (history). ``body_limits`` bounds answer bodies (see :mod:`~shipexplorer.api.limits`); None,
+    the default, follows the process-wide limits that the preferences set.
     """
+
+    body_limits: BodyLimits | None = None
 
     def __init__(
         self,
@@ -71,9 +79,14 @@ class SteamshipClient(Operations):
         self.retry = retry or RetryPolicy(max_attempts=max(1, settings.max_retries + 1))
         self.on_exchange = on_exchange
         self._http = httpx.Client(
-            transport=transport or CancellableTransport(ca_file=settings.ca_file),
+            transport=transport
+            or CancellableTransport(
+                ca_file=settings.ca_file, system_settings=settings.use_system_proxy
+            ),
             follow_redirects=False,
-            trust_env=False,  # no proxy variables: NO_PROXY CIDRs are not honoured (ci-notes)
+            # Proxy and CA variables are read by the transport (api/proxies.py), with the profile's
+            # "use system proxy settings": httpx's own reading ignores NO_PROXY ranges (ci-notes).
+            trust_env=False,
             headers={
                 "User-Agent": USER_AGENT,
                 "Accept-Encoding": "gzip, deflate",
@@ -226,6 +239,7 @@ class SteamshipClient(Operations):
         on_progress: Callable[[int, int | None], None] | None = None,
         spool_threshold: int | None = None,
         spool_dir: str | Path | None = None,
+        spool_limit: int | None = None,
     ) -> Exchange:
         """Send ``request`` (retrying it when idempotent) and return its exchange. Never raises
         ApiError.
@@ -233,6 +247,10 @@ class SteamshipClient(Operations):
         ``deadline`` (seconds) overrides the settings' overall deadline for this call. A body over
         ``spool_threshold`` bytes goes to a file in ``spool_dir`` (the system's temporary folder
         when None): ``exchange.body_file``, which the caller deletes.
+
+        Bodies are bounded (:mod:`~shipexplorer.api.limits`): held in memory, by the memory
+        limit; spooled, by ``spool_limit`` (bytes; None: the spool limit of :attr:`body_limits`).
+        Over it, the exchange's error is :class:`BodyTooLarge` (never retried).
         """
         spool = None if spool_threshold is None else (spool_threshold, spool_dir)
         settings = self._settings
@@ -242,7 +260,7 @@ class SteamshipClient(Operations):
         )
         attempts: list[Exchange] = []
         while True:
-            exchange = self._attempt(request, settings, scope, on_progress, spool)
+            exchange = self._attempt(request, settings, scope, on_progress, spool, spool_limit)
             attempts.append(exchange)
             wait = None
             if request.idempotent and exchange.error is not None:
@@ -270,6 +288,7 @@ class SteamshipClient(Operations):
         scope: CallScope,
         on_progress: Callable[[int, int | None], None] | None,
         spool: tuple[int, str | Path | None] | None = None,
+        spool_limit: int | None = None,
     ) -> Exchange:
         secrets = (settings.api_key,) if settings.api_key else ()
         headers = self.headers_for(request, settings=settings)
@@ -319,11 +338,21 @@ class SteamshipClient(Operations):
                         (k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw
                     ]
                     body, exchange.body_file, exchange.body_file_size = _read_body(
-                        response, on_progress, spool
+                        response,
+                        on_progress,
+                        spool,
+                        limits=self.body_limits,
+                        spool_limit=spool_limit,
                     )
                     exchange.response_body = body
                 finally:
-                    response.close()
+                    response.close()  # an unread rest closes the connection (never reused)
+        except BodyTooLarge as exc:
+            exchange.elapsed = time.perf_counter() - started
+            exc.exchange = exchange
+            exchange.transport_error = exc
+            log.debug("%r stopped: %s", exchange, exc)
+            return exchange
         except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
             exchange.elapsed = time.perf_counter() - started
             exchange.transport_error = map_transport_error(
@@ -381,30 +410,155 @@ def _query(args: Any) -> str:
     return urlencode(pairs, doseq=True)
 
 
+_INFLATE_STEP = 256 * 1024  # the most one decompression step may produce
+_NO_BODY_STATUSES = frozenset({204, 304})
+
+
+class _Inflater:
+    """One content coding (gzip or deflate) undone in steps of at most :data:`_INFLATE_STEP`
+    bytes, so a small compressed chunk never becomes a huge buffer at once. As httpx does, data
+    after the end of the stream is ignored, and "deflate" may be zlib-wrapped or raw."""
+
+    def __init__(self, coding: str) -> None:
+        self._coding = coding
+        wbits = zlib.MAX_WBITS | 16 if coding in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        self._inflate = zlib.decompressobj(wbits)
+        self._first = True
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        pending = data
+        while not self._inflate.eof:
+            try:
+                out = self._inflate.decompress(pending, _INFLATE_STEP)
+            except zlib.error as exc:
+                if self._first and self._coding == "deflate":  # raw deflate, no zlib header
+                    self._first = False
+                    self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise httpx.DecodingError(f"{self._coding}: {exc}") from exc
+            self._first = False
+            pending = self._inflate.unconsumed_tail
+            if out:
+                yield out
+            if not pending and len(out) < _INFLATE_STEP:
+                return  # all consumed, nothing left inside
+
+    def finish(self) -> Iterator[bytes]:
+        yield from self.feed(b"")
+        try:
+            rest = self._inflate.flush()
+        except zlib.error as exc:  # pragma: no cover - flush after decompress rarely fails
+            raise httpx.DecodingError(f"{self._coding}: {exc}") from exc
+        if rest:
+            yield rest
+
+
+def _inflaters(response: httpx.Response) -> list[_Inflater]:
+    """The decoders for the answer's Content-Encoding, in the order to apply them (codings other
+    than gzip and deflate are passed through, as httpx does with those it lacks)."""
+    codings = [
+        value.strip().lower()
+        for value in response.headers.get_list("content-encoding", split_commas=True)
+    ]
+    return [_Inflater(c) for c in reversed(codings) if c in ("gzip", "x-gzip", "deflate")]
+
+
+def _through(stages: list[_Inflater], data: bytes) -> Iterator[bytes]:
+    if not stages:
+        if data:
+            yield data
+        return
+    for piece in stages[0].feed(data):
+        yield from _through(stages[1:], piece)
+
+
+def _drain(stages: list[_Inflater]) -> Iterator[bytes]:
+    for index, stage in enumerate(stages):
+        for piece in stage.finish():
+            yield from _through(stages[index + 1 :], piece)
+
+
 def _read_body(
     response: httpx.Response,
     on_progress: Callable[[int, int | None], None] | None,
     spool: tuple[int, str | Path | None] | None = None,
+    *,
+    limits: BodyLimits | None = None,
+    spool_limit: int | None = None,
 ) -> tuple[bytes, str | None, int]:
     """The body as ``(bytes, None, 0)``, or spooled: ``(b"", file, size)`` once it grew past the
-    threshold (at once when Content-Length says it will)."""
+    threshold (at once when Content-Length says it will).
+
+    The raw stream is decompressed here, in bounded steps, and counted after decompression: a
+    body held in memory stops at ``limits.memory`` (and is spooled from there when spooling, at
+    the latest), a spooled one at ``spool_limit`` (``limits.spool`` when None), with
+    :class:`BodyTooLarge` (the spooled part deleted). A Content-Length over the limit is refused
+    before anything is read.
+    """
+    limits = limits or body_limits()
+    memory = limits.memory
+    limit = memory if spool is None else (limits.spool if spool_limit is None else spool_limit)
+    try:  # a transport may hand over a body already read, and decoded (httpx.MockTransport)
+        ready: bytes | None = response.content
+    except httpx.ResponseNotRead:
+        ready = None
+    stages = _inflaters(response) if ready is None else []
+    compressed = bool(stages)
     total = response.headers.get("content-length")
-    expected = int(total) if total and total.isdigit() else None
+    announced = int(total) if total and total.isdigit() else None
+    status = response.status_code
+    if (
+        announced is not None
+        and announced > limit
+        and status not in _NO_BODY_STATUSES
+        and response.request.method != "HEAD"
+    ):
+        raise BodyTooLarge(
+            limit=limit, announced=announced, spooled=spool is not None, status=status
+        )
+    expected = None if compressed else announced
     chunks = bytearray()
-    threshold = None if spool is None else spool[0]
+    threshold = None if spool is None else min(spool[0], memory)
     if threshold is not None and expected is not None and expected > threshold:
         threshold = 0  # Content-Length says it will be big: spool from the first chunk
     handle = None
     received = 0
+    raw_received = 0
+
+    def too_large(size: int, inflated: bool) -> BodyTooLarge:
+        return BodyTooLarge(
+            limit=limit,
+            received=size,
+            compressed=inflated,
+            spooled=spool is not None,
+            status=status,
+        )
+
+    def decoded() -> Iterator[bytes]:
+        nonlocal raw_received
+        if ready is not None:
+            yield from (ready[i : i + 65_536] for i in range(0, len(ready), 65_536))
+            return
+        for raw in response.iter_raw():
+            raw_received += len(raw)
+            if compressed and raw_received > limit:  # more compressed bytes than the limit
+                raise too_large(raw_received, False)
+            yield from _through(stages, raw)
+        yield from _drain(stages)
+
     try:
-        for chunk in response.iter_bytes():
+        for chunk in decoded():
             received += len(chunk)
+            if received > limit:
+                raise too_large(received, compressed)
             if handle is None:
-                chunks += chunk
-                if threshold is not None and len(chunks) > threshold:
-                    handle = _spool_file(spool[1])
+                if threshold is not None and len(chunks) + len(chunk) > threshold:
+                    handle = _spool_file(spool[1])  # type: ignore[index]
                     handle.write(chunks)
+                    handle.write(chunk)
                     chunks = bytearray()
+                else:
+                    chunks += chunk
             else:
                 handle.write(chunk)
             if on_progress is not None:

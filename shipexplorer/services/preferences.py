@@ -1,5 +1,6 @@
 """The user's preferences: the size above which answers are spooled to disk, the history's budget
-for big bodies, and desktop notifications when tasks end.
+for big bodies, desktop notifications when tasks end, and the limits on answer bodies (held in
+memory, and spooled to disk; see :mod:`shipexplorer.api.limits`).
 
 Kept in ``preferences.json`` in the config folder (versioned, written atomically on the worker pool;
 a corrupt file is moved aside and the defaults used; a newer one is read but never written back).
@@ -34,8 +35,17 @@ class Preferences:
     spool_threshold_mb: float = 2.0
     history_budget_mb: int = 200
     notify_tasks: bool = True
+    #: the most of an answer held in memory; over it a call's answer is spooled or refused
+    memory_body_limit_mb: int = 16
+    #: the most of an answer spooled to disk; over it the call stops and the file is deleted
+    spool_limit_mb: int = 1000
 
-    LIMITS = {"spool_threshold_mb": (0.1, 1000.0), "history_budget_mb": (0, 100_000)}
+    LIMITS = {
+        "spool_threshold_mb": (0.1, 1000.0),
+        "history_budget_mb": (0, 100_000),
+        "memory_body_limit_mb": (1, 1000),
+        "spool_limit_mb": (1, 100_000),
+    }
 
     def checked(self) -> Preferences:
         """The same, with every number brought into its range."""

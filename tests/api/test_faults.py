@@ -87,6 +87,10 @@ def test_redirect_not_followed(client, demo, emulator):
 
 @pytest.mark.parametrize("megabytes", [20, 100])
 def test_big_bodies_complete(client, demo, megabytes):
+    """Whole bodies above the default in-memory limit, when the client's limit allows them."""
+    from shipexplorer.api.limits import MB, BodyLimits
+
+    client.body_limits = BodyLimits(memory=200 * MB)
     seen: list[int] = []
     result = client.invoke(
         demo["faults"], "big", {"megabytes": megabytes}, on_progress=lambda n, total: seen.append(n)

@@ -1,5 +1,6 @@
-"""File ▸ Preferences…: when answers go to disk, how much history keeps of big bodies, and whether
-an ended task raises a desktop notification."""
+"""File ▸ Preferences…: when answers go to disk, how big an answer may be (in memory, and on
+disk), how much history keeps of big bodies, and whether an ended task raises a desktop
+notification."""
 
 from __future__ import annotations
 
@@ -40,6 +41,24 @@ class PreferencesDialog(QDialog):
             "Answers bigger than this are written to a temporary file and read from there, "
             "never held in memory as a whole"
         )
+        low, high = Preferences.LIMITS["memory_body_limit_mb"]
+        self.memory_limit = QSpinBox(self)
+        self.memory_limit.setRange(int(low), int(high))
+        self.memory_limit.setSuffix(" MB")
+        self.memory_limit.setAccessibleName("In-memory body limit")
+        self.memory_limit.setToolTip(
+            "The most of an answer held in memory. Above it, a request's answer goes to disk; "
+            "listings, task polls, methods and the connection test stop with an error"
+        )
+        low, high = Preferences.LIMITS["spool_limit_mb"]
+        self.spool_limit = QSpinBox(self)
+        self.spool_limit.setRange(int(low), int(high))
+        self.spool_limit.setSuffix(" MB")
+        self.spool_limit.setAccessibleName("Spooled body limit")
+        self.spool_limit.setToolTip(
+            "The most of an answer written to disk; above it the request stops with an error and "
+            "the part written is deleted. Compressed answers count at their inflated size"
+        )
         low, high = Preferences.LIMITS["history_budget_mb"]
         self.budget = QSpinBox(self)
         self.budget.setRange(int(low), int(high))
@@ -63,6 +82,8 @@ class PreferencesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow("Keep answers on &disk above:", self.spool)
+        form.addRow("In-memory body &limit:", self.memory_limit)
+        form.addRow("S&pooled body limit:", self.spool_limit)
         form.addRow("&History budget for big bodies:", self.budget)
         form.addRow(self.notify)
         form.addRow(self.note)
@@ -72,6 +93,8 @@ class PreferencesDialog(QDialog):
     def show_preferences(self, preferences: Preferences) -> None:
         self.spool.setValue(preferences.spool_threshold_mb)
         self.budget.setValue(preferences.history_budget_mb)
+        self.memory_limit.setValue(preferences.memory_body_limit_mb)
+        self.spool_limit.setValue(preferences.spool_limit_mb)
         self.notify.setChecked(preferences.notify_tasks)
         self.note.setText(
             f"Saved in {self._service.path}."
@@ -84,6 +107,8 @@ class PreferencesDialog(QDialog):
             spool_threshold_mb=self.spool.value(),
             history_budget_mb=self.budget.value(),
             notify_tasks=self.notify.isChecked(),
+            memory_body_limit_mb=self.memory_limit.value(),
+            spool_limit_mb=self.spool_limit.value(),
         )
 
     def accept(self) -> None:

@@ -186,3 +186,33 @@ def test_a_spooled_error_body_is_opened_on_the_worker_and_deleted_on_close(tmp_p
     assert body_answer(None) is None
     opened.close()
     assert not path.exists()
+
+
+def test_a_body_over_its_limit_says_what_happened_and_what_to_change():
+    from shipexplorer.api.errors import BodyTooLarge
+
+    ex = Exchange(
+        method="POST",
+        url="http://127.0.0.1:9/ws/inst/m",
+        request_headers=[],
+        status=200,
+        response_headers=[("Content-Type", "application/json")],
+        secrets=(KEY,),
+    )
+    ex.transport_error = BodyTooLarge(limit=16_000_000, received=16_100_000, exchange=ex)
+    p = answer_from_error(ex.transport_error)
+    assert p.kind == "error" and p.error_body is None
+    assert p.status_line == "Stopped — answer over 16 MB (after 200 OK)"
+    assert status_tone(p) == FAILURE and p.error_title == "answer too large"
+    assert p.body_text.splitlines() == [
+        "The server sent more than 16 MB for this call, so it was stopped "
+        "(limit: File ▸ Preferences ▸ In-memory body limit).",
+        "Request: POST http://127.0.0.1:9/ws/inst/m",
+    ]
+    spooled = BodyTooLarge(limit=10**9, announced=2 * 1024**3, spooled=True, status=502)
+    p = answer_from_error(spooled)
+    assert p.status_line == "Stopped — answer over 1 GB"
+    assert p.body_text == (
+        "The server announced 2.1 GB for this call (Content-Length), more than the 1 GB "
+        "allowed, so nothing of it was read (limit: File ▸ Preferences ▸ Spooled body limit)."
+    )

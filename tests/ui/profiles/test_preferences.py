@@ -63,3 +63,26 @@ def test_any_file_content_gives_preferences_in_range(data):
     for name, (low, high) in Preferences.LIMITS.items():
         assert low <= getattr(chosen, name) <= high
     assert isinstance(chosen.notify_tasks, bool)
+
+
+def test_the_dialog_sets_the_body_limits(qtbot, make_explorer):
+    from shipexplorer.api.limits import BodyLimits, body_limits, set_body_limits
+
+    before = body_limits()
+    try:
+        setup = make_explorer(docks=True)
+        docks = setup.window.docks
+        docks.preferences_action.trigger()
+        dialog = docks.preferences_dialog
+        assert (dialog.memory_limit.value(), dialog.spool_limit.value()) == (16, 1000)
+        assert dialog.memory_limit.accessibleName() == "In-memory body limit"
+        assert dialog.spool_limit.accessibleName() == "Spooled body limit"
+        dialog.memory_limit.setValue(8)
+        dialog.spool_limit.setValue(2000)
+        dialog.accept()
+        assert body_limits() == BodyLimits(memory=8 * MB, spool=2000 * MB)
+        assert setup.runner.spool_limit == 2000 * MB
+        chosen = setup.docks.preferences.current
+        assert (chosen.memory_body_limit_mb, chosen.spool_limit_mb) == (8, 2000)
+    finally:
+        set_body_limits(before)

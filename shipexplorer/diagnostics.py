@@ -1,4 +1,5 @@
-"""``shipexplorer --diagnose``: versions, Qt platform, keyring verdict and folders, as text.
+"""``shipexplorer --diagnose``: versions, Qt platform, keyring verdict, TLS trust store, proxy
+variables (credentials masked) and folders, as text.
 
 Runs without a display and without creating a QApplication, so it works over SSH and in CI.
 """
@@ -35,6 +36,13 @@ def _qt_platform() -> str:
     return f"{first}; {shown}; plugins: {', '.join(names) or 'none found'}"
 
 
+def _network() -> list[str]:
+    """The trust store in use, the CA variables and the proxy variables seen (never a password)."""
+    from shipexplorer.api.transport import describe_proxies, describe_trust
+
+    return [f"{label:<13} {text}" for label, text in describe_trust() + describe_proxies()]
+
+
 def report() -> str:
     """The whole diagnosis as printable text. Never contains a key."""
     from PySide6 import QtCore
@@ -57,6 +65,7 @@ def report() -> str:
     ]
     if not verdict.secure:
         lines.append(f"              {how_to_enable(sys.platform)}")
+    lines += _network()
     lines += [
         f"Config folder {paths.config}",
         f"Data folder   {paths.data}",

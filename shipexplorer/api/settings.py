@@ -63,6 +63,11 @@ class ConnectionSettings:
     Timeouts are in seconds, per phase (``connect``, ``read``, ``write``, ``pool``); ``deadline``
     bounds a whole call (all phases, and all retries of an idempotent read). ``None`` disables a
     limit.
+
+    TLS is verified against the OS trust store plus ``ca_file`` (a PEM file) when set. With
+    ``use_system_proxy`` (the default) the system's settings apply too: ``HTTPS_PROXY``,
+    ``HTTP_PROXY``, ``ALL_PROXY`` and ``NO_PROXY`` (see :mod:`shipexplorer.api.proxies`; loopback
+    hosts always go direct) and the CA files named by ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``.
     """
 
     api_base: str = DEFAULT_API_BASE
@@ -78,6 +83,7 @@ class ConnectionSettings:
     deadline: float | None = 300.0
     ca_file: str | None = None
     max_retries: int = 3
+    use_system_proxy: bool = True
 
     def __post_init__(self) -> None:
         for name in ("api_base", "app_base", "web_base"):

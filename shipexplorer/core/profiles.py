@@ -31,6 +31,8 @@ _LIMITS = {
     "pool_timeout": "Pool timeout",
     "deadline": "Deadline",
 }
+# Yes/no settings; a missing one takes its default (use_system_proxy: on).
+_FLAGS = {"use_system_proxy"}
 _BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -179,6 +181,10 @@ class Profile:
                 values[key] = _text(value, key, optional=True)
             elif key in _LIMITS:
                 values[key] = _seconds(value, key)
+            elif key in _FLAGS:
+                if not isinstance(value, bool):
+                    raise ValueError(f"{key} should be true or false, not {type_name(value)}")
+                values[key] = value
             elif key == "max_retries":
                 if isinstance(value, bool) or not isinstance(value, int):
                     raise ValueError(

@@ -99,6 +99,14 @@ def test_from_dict_is_tolerant_of_unknown_and_missing_keys_and_ignores_a_stray_k
         ({"name": "p", "settings": {"deadline": math.inf}}, "finite number"),
         ({"name": "p", "settings": {"max_retries": 1.5}}, "max_retries should be a whole number"),
         ({"name": "p", "settings": {"ca_file": "\ud800"}}, "not valid Unicode"),
+        (
+            {"name": "p", "settings": {"use_system_proxy": "yes"}},
+            "use_system_proxy should be true or false, not text",
+        ),
+        (
+            {"name": "p", "settings": {"use_system_proxy": 0}},
+            "use_system_proxy should be true or false, not a number",
+        ),
     ],
 )
 def test_from_dict_wrong_types_say_which(data, message):
@@ -216,6 +224,20 @@ def test_missing_file_loads_empty_and_writable(tmp_path):
     assert result.file == ProfilesFile()
     assert result.problem is None and not result.read_only
     assert result.file.import_offered is False
+
+
+def test_use_system_proxy_is_on_unless_the_file_says_off(tmp_path):
+    assert Profile.from_dict({"name": "old", "settings": {}}).settings.use_system_proxy is True
+    store = _store(tmp_path)
+    store.save(ProfilesFile([Profile("direct", ConnectionSettings(use_system_proxy=False))]))
+    raw = json.loads(store.path.read_text(encoding="utf-8"))
+    assert raw["profiles"][0]["settings"]["use_system_proxy"] is False
+    loaded = ProfileStore(store.path).load()
+    assert loaded.problem is None
+    assert loaded.file.profiles[0].settings.use_system_proxy is False
+    del raw["profiles"][0]["settings"]["use_system_proxy"]  # a file written before the setting
+    store.path.write_text(json.dumps(raw), encoding="utf-8")
+    assert ProfileStore(store.path).load().file.profiles[0].settings.use_system_proxy is True
 
 
 def test_round_trip_keeps_order_selection_and_flags(tmp_path):
@@ -423,6 +445,7 @@ _settings = st.builds(
     deadline=_seconds,
     ca_file=st.none() | _text,
     max_retries=st.integers(-5, 10**20),
+    use_system_proxy=st.booleans(),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -87,6 +88,15 @@ class ProfileDialog(QDialog):
         self.ca_file_edit = QLineEdit(self)
         self.ca_browse = QPushButton("Browse…", self)
         self.ca_browse.setAccessibleName("Choose CA file")
+        self.system_proxy_check = QCheckBox("Use system pro&xy settings", self)
+        self.system_proxy_check.setAccessibleName("Use system proxy settings")
+        self.system_proxy_check.setToolTip(
+            "Go through the proxy named by HTTPS_PROXY, HTTP_PROXY or ALL_PROXY (except for hosts "
+            "in NO_PROXY, and this machine, which is always reached directly), and also trust the "
+            "CA certificates named by SSL_CERT_FILE and SSL_CERT_DIR. Certificates are checked "
+            "against the system's trust store either way."
+        )
+        self.system_proxy_check.setChecked(True)
         self.key_field = KeyField(self)
         self.key_status = QLabel(self)
         self.key_status.setAccessibleName("Key status")
@@ -118,6 +128,7 @@ class ProfileDialog(QDialog):
         form.addRow("&Read timeout", self.read_timeout)
         form.addRow("Dead&line", self.deadline)
         form.addRow("CA &file", ca_row)
+        form.addRow("", self.system_proxy_check)
         form.addRow("API &key", self.key_field)
         form.addRow("", self.key_status)
         for row, buddy in ((ca_row, self.ca_file_edit), (self.key_field, self.key_field.edit)):
@@ -229,6 +240,7 @@ class ProfileDialog(QDialog):
         self.read_timeout.setValue(settings.read_timeout or 60.0)
         self.deadline.setValue(settings.deadline or 300.0)
         self.ca_file_edit.setText(settings.ca_file or "")
+        self.system_proxy_check.setChecked(settings.use_system_proxy)
         self.key_field.clear()
         builtin = bool(profile and profile.builtin)
         for widget in (
@@ -242,6 +254,7 @@ class ProfileDialog(QDialog):
             self.deadline,
             self.ca_file_edit,
             self.ca_browse,
+            self.system_proxy_check,
             self.key_field,
             self.save_button,
             self.forget_button,
@@ -289,6 +302,7 @@ class ProfileDialog(QDialog):
             write_timeout=self.read_timeout.value(),
             deadline=self.deadline.value(),
             ca_file=self.ca_file_edit.text().strip() or None,
+            use_system_proxy=self.system_proxy_check.isChecked(),
         )
         return Profile(name=self.name_edit.text().strip(), settings=settings)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -121,4 +121,27 @@ def test_every_control_has_an_accessible_name(qtbot, worker_pool, tmp_path):
     unnamed = [f"{type(w).__name__} {getattr(w, 'text', str)()!r}" for w in controls]
     unnamed = [u for u, w in zip(unnamed, controls, strict=True) if not w.accessibleName()]
     assert unnamed == []
+    qtbot.waitUntil(lambda: worker_pool.active_jobs() == 0)
+
+
+def test_use_system_proxy_settings_is_on_by_default_saved_and_explained(
+    qtbot, worker_pool, tmp_path, emulator, memory_keyring
+):
+    dialog, profiles, _ = _dialog(qtbot, worker_pool, tmp_path)
+    box = dialog.system_proxy_check
+    assert box.accessibleName() == "Use system proxy settings"
+    assert "&x" in box.text()  # Alt+X
+    for word in ("HTTPS_PROXY", "NO_PROXY", "SSL_CERT_FILE", "directly"):
+        assert word in box.toolTip()
+    _fill(qtbot, dialog, "direct", emulator, "demo-key")
+    assert box.isChecked() and box.isEnabled()
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert not box.isChecked()
+    dialog.save()
+    assert dialog.message.text() == "Saved “direct”."
+    assert profiles.profile("direct").settings.use_system_proxy is False
+    dialog.new_profile()
+    assert box.isChecked()
+    dialog.select("direct")
+    assert not box.isChecked()
     qtbot.waitUntil(lambda: worker_pool.active_jobs() == 0)

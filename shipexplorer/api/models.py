@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -55,6 +56,62 @@ class ConfigField:
     options: list[Any] | None = None
 
 
+def config_fields(template: Any) -> list[ConfigField]:
+    """A ``configTemplate`` (a map, or that map as a JSON string) as fields, tolerant of gaps."""
+    if isinstance(template, str):
+        try:
+            template = json.loads(template)
+        except ValueError:
+            return []
+    if not isinstance(template, dict):
+        return []
+    fields = []
+    for name, spec in template.items():
+        spec = spec if isinstance(spec, dict) else {}
+        options = spec.get("options")
+        fields.append(
+            ConfigField(
+                name=str(name),
+                type=None if spec.get("type") is None else str(spec.get("type")),
+                default=spec.get("default"),
+                description=spec.get("description"),
+                options=list(options) if isinstance(options, list) else None,
+            )
+        )
+    return fields
+
+
+@dataclass(frozen=True)
+class PackageVersion:
+    """One version of a package (``package/version/list``): its handle and ``configTemplate``."""
+
+    id: str | None
+    handle: str | None
+    package_id: str | None = None
+    template: Any = field(default=None, repr=False)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def has_template(self) -> bool:
+        """True when the record says what config it takes (even "none": an empty template)."""
+        return isinstance(self.template, (dict, str))
+
+    @property
+    def config_template(self) -> list[ConfigField]:
+        return config_fields(self.template)
+
+    @classmethod
+    def from_data(cls, data: Any) -> PackageVersion:
+        obj = _unwrap(data, "packageVersion")
+        return cls(
+            id=_str(obj, "id"),
+            handle=_str(obj, "handle"),
+            package_id=_str(obj, "packageId"),
+            template=obj.get("configTemplate"),
+            raw=obj,
+        )
+
+
 @dataclass(frozen=True)
 class Package:
     id: str | None
@@ -71,22 +128,23 @@ class Package:
         template = self.profile.get("configTemplate") if isinstance(self.profile, dict) else None
         if not isinstance(template, dict):
             template = self.raw.get("configTemplate")
-        if not isinstance(template, dict):
-            return []
-        fields = []
-        for name, spec in template.items():
-            spec = spec if isinstance(spec, dict) else {}
-            options = spec.get("options")
-            fields.append(
-                ConfigField(
-                    name=str(name),
-                    type=None if spec.get("type") is None else str(spec.get("type")),
-                    default=spec.get("default"),
-                    description=spec.get("description"),
-                    options=list(options) if isinstance(options, list) else None,
-                )
-            )
-        return fields
+        return config_fields(template)
+
+    @property
+    def version(self) -> str | None:
+        """The version whose manifest ``profile`` is (its ``version``), when it says."""
+        value = self.profile.get("version") if isinstance(self.profile, dict) else None
+        return None if value is None else str(value)
+
+    @property
+    def versions(self) -> list[PackageVersion]:
+        """Versions the record itself carries (``versions`` or ``packageVersions``; most servers
+        carry none: ``package/version/list`` lists them)."""
+        for key in ("versions", "packageVersions"):
+            items = self.raw.get(key)
+            if isinstance(items, list):
+                return [PackageVersion.from_data(item) for item in items if isinstance(item, dict)]
+        return []
 
     @classmethod
     def from_data(cls, data: Any) -> Package:

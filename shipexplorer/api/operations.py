@@ -7,6 +7,7 @@ primitives they build on (``api_request``, ``invoke_request``, ``send``). Each r
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,13 +17,14 @@ from .decode import Data
 from .errors import Cancelled
 from .exchange import Exchange
 from .methods import PackageSpec, parse_methods
-from .models import Package, PackageInstance, Page, User, Workspace, page_of
+from .models import Package, PackageInstance, PackageVersion, Page, User, Workspace, page_of
 from .redact import redact
 from .request import ApiRequest, InstanceRef
 from .tasks import Task
 from .transport import CancelToken
 
 T = TypeVar("T")
+_LOOKUP_LOCK = threading.Lock()
 
 
 class Result(Generic[T]):
@@ -182,6 +184,28 @@ class Operations:
             cancel,
         )
 
+    def package_version_list(
+        self,
+        package_id: str | None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        *,
+        cancel: CancelToken | None = None,
+    ) -> Result[Page[PackageVersion]]:
+        """``package/version/list`` of a package (each version with its ``configTemplate``).
+        Inferred: the official client has no such call; servers without it answer 404."""
+        body = {
+            "packageId": package_id,
+            "pageSize": page_size,
+            "pageToken": page_token,
+            "sortOrder": "DESC",
+        }
+        return self._run(
+            self.api_request("package/version/list", body),
+            lambda d: page_of(d, "packageVersions", PackageVersion.from_data),
+            cancel,
+        )
+
     def instance_create(
         self,
         package_handle: str,
@@ -272,6 +296,7 @@ class Operations:
         task (plain or wrapped, even succeeded) ``result.task`` is set. Error answers raise. Never
         retried.
         """
+        target = self.resolve_instance(target, cancel=cancel)
         exchange = self.send(
             self.invoke_request(target, method, args, verb=verb),
             cancel=cancel,
@@ -281,6 +306,51 @@ class Operations:
         if exchange.error is not None:
             raise exchange.error
         return Result(exchange.outcome.data if exchange.outcome else None, exchange)
+
+    def resolve_instance(
+        self, target: PackageInstance | InstanceRef | str, *, cancel: CancelToken | None = None
+    ) -> PackageInstance | InstanceRef | str:
+        """``target`` with its workspace handle, looked up by id when the record lacks it (a
+        record without ``workspaceHandle`` would be sent to ``_``): ``workspace/get`` by its
+        ``workspaceId``, as the official client does before invoking, else
+        ``package/instance/get`` by its ``id``. Each answer is kept per id (workspace ids and
+        instance ids never change hands). Anything else is returned as it is; a failed lookup
+        raises its error (nothing is sent to a guessed workspace)."""
+        if not isinstance(target, PackageInstance) or target.workspace_handle:
+            return target
+        if not (target.workspace_id or target.id):
+            return target
+        known = self._known_workspaces()
+        handle = known.get(("workspace", target.workspace_id)) if target.workspace_id else None
+        handle = handle or (known.get(("instance", target.id)) if target.id else None)
+        workspace_id = target.workspace_id
+        if handle is None and target.workspace_id:
+            handle = self._workspace_handle(target.workspace_id, cancel)
+        elif handle is None:
+            record = self.instance_get(id=target.id, cancel=cancel).value
+            handle = record.workspace_handle if record is not None else None
+            workspace_id = record.workspace_id if record is not None else None
+            if handle is None and workspace_id:
+                handle = self._workspace_handle(workspace_id, cancel)
+        if not handle:
+            return target
+        if workspace_id:
+            known[("workspace", workspace_id)] = handle
+        if target.id:
+            known[("instance", target.id)] = handle
+        return replace(target, workspace_handle=handle, workspace_id=workspace_id)
+
+    def _workspace_handle(self, workspace_id: str, cancel: CancelToken | None) -> str | None:
+        workspace = self.workspace_get(id=workspace_id, cancel=cancel).value
+        return workspace.handle if workspace is not None else None
+
+    def _known_workspaces(self) -> dict[tuple[str, str], str]:
+        """The workspace handles looked up so far, per workspace id and instance id."""
+        known = self.__dict__.get("_workspace_handles")
+        if known is None:
+            with _LOOKUP_LOCK:
+                known = self.__dict__.setdefault("_workspace_handles", {})
+        return known
 
     def describe(
         self,
@@ -347,6 +417,28 @@ class Operations:
                 return task
             if end is not None and time.monotonic() >= end:
                 raise TimeoutError(f"Task {task_id} is still {task.state} after {timeout} s.")
+
+    def block_raw(
+        self,
+        block_id: str,
+        *,
+        cancel: CancelToken | None = None,
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ) -> Result[Data]:
+        """``POST block/raw {"id"}``: a block's content. ``result.value`` is a :class:`Data` whose
+        ``value`` is the bytes as received and ``mime_type`` the answer's type (the body is not
+        decoded: a JSON block stays bytes). Error answers raise. ``on_progress(received, total)``
+        sees the body arrive (an exception it raises stops the download and reaches the caller).
+        """
+        exchange = self.send(
+            self.api_request("block/raw", {"id": block_id}), cancel=cancel, on_progress=on_progress
+        )
+        status = exchange.status
+        if exchange.transport_error is not None or status is None or not 200 <= status < 300:
+            assert exchange.error is not None  # a failed exchange always carries its error
+            raise exchange.error
+        mime = (exchange.content_type or "").split(";")[0].strip().lower() or None
+        return Result(Data(bytes(exchange.response_body), "bytes", mime), exchange)
 
 
 def _with_output(task: Task, data: Any) -> Task:

@@ -1,7 +1,11 @@
-"""The package catalogue: list packages, read one's config template, create instances.
+"""The package catalogue: list packages, read one's config template (of the latest version or of
+the version asked for), create instances.
 
-:class:`PackageCatalog` runs ``package/list``, ``package/get``, ``package/instance/list`` and
-``package/instance/create`` on the worker pool and reports through signals. The pure helpers
+:class:`PackageCatalog` runs ``package/list``, ``package/get``, ``package/version/list``,
+``package/instance/list`` and ``package/instance/create`` on the worker pool and reports through
+signals. A create answered with a task and no instance (the server creates it in the background)
+is waited for as the official client waits for tasks (``task/status`` every second, up to 180 s);
+the task tracker sees it like every task answer. The pure helpers
 below it (no Qt) suggest an instance handle, check a config against a package's
 ``configTemplate`` before it is sent, and find which config key a server's refusal names.
 """
@@ -18,7 +22,8 @@ from PySide6.QtCore import QObject, Signal
 
 from shipexplorer.api import ConfigField, PackageInstance
 from shipexplorer.api.cancel import CancelToken
-from shipexplorer.api.errors import ApiError, HttpError
+from shipexplorer.api.errors import ApiError, HttpError, TaskFailed
+from shipexplorer.api.models import Package, PackageVersion
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.workers import JobHandle, Op, WorkerPool
 
@@ -58,9 +63,17 @@ class PackageCatalog(QObject):
             (then ``packageFailed`` came just before with the error). Ends every load_package.
         packageFailed(str, object): the handle and the error of a failed ``package/get``.
         instanceHandlesLoaded(object): the ``set[str]`` of instance handles in the workspace.
+        versionLoaded(str, str, object): a package handle, a version handle and that
+            version's ``PackageVersion`` (its ``configTemplate``), or None when it cannot be
+            read (no ``package/version/list`` on this server, or no such version: then
+            :attr:`version_note` says why). Ends every load_version.
         creating(): a ``package/instance/create`` was sent.
         created(object): the new (or fetched) ``PackageInstance``.
         createFailed(object): the error of a failed create (``HttpError`` carries ``status``).
+        createQueued(object): the create was answered with a ``Task`` and no instance: the
+            server creates it in the background; ``queuedCreated`` or ``queuedFailed`` follows.
+        queuedCreated(str, object): that task's id and the ``PackageInstance`` once it ended.
+        queuedFailed(str, object): that task's id and why it failed (or the wait gave up).
         connectionChanged(): the profile, key or workspace changed: what was loaded is stale.
     """
 
@@ -71,9 +84,13 @@ class PackageCatalog(QObject):
     packageLoaded = Signal(str, object)
     packageFailed = Signal(str, object)
     instanceHandlesLoaded = Signal(object)
+    versionLoaded = Signal(str, str, object)
     creating = Signal()
     created = Signal(object)
     createFailed = Signal(object)
+    createQueued = Signal(object)
+    queuedCreated = Signal(str, object)
+    queuedFailed = Signal(str, object)
     connectionChanged = Signal()
 
     def __init__(
@@ -85,6 +102,10 @@ class PackageCatalog(QObject):
         self._loads: list[JobHandle] = []
         #: False once the server said it has no ``package/list``
         self.list_available = True
+        #: why the last load_version gave None ("" when it gave a version)
+        self.version_note = ""
+        #: how a queued create is waited for: the official client's task cadence and limit
+        self.task_interval, self.task_timeout = 1.0, 180.0
         clients.changed.connect(self.connectionChanged)
 
     # -- requests (GUI thread) -------------------------------------------------------------------
@@ -160,6 +181,38 @@ class PackageCatalog(QObject):
             .with_key("catalog:instances")
         )
 
+    def load_version(self, package: Package | str, version: str) -> JobHandle:
+        """The record of ``version`` of ``package`` with its ``configTemplate``: from what the
+        package record carries, else ``package/version/list``; ``versionLoaded`` follows (a
+        newer call cancels an older one still running)."""
+        settings = self._clients.settings()
+        handle = package if isinstance(package, str) else (package.handle or "")
+
+        def job(token: CancelToken, _progress: object) -> tuple[PackageVersion | None, str]:
+            record = package
+            if isinstance(record, str):
+                record = self._client(settings).package_get(handle, cancel=token).value
+            if record is None:
+                return None, f"Package '{handle}' could not be read."
+            carried = _version_named(record.versions, version)
+            if carried is not None and carried.has_template:
+                return carried, ""
+            if record.version == version:  # the manifest read is that version's
+                return PackageVersion(None, version, record.id, _template_of(record)), ""
+            return self._listed_version(settings, record, version, token)
+
+        def done(answer: tuple[PackageVersion | None, str]) -> None:
+            found, self.version_note = answer
+            self.versionLoaded.emit(handle, version, found)
+
+        def failed(error: BaseException) -> None:
+            self.version_note = f"The versions of '{handle}' could not be read: {error}"
+            self.versionLoaded.emit(handle, version, None)
+
+        return self._load(
+            Op(self._pool, job).on_success(done).on_failure(failed).with_key("catalog:version")
+        )
+
     def create_instance(
         self,
         package_handle: str,
@@ -168,30 +221,77 @@ class PackageCatalog(QObject):
         fetch_if_exists: bool = True,
         config: dict[str, Any] | None = None,
     ) -> JobHandle:
-        """``package/instance/create``; ``created`` or ``createFailed`` follows. Never cancelled
-        by :meth:`cancel_loads` (once sent, the server may create it: the answer is reported)."""
+        """``package/instance/create``; ``created`` or ``createFailed`` follows, or, when the
+        server answers a task and no instance, ``createQueued`` and then ``queuedCreated`` or
+        ``queuedFailed``. Never cancelled by :meth:`cancel_loads` (once sent, the server may
+        create it: the answer is reported)."""
         settings = self._clients.settings()
+        interval, timeout = self.task_interval, self.task_timeout
+        queued: list[str] = []  # the task's id, once the answer was a task
 
-        def job(token: CancelToken, _progress: object) -> PackageInstance | None:
-            return (
-                self._client(settings)
-                .instance_create(
-                    package_handle,
-                    instance_handle,
-                    version=version or None,
-                    fetch_if_exists=fetch_if_exists,
-                    config=config,
-                    cancel=token,
-                )
-                .value
+        def job(token: CancelToken, progress: Any) -> PackageInstance:
+            client = self._client(settings)
+            result = client.instance_create(
+                package_handle,
+                instance_handle,
+                version=version or None,
+                fetch_if_exists=fetch_if_exists,
+                config=config,
+                cancel=token,
             )
+            if result.value is not None or result.task is None or not result.task.task_id:
+                if result.value is None:
+                    raise ApiError("The server answered the create with no instance and no task.")
+                return result.value
+            task = result.task
+            progress(task)
+            if not task.is_finished:
+                try:
+                    task = client.wait_task(
+                        str(task.task_id), interval=interval, timeout=timeout, cancel=token
+                    )
+                except TimeoutError:
+                    raise ApiError(
+                        f"The task {task.task_id} that creates '{instance_handle}' is still "
+                        f"running after {timeout:g} s; the instance appears once it ends (F5 "
+                        "reloads the list)."
+                    ) from None
+            if task.failed:
+                raise TaskFailed(
+                    task.status_message or "The task that creates it failed.",
+                    steamship_message=task.status_message,
+                    suggestion=task.status_suggestion,
+                    code=task.status_code,
+                    task=task,
+                )
+            made = _instance_in(task.output_value())
+            workspace = settings.workspace_handle if settings is not None else None
+            return made or PackageInstance(
+                id=None,
+                handle=instance_handle,
+                package_handle=package_handle,
+                workspace_handle=workspace,
+            )
+
+        def started_task(task: Any) -> None:
+            queued.append(str(task.task_id))
+            self.createQueued.emit(task)
+
+        def done(instance: PackageInstance) -> None:
+            if queued:
+                self.queuedCreated.emit(queued[0], instance)
+            else:
+                self.created.emit(instance)
+
+        def failed(error: BaseException) -> None:
+            if queued:
+                self.queuedFailed.emit(queued[0], error)
+            else:
+                self.createFailed.emit(error)
 
         self.creating.emit()
         return (
-            Op(self._pool, job)
-            .on_success(self.created.emit)
-            .on_failure(self.createFailed.emit)
-            .run()
+            Op(self._pool, job).on_progress(started_task).on_success(done).on_failure(failed).run()
         )
 
     def cancel_loads(self) -> None:
@@ -214,12 +314,73 @@ class PackageCatalog(QObject):
             raise NoConnection("The API key of this profile is not loaded yet.")
         return self._clients.client_for(settings)
 
+    def _listed_version(
+        self, settings: Any, package: Package, version: str, token: CancelToken
+    ) -> tuple[PackageVersion | None, str]:
+        """``version`` from ``package/version/list`` (runs inside jobs)."""
+        client = self._client(settings)
+        items: list[PackageVersion] = []
+        page_token = None
+        for _ in range(_MAX_PAGES):
+            try:
+                page = client.package_version_list(
+                    package.id, page_token=page_token, cancel=token
+                ).value
+            except HttpError as exc:
+                if exc.status in _NOT_SERVED:
+                    return None, (
+                        "This server does not list package versions, so the form shows the "
+                        "latest version's config; the server checks it."
+                    )
+                raise
+            items.extend(page.items if page else [])
+            page_token = page.next_page_token if page else None
+            if not page_token:
+                break
+        found = _version_named(items, version)
+        if found is None:
+            listed = ", ".join(v.handle for v in items if v.handle) or "none"
+            return None, (
+                f"'{package.handle}' has no version '{version}' (listed: {listed}); the server "
+                "will say whether it takes it."
+            )
+        if not found.has_template:
+            return None, (
+                f"Version '{version}' does not say what config it takes; the server checks it."
+            )
+        return found, ""
+
     def _packages_done(self, answer: tuple[bool, list[Any]]) -> None:
         self.list_available, items = answer
         self.packagesLoaded.emit(items)
 
 
 # -- pure helpers (no Qt) ------------------------------------------------------------------------
+def _version_named(versions: Iterable[PackageVersion], version: str) -> PackageVersion | None:
+    return next((v for v in versions if version in (v.handle, v.id)), None)
+
+
+def _template_of(package: Package) -> Any:
+    profile = package.profile if isinstance(package.profile, dict) else {}
+    template = profile.get("configTemplate")
+    return template if template is not None else package.raw.get("configTemplate", {})
+
+
+def _instance_in(output: Any) -> PackageInstance | None:
+    """The instance a creating task's output describes (None when it names none)."""
+    if isinstance(output, str):
+        try:
+            output = json.loads(output)
+        except ValueError:
+            return None
+    if isinstance(output, dict) and isinstance(output.get("data"), dict):
+        output = output["data"]
+    if not isinstance(output, dict):
+        return None
+    instance = PackageInstance.from_data(output)
+    return instance if instance.handle else None
+
+
 def is_valid_handle(handle: str) -> bool:
     """Lowercase letters and digits in groups joined by single dashes, at most 64 characters."""
     return len(handle) <= MAX_HANDLE_LENGTH and _HANDLE.fullmatch(handle) is not None

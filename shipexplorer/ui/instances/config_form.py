@@ -173,13 +173,15 @@ class ConfigForm(QWidget):
         self._apply(config)
         self._write_raw()
 
-    def problems(self) -> Problems:
-        """What is wrong before sending: field name -> message; None -> the whole config."""
+    def problems(self, *, against_template: bool = True) -> Problems:
+        """What is wrong before sending: field name -> message; None -> the whole config.
+        Without ``against_template`` only what cannot be sent at all (text that is not JSON, a
+        value its editor cannot read): the template may not be the one the server checks."""
         if self.raw_mode:
             config, problem = parse_raw(self.raw_edit.toPlainText())
             if problem:
                 return {None: problem}
-            return validate_config(self.fields(), config)
+            return validate_config(self.fields() if against_template else [], config)
         if not self._fields:
             return self.table.problems()
         found: Problems = {}
@@ -188,8 +190,9 @@ class ConfigForm(QWidget):
                 editor.value()
             except ValueError as exc:
                 found[name] = str(exc)
-        for key, message in validate_config(self.fields(), self._form_value()).items():
-            found.setdefault(key, message)
+        if against_template:
+            for key, message in validate_config(self.fields(), self._form_value()).items():
+                found.setdefault(key, message)
         return found
 
     # -- errors ---------------------------------------------------------------------------------

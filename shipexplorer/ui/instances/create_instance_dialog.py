@@ -1,7 +1,11 @@
 """The create-instance dialog: package, instance handle, version, fetch-if-exists and config.
 
 The config editor is generated from the package's ``configTemplate`` once ``package/get``
-answers (a loading note meanwhile). Handles and config are checked before anything is sent; a
+answers (a loading note meanwhile), and from the template of the version typed when one is
+(``package/version/list``; where a server cannot tell, the latest version's form is shown and
+the server alone checks the config). A server that creates the instance in the background
+(a task, no instance) is waited for: the dialog says so, and the instance is announced when the
+task ends. Handles and config are checked before anything is sent; a
 refusal of the server is shown beside the field it names, else at the top. Each time the dialog
 is shown it starts afresh (lists reloaded, handle suggested again), so one dialog can be reused;
 the package it had is kept, selected, so typing replaces it. Changing the package drops what
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from shipexplorer.api import Package, PackageInstance
 from shipexplorer.api.errors import RemoteError
+from shipexplorer.api.models import PackageVersion
 from shipexplorer.services.catalog import (
     PackageCatalog,
     field_named_in,
@@ -36,7 +41,7 @@ from shipexplorer.services.catalog import (
     suggest_instance_handle,
 )
 from shipexplorer.ui.instances.config_form import ConfigForm
-from shipexplorer.ui.instances.package_field import PackageField
+from shipexplorer.ui.instances.package_field import DEBOUNCE_MS, PackageField
 from shipexplorer.ui.widgets.error_label import error_label, error_text, show_error
 
 
@@ -53,6 +58,8 @@ class CreateInstanceDialog(QDialog):
 
     Signals:
         created(object): the new (or fetched) ``PackageInstance``; the dialog then accepts.
+            A create the server runs as a task is announced when the task ends (the dialog
+            may be closed by then).
     """
 
     created = Signal(object)
@@ -70,6 +77,12 @@ class CreateInstanceDialog(QDialog):
         self._creating = False
         self._package_touched = False  # the package text changed since the dialog was shown
         self._list_note = ""  # the note about the package list, while a description shows
+        self._package: Package | None = None  # the loaded package (its latest version)
+        self._version_loading: str | None = None  # the version whose template is asked for
+        self._version_shown = ""  # the version whose template the form shows ("" = latest)
+        self._version_checked = True  # False: the form's template may not be that version's
+        self._queued: dict[str, str] = {}  # task id -> instance handle, created in background
+        self._submit_pending = False  # Create waits for the version's config
 
         self.top_error = error_label("Create instance error", self)
         self.package = PackageField(catalog, self)
@@ -81,6 +94,10 @@ class CreateInstanceDialog(QDialog):
         self.version_edit, self.version_error = _line(
             "Package version", "optional; empty for the latest", self
         )
+        self.version_note = QLabel(self)
+        self.version_note.setWordWrap(True)
+        self.version_note.setAccessibleName("Package version information")
+        self.version_note.hide()
         self.fetch_check = QCheckBox("&Use the existing instance if the handle is taken", self)
         self.fetch_check.setAccessibleName("Fetch if exists")
         self.fetch_check.setChecked(True)
@@ -88,7 +105,7 @@ class CreateInstanceDialog(QDialog):
         for text, editor, notes in (
             ("&Package:", self.package_combo, (self.package_note, self.package_error)),
             ("&Instance handle:", self.instance_edit, (self.instance_error,)),
-            ("&Version:", self.version_edit, (self.version_error,)),
+            ("&Version:", self.version_edit, (self.version_note, self.version_error)),
         ):
             label = QLabel(text, self)
             label.setBuddy(editor)
@@ -133,6 +150,15 @@ class CreateInstanceDialog(QDialog):
         self.package.edited.connect(self._package_edited)
         self.package.chosen.connect(self._load_package)
         self.instance_edit.textEdited.connect(self._instance_typed)
+        self._version_timer = QTimer(self)
+        self._version_timer.setSingleShot(True)
+        self._version_timer.setInterval(DEBOUNCE_MS)
+        self._version_timer.timeout.connect(self._load_version)
+        self.version_edit.textChanged.connect(self._version_typed)
+        catalog.versionLoaded.connect(self._version_loaded)
+        catalog.createQueued.connect(self._create_queued)
+        catalog.queuedCreated.connect(self._queued_created)
+        catalog.queuedFailed.connect(self._queued_failed)
         catalog.packagesLoaded.connect(self._packages_listed)  # after the field refilled its list
         catalog.packageLoaded.connect(self._package_loaded)
         catalog.packageFailed.connect(self._package_failed)
@@ -171,11 +197,18 @@ class CreateInstanceDialog(QDialog):
                 self.instance_edit,
             )
             bad.append(self.instance_edit)
+        version = self.version_edit.text().strip()
         if package and package != self._loaded:
             self.package.choose_now()
             show_error(self.top_error, f"The config of '{package}' is loading; create it then.")
             bad.append(self.config_form)
-        elif problems := self.config_form.problems():
+        elif package and version != self._version_shown:
+            if not bad:  # the form must be that version's before it is checked: create then
+                self._set_creating(False, f"Loading the config of version '{version}'…")
+                self._submit_pending = True
+                self._load_version()
+                return
+        elif problems := self.config_form.problems(against_template=self._version_checked):
             self.config_form.show_problems(problems)
             show_error(self.top_error, "Fix the config: " + " ".join(problems.values()))
             bad.append(self.config_form)
@@ -186,7 +219,7 @@ class CreateInstanceDialog(QDialog):
         self._catalog.create_instance(
             package,
             instance,
-            self.version_edit.text().strip() or None,
+            version or None,
             self.fetch_check.isChecked(),
             self.config_form.value(),
         )
@@ -199,6 +232,7 @@ class CreateInstanceDialog(QDialog):
     def done(self, result: int) -> None:
         self._creating = False
         self.package.stop()
+        self._version_timer.stop()
         self._catalog.cancel_loads()
         super().done(result)
 
@@ -255,8 +289,11 @@ class CreateInstanceDialog(QDialog):
         if handle != self._loading:
             return
         self._loading, self._loaded = None, handle
-        self.config_form.set_fields(package.config_template if package else [])
+        self._package = package
+        self._show_version(None, reset=True)
         self.config_stack.setCurrentWidget(self.config_form)
+        if self.version_edit.text().strip():
+            self._load_version()
         if package is not None and package.description:
             if not self._list_note:
                 self._list_note = self.package_note.text()
@@ -266,6 +303,10 @@ class CreateInstanceDialog(QDialog):
         """The package changed: what belonged to the old one goes now (its description, config
         form, errors), not once the new one has loaded."""
         self._loading = self._loaded = None
+        self._package = None
+        self._version_loading = None
+        self._submit_pending = False
+        self._show_version(None, reset=True)
         if self._list_note:
             self.package_note.setText(self._list_note)
             self._list_note = ""
@@ -288,6 +329,87 @@ class CreateInstanceDialog(QDialog):
                 "Its config can still be given as keys and values.",
                 self.package_combo,
             )
+
+    # -- version --------------------------------------------------------------------------------
+    @Slot(str)
+    def _version_typed(self, _text: str) -> None:
+        self._version_timer.start()
+
+    @Slot()
+    def _load_version(self) -> None:
+        """Show the config of the version typed: the latest's when empty, else that version's
+        (asked of the catalog once the package is loaded)."""
+        self._version_timer.stop()
+        version = self.version_edit.text().strip()
+        if self._loaded is None:
+            return  # the package loads first; its end comes back here
+        if not version:
+            self._version_loading = None
+            self._show_version(None)
+            return
+        if version in (self._version_loading, self._version_shown):
+            return
+        if self._package is None:  # the package could not be read: nor can its versions
+            self._version_chosen(version, None, "The server checks the config of this version.")
+            return
+        self._version_loading = version
+        self._show_version_note(f"Loading the config of version '{version}'…")
+        self._catalog.load_version(self._package, version)
+
+    @Slot(str, str, object)
+    def _version_loaded(self, package: str, version: str, found: PackageVersion | None) -> None:
+        if package != self._loaded or version != self._version_loading:
+            return
+        self._version_loading = None
+        self._version_chosen(version, found, self._catalog.version_note)
+
+    def _version_chosen(self, version: str, found: PackageVersion | None, note: str) -> None:
+        self._show_version(version, found, note)
+        if self._submit_pending:
+            self._submit_pending = False
+            self.submit()
+
+    def _show_version(
+        self,
+        version: str | None,
+        found: PackageVersion | None = None,
+        note: str = "",
+        *,
+        reset: bool = False,
+    ) -> None:
+        """The form for ``version`` (None: the latest): its own template when ``found``, else
+        the latest's, whose checks then give way to the server's. What the user typed stays
+        where the new template has the same key (all of it goes with ``reset``)."""
+        latest = self._package.config_template if self._package is not None else []
+        fields = found.config_template if found is not None else latest
+        self._version_shown = version or ""
+        self._version_checked = version is None or found is not None
+        if reset:
+            self.config_form.set_fields(fields)
+        elif fields != self.config_form.fields():
+            kept = self._typed_config()
+            self.config_form.set_fields(fields)
+            names = {spec.name for spec in fields}
+            if kept := {k: v for k, v in kept.items() if k in names}:
+                self.config_form.set_value({**self.config_form.value(), **kept})
+        if found is not None:
+            note = f"The config form is version {version}'s."
+        self._show_version_note(note if version else "")
+
+    def _typed_config(self) -> dict[str, Any]:
+        """What the user changed in the form (values other than the template's defaults)."""
+        if self.config_form.problems(against_template=False):
+            return {}
+        defaults = {spec.name: spec.default for spec in self.config_form.fields()}
+        return {
+            key: value
+            for key, value in self.config_form.value().items()
+            if key not in defaults or defaults[key] != value
+        }
+
+    def _show_version_note(self, text: str) -> None:
+        self.version_note.setText(text)
+        self.version_note.setVisible(bool(text))
 
     # -- instance handle ------------------------------------------------------------------------
     @Slot(str)
@@ -323,6 +445,38 @@ class CreateInstanceDialog(QDialog):
         self._set_creating(False, f"Created '{instance.handle}'.")
         self.created.emit(instance)
         self.accept()
+
+    @Slot(object)
+    def _create_queued(self, task: Any) -> None:
+        """The server creates it in the background: say so; it is announced when it ends."""
+        if not self._creating:
+            return
+        task_id = str(task.task_id)
+        handle = self.instance_edit.text().strip()
+        self._queued[task_id] = handle
+        self._set_creating(
+            False,
+            f"The instance is being created (task {task_id}); it appears in the list when ready.",
+        )
+        self.status.setToolTip(f"Instance '{handle}', task {task_id}")
+
+    @Slot(str, object)
+    def _queued_created(self, task_id: str, instance: PackageInstance) -> None:
+        if self._queued.pop(task_id, None) is None:
+            return
+        if self.isVisible() and not self._creating and task_id in self.status.text():
+            self._set_creating(False, f"Created '{instance.handle}'.")
+            self.accept()
+        self.created.emit(instance)
+
+    @Slot(str, object)
+    def _queued_failed(self, task_id: str, error: Any) -> None:
+        handle = self._queued.pop(task_id, None)
+        if handle is None or not self.isVisible():
+            return  # the Tasks dock shows the task's failure
+        if task_id in self.status.text():
+            self.status.setText("")
+        show_error(self.top_error, f"Creating '{handle}' failed: {error_text(error)}")
 
     @Slot(object)
     def _create_failed(self, error: Any) -> None:

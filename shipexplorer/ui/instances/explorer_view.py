@@ -49,6 +49,7 @@ class ExplorerView(QSplitter):
         explorer.workspacesChanged.connect(self._workspaces_arrived)
         explorer.instancesChanged.connect(self._instances_arrived)
         explorer.methodsChanged.connect(self._methods_arrived)
+        explorer.initChanged.connect(self._init_changed)
 
     def restore(self, state: WindowState) -> None:
         """Splitters now; workspace, instance and method when the explorer lists them (the
@@ -107,6 +108,13 @@ class ExplorerView(QSplitter):
         elif instances and blank:
             self.tabs.open_instance(instances[0])  # a first start: something to try at once
         self.follow(self.tabs.current())
+
+    @Slot(str)
+    def _init_changed(self, handle: str) -> None:
+        """An instance's initialisation moved on: its tabs say so in their instance line."""
+        for tab in self.tabs.tabs():
+            if tab.handle == handle:
+                tab.profile_switched()  # draws the target line again
 
     @Slot(str, object)
     def _methods_arrived(self, handle: str, _spec: PackageSpec) -> None:

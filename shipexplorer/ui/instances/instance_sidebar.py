@@ -1,4 +1,6 @@
-"""The "Package instances" sidebar: a filterable list with package, version and init status.
+"""The "Package instances" sidebar: a filterable list with package, version and init status
+("initialising… 12 s" while the explorer waits for it, "failed" with the reason in the tooltip),
+and each instance's workspace while all workspaces are listed.
 
 Context actions: copy handle, copy invocation URL, refresh ``__dir__``.
 """
@@ -11,39 +13,35 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QMenu, QVBoxLayout, 
 
 from shipexplorer.api import PackageInstance
 from shipexplorer.services.explorer import INSTANCES, Explorer
+from shipexplorer.services.instance_init import FAILED, InitProgress, init_state
 
 ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-#: the service's ``initStatus`` values, in the words the list shows
-_STATES = {
-    "notneeded": "ready",
-    "ready": "ready",
-    "succeeded": "ready",
-    "complete": "ready",
-    "initializing": "initialising",
-    "initialising": "initialising",
-    "running": "initialising",
-    "waiting": "initialising",
-    "failed": "failed",
-}
-
-
 def instance_state(instance: PackageInstance) -> str:
     """ "ready", "initialising" or "failed" ("" when the service does not say)."""
-    return _STATES.get((instance.init_status or "").replace("_", "").lower(), "")
+    return init_state(instance)
 
 
-def describe_instance(instance: PackageInstance) -> str:
+def describe_instance(
+    instance: PackageInstance,
+    progress: InitProgress | None = None,
+    *,
+    workspace: bool = False,
+) -> str:
+    """Two lines: the handle; package, version, (workspace) and the init state in words."""
     version = instance.package_version_handle or "latest version"
     line = f"{instance.package_handle or 'unknown package'} {version}"
-    if state := instance_state(instance):
-        line += f" · {state}"
+    if workspace:
+        line += f" · in {instance.workspace_handle or 'an unknown workspace'}"
+    words = progress.words() if progress is not None else instance_state(instance)
+    if words:
+        line += f" · {words}"
     return f"{instance.handle}\n{line}"
 
 
 class InstanceSidebar(QWidget):
-    """Lists the instances of the current workspace.
+    """Lists the instances of the current workspace (or of every workspace).
 
     Signals:
         instanceSelected(object): the :class:`PackageInstance` the user picked (None: none).
@@ -86,6 +84,7 @@ class InstanceSidebar(QWidget):
         self.refresh_dir_action = QAction("Reload methods", self)
         self.refresh_dir_action.triggered.connect(self.refresh_methods)
         explorer.instancesChanged.connect(self._refill)
+        explorer.initChanged.connect(self._init_changed)
         explorer.loadingChanged.connect(self._loading)
         explorer.errorChanged.connect(self._error)
         self._set_state("Loading instances…")
@@ -144,21 +143,42 @@ class InstanceSidebar(QWidget):
 
     @Slot(object)
     def _refill(self, instances: list) -> None:
-        wanted = self.current().handle if self.current() else None
+        wanted = self.current()
         self._quiet = True  # a new list is not a click: no tab changes
         self.model.clear()
         self._quiet = False
         for instance in instances:
-            item = QStandardItem(describe_instance(instance))
+            item = QStandardItem()
             item.setData(instance, ROLE)
-            item.setToolTip(instance.invocation_url or instance.handle or "")
+            self._describe(item)
             self.model.appendRow(item)
         if instances:
             self._set_state("")
         elif not self._explorer.is_loading(INSTANCES) and not self._explorer.error(INSTANCES):
             self._set_state("No package instances here yet: Create package instance (Ctrl+N).")
-        if wanted:
-            self.show_instance(None, wanted)
+        if wanted is not None:
+            self.show_instance(wanted.workspace_handle, wanted.handle)
+
+    def _describe(self, item: QStandardItem) -> None:
+        """The row's text and tooltip from its instance and what the explorer knows of it."""
+        instance: PackageInstance = item.data(ROLE)
+        progress = self._explorer.init_progress(instance)
+        text = describe_instance(instance, progress, workspace=self._explorer.across_workspaces())
+        if item.text() != text:
+            item.setText(text)
+        tip = instance.invocation_url or instance.handle or ""
+        if progress.state == FAILED or progress.timed_out:
+            tip = progress.sentence()
+        item.setToolTip(tip)
+
+    @Slot(str)
+    def _init_changed(self, handle: str) -> None:
+        """An instance's initialisation moved on (a second passed, or it ended)."""
+        for row in range(self.model.rowCount()):
+            item = self.model.item(row)
+            instance = item.data(ROLE) if item is not None else None
+            if instance is not None and instance.handle == handle:
+                self._describe(item)
 
     @Slot(str, bool)
     def _loading(self, area: str, loading: bool) -> None:

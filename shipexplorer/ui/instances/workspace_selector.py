@@ -1,15 +1,21 @@
-"""The "Workspace" combo box of the toolbar: lists ``workspace/list``, selects the current one."""
+"""The "Workspace" combo box of the toolbar: lists ``workspace/list``, selects the current one,
+and offers "All workspaces" (the instances of every workspace, each tagged with its own)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Slot
+from PySide6.QtCore import QSignalBlocker, Qt, Slot
 from PySide6.QtWidgets import QComboBox, QInputDialog, QWidget
 
 from shipexplorer.services.explorer import WORKSPACES, Explorer
 
+#: the item data of "All workspaces" (no workspace handle can be this: handles are a-z, 0-9, -)
+ALL_WORKSPACES = "*"
+ALL_TEXT = "All workspaces"
+
 
 class WorkspaceSelector(QComboBox):
-    """Shows the workspaces (or "Loading workspaces…" / the error) and switches between them."""
+    """Shows the workspaces (or "Loading workspaces…" / the error) and switches between them;
+    "All workspaces" lists the instances of every one."""
 
     def __init__(self, explorer: Explorer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,12 +47,20 @@ class WorkspaceSelector(QComboBox):
             self.clear()
             for ws in workspaces:
                 self.addItem(ws.handle or ws.id or "?", ws.handle)
+            self.insertSeparator(self.count())
+            self.addItem(ALL_TEXT, ALL_WORKSPACES)
+            self.setItemData(
+                self.count() - 1,
+                "List the instances of every workspace; each is called in its own",
+                Qt.ItemDataRole.ToolTipRole,
+            )
         self.setToolTip("The workspace whose package instances are listed and called")
         self._show_current(self._explorer.current_workspace())
 
     @Slot(str)
     def _show_current(self, handle: str) -> None:
-        index = self.findData(handle or "default")
+        across = self._explorer.across_workspaces()
+        index = self.findData(ALL_WORKSPACES if across else handle or "default")
         if index >= 0:
             with QSignalBlocker(self):
                 self.setCurrentIndex(index)
@@ -64,7 +78,9 @@ class WorkspaceSelector(QComboBox):
     @Slot(int)
     def _chosen(self, index: int) -> None:
         handle = self.itemData(index)
-        if handle:
+        if handle == ALL_WORKSPACES:
+            self._explorer.show_all_workspaces(True)
+        elif handle:
             self._explorer.select_workspace(handle)
 
     def ask_new_workspace(self) -> None:

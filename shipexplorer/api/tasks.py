@@ -1,9 +1,11 @@
 """Steamship tasks: the :class:`Task` record, parsed from every spelling the protocol file lists.
 
 Real service: ``state`` / ``statusMessage``; public page ("seed"): ``taskState`` / ``taskMessage``
-and a ``creating`` state. A task may come plain (``{"taskId", "state", ...}``) or wrapped
-(``{"status": {...}}``, ``{"task": {...}}``, ``{"status": {"task": {...}}}``). Unknown states are
-kept as they are and count as not finished.
+and a ``creating`` state. ``remoteStatusMessage`` is the progress a package reports while it works
+(the engine leaves ``statusMessage`` empty until a failure); it is read in camelCase and in the
+official client's snake_case (``remote_status_message``). A task may come plain
+(``{"taskId", "state", ...}``) or wrapped (``{"status": {...}}``, ``{"task": {...}}``,
+``{"status": {"task": {...}}}``). Unknown states are kept as they are and count as not finished.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "task_last_modified_on": ("taskLastModifiedOn",),
     "remote_status_input": ("remoteStatusInput",),
     "remote_status_output": ("remoteStatusOutput",),
-    "remote_status_message": ("remoteStatusMessage",),
+    "remote_status_message": ("remoteStatusMessage", "remote_status_message"),
     "assigned_worker": ("assignedWorker",),
     "started_at": ("startedAt",),
     "max_retries": ("maxRetries",),
@@ -114,7 +116,14 @@ class Task:
                 if key in obj and obj[key] is not None:
                     values[name] = obj[key]
                     break
-        for name in ("task_id", "state", "status_message", "status_suggestion", "status_code"):
+        for name in (
+            "task_id",
+            "state",
+            "status_message",
+            "status_suggestion",
+            "status_code",
+            "remote_status_message",
+        ):
             if name in values and not isinstance(values[name], str):
                 values[name] = json.dumps(values[name])
         return cls(raw=dict(obj), **values)
@@ -140,6 +149,7 @@ def find_task(body: Any, *, plain: bool = True) -> Task | None:
         or looks_like_task(status.get("task"))
         or "statusMessage" in status
         or "taskMessage" in status
+        or "remoteStatusMessage" in status
     ):
         return Task.from_dict(status)
     task = body.get("task")

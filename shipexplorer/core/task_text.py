@@ -82,9 +82,17 @@ def origin_text(task: TrackedTask) -> str:
 
 
 def progress_text(task: TrackedTask) -> str:
-    """The last progress message (a failed task's message is its failure's)."""
-    if task.status_message:
-        return str(task.status_message)
+    """The progress now: the package's own (``remoteStatusMessage``) and the engine's status
+    message, both when both are set and differ; a failed task's failure message alone; else the
+    last progress message seen."""
+    remote, status = task.remote_status_message, task.status_message
+    if task.state == "failed" and status:
+        return str(status)
+    parts = [str(text) for text in (remote, status) if text]
+    if len(parts) == 2 and parts[0] == parts[1]:
+        parts.pop()
+    if parts:
+        return " · ".join(parts)
     return task.messages[-1][1] if task.messages else ""
 
 

@@ -107,6 +107,8 @@ class TrackedTask:
     status_message: str | None = None
     status_suggestion: str | None = None
     status_code: str | None = None
+    #: the progress the package itself reports (``remoteStatusMessage``), as last seen
+    remote_status_message: str | None = None
     output: Any = None
     interval: float = 0.5
     #: whether ``output`` is small enough to persist, when known (the tracker learns it on a
@@ -162,7 +164,8 @@ class TrackedTask:
         return True
 
     def observe_message(self, message: str | None, when: float) -> bool:
-        """Record a status message when it was not seen before. True when it is new."""
+        """Record a progress message (the engine's ``statusMessage`` or the package's
+        ``remoteStatusMessage``) when it was not seen before. True when it is new."""
         if not message or any(text == message for _, text in self.messages):
             return False
         self.messages.append((when, message))
@@ -189,6 +192,7 @@ class TrackedTask:
             "statusMessage": self.status_message,
             "statusSuggestion": self.status_suggestion,
             "statusCode": self.status_code,
+            "remoteStatusMessage": self.remote_status_message,
             "output": None if self.output_fits is False else _persistable_output(self.output),
         }
 
@@ -225,6 +229,7 @@ class TrackedTask:
             status_message=_text(data.get("statusMessage")),
             status_suggestion=_text(data.get("statusSuggestion")),
             status_code=_text(data.get("statusCode")),
+            remote_status_message=_text(data.get("remoteStatusMessage")),
             output=data.get("output"),
         )
         return task

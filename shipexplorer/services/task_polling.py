@@ -112,6 +112,7 @@ def observe(tracked: TrackedTask, outcome: PollOutcome, now: float) -> bool:
     task = outcome.task
     assert task is not None
     changed = tracked.observe_state(task.state, now)
+    changed = tracked.observe_message(task.remote_status_message, now) or changed
     changed = tracked.observe_message(task.status_message, now) or changed
     for attr, value, keep in (
         ("created_on", task.task_created_on, True),
@@ -120,6 +121,7 @@ def observe(tracked: TrackedTask, outcome: PollOutcome, now: float) -> bool:
         ("status_message", task.status_message, False),
         ("status_suggestion", task.status_suggestion, False),
         ("status_code", task.status_code, False),
+        ("remote_status_message", task.remote_status_message, False),
     ):
         if (value is not None or not keep) and getattr(tracked, attr) != value:
             setattr(tracked, attr, value)

@@ -38,6 +38,7 @@ from shipexplorer.services.task_store import TaskStore
 if TYPE_CHECKING:
     from shipexplorer.api import ConnectionSettings, Exchange
     from shipexplorer.api.tasks import Task
+    from shipexplorer.services.blocks import BlockFetcher
     from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.workers import JobHandle, WorkerPool
 
@@ -88,6 +89,7 @@ class TaskTracker(QObject):
         self._ended: set[str] = set()
         self._pending_links: dict[str, int] = {}
         self._loaded = False  # the saved list is back
+        self._blocks: BlockFetcher | None = None
         self._closed = False
         self._resolver = ConnectionResolver(clients.profiles, clients.credentials, self)
         self._resolver.keyReady.connect(self._key_ready)
@@ -135,6 +137,15 @@ class TaskTracker(QObject):
         if origin.workspace and origin.workspace != settings.workspace_handle:
             settings = settings.replace(workspace_handle=origin.workspace, workspace_id=None)
         return settings
+
+    def block_fetcher(self) -> BlockFetcher:
+        """The fetcher of block contents (``block/raw``) for task outputs, through this tracker's
+        clients and pool (made on first use)."""
+        if self._blocks is None:
+            from shipexplorer.services.blocks import BlockFetcher
+
+            self._blocks = BlockFetcher(self._clients, self._pool, self)
+        return self._blocks
 
     def counts(self) -> dict[str, int]:
         """How many tasks per display state."""

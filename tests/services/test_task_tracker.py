@@ -106,9 +106,11 @@ def test_states_in_order_with_progress_messages(qtbot, env) -> None:
     assert [span.state for span in task.spans] == ["waiting", "running", "succeeded"]
     assert [s.first_seen for s in task.spans] == sorted(s.first_seen for s in task.spans)
     texts = [text for _, text in task.messages]
-    assert texts[0] == "waiting to start"
+    # A package's task reports its progress in remoteStatusMessage (statusMessage stays empty).
+    assert texts[0] == "step 1 of 3" and task.status_message is None
     steps = [t for t in texts if t.startswith("step ")]
-    assert steps and steps == sorted(steps)
+    assert steps == texts and steps == sorted(steps)
+    assert task.remote_status_message == "step 3 of 3"
     assert task.watch == ENDED and task.display_state == "succeeded" and task.finished
     assert task.output == {"result": "done", "seconds": 1.5, "steps": 3, "completedSteps": 3}
     assert task.output_fits is True and task.to_dict()["output"] == task.output

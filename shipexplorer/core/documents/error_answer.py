@@ -33,6 +33,8 @@ from shipexplorer.api import (
     redact,
 )
 from shipexplorer.api.cancel import CancelToken
+from shipexplorer.api.errors import KEY_REFUSED, BodyTooLarge, html_summary, key_refused
+from shipexplorer.api.limits import format_size as limit_text
 from shipexplorer.core.documents.answer import (
     BYTES,
     ERROR,
@@ -106,6 +108,10 @@ def _answer_from_error(error: BaseException) -> Answer:
         body, bad_json = _body_and_problem(exchange)
     if isinstance(error, Cancelled):
         line = "Cancelled"
+    elif isinstance(error, BodyTooLarge):  # the status is the server's, not the outcome
+        line = f"Stopped — answer over {limit_text(error.limit)}"
+        if status is not None:
+            line += f" (after {status_text(status)})"
     elif isinstance(error, NetworkError) and status is not None:
         line = f"Failed — {title} (after {status_text(status)})"
     elif status is None:
@@ -131,7 +137,14 @@ def _answer_from_error(error: BaseException) -> Answer:
             "along to that address. Point the profile at the new address if it is right."
         )
     elif isinstance(error, RemoteError):
-        lines.append(error.steamship_message or error.message)
+        page = html_summary(error)
+        if key_refused(error):
+            lines.append(KEY_REFUSED)
+        if page is not None:  # a gateway's page: its title here, the page itself in the views
+            lines.append(page)
+            lines.append("The page as received is in the Raw view.")
+        else:
+            lines.append(error.steamship_message or error.message)
         if error.suggestion:
             lines.append(f"Suggestion: {error.suggestion}")
         if error.code:

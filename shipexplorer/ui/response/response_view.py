@@ -8,6 +8,9 @@ text, or an image scaled to fit: :mod:`~shipexplorer.ui.response.rendered_view`)
 for the kind is chosen: JSON -> Tree, text and markdown and images -> Rendered, other bytes -> Raw
 (a hex summary) with "Save body to file…".
 Search and a JSONPath filter sit above the views (:mod:`~shipexplorer.ui.response.body_search_bar`).
+An answer (or a task's output) that holds Steamship blocks gets a fifth view, **Blocks**: the list
+and the selected block's content (:mod:`~shipexplorer.ui.response.blocks_view`); it is there only
+for such answers, and only for those held in memory.
 
 The status is a badge: words first ("404 Not Found", "Task running", "200 · invalid JSON"), in a
 colour for how it reads (:mod:`~shipexplorer.ui.response.status_badge`). An error answer says what
@@ -20,6 +23,7 @@ and the Pretty text of a big body only when the Pretty view is opened.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
@@ -49,7 +53,10 @@ from shipexplorer.core.documents.answer import (
     format_size,
     status_tone,
 )
+from shipexplorer.core.documents.blocks import BlockList, find_blocks
+from shipexplorer.core.documents.json_document import PyDocument
 from shipexplorer.core.documents.text_source import TextSource
+from shipexplorer.ui.response.blocks_view import BlocksView
 from shipexplorer.ui.response.body_search_bar import NONE, RAW, TEXT, TREE, BodySearchBar
 from shipexplorer.ui.response.json_tree_view import JsonTreeView
 from shipexplorer.ui.response.raw_text_view import RawTextView
@@ -63,10 +70,13 @@ from shipexplorer.ui.response.status_badge import badge_style, banner_style
 from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
 
 if TYPE_CHECKING:
+    from shipexplorer.api import ConnectionSettings
+    from shipexplorer.services.blocks import BlockFetcher
     from shipexplorer.services.document_queries import DocumentQueries
 
 
 TREE_TAB, RAW_TAB, PRETTY_TAB, RENDERED_TAB = range(4)
+BLOCKS_TAB = 4  # shown only for an answer that holds blocks
 #: Pretty text up to this size is put in the widget as soon as the body is shown; more waits
 #: until the Pretty view is opened, and then goes in by pieces (see ChunkedFill).
 EAGER_PRETTY_CHARS = 20_000
@@ -166,6 +176,10 @@ class ResponseView(QWidget):
         ):
             index = self.views.addTab(page, name)
             self.views.setTabToolTip(index, f"{name} view (Alt+{index + 1})")
+        self.blocks_view = BlocksView(self)
+        self.views.addTab(self.blocks_view, "Blocks")
+        self.views.setTabToolTip(BLOCKS_TAB, "The blocks of the answer, and their content")
+        self.views.setTabVisible(BLOCKS_TAB, False)
         self.info_label = QLabel(self)
         self.info_label.setAccessibleName("Response view messages")
         top = QHBoxLayout()
@@ -198,6 +212,13 @@ class ResponseView(QWidget):
         self.tree_view.tree_model.set_queries(queries)
         self.search_bar.set_queries(queries)
 
+    def set_blocks(
+        self, fetcher: BlockFetcher, settings: Callable[[], ConnectionSettings | None]
+    ) -> None:
+        """The service that fetches block contents for the Blocks view, and the connection the
+        shown answer came from (asked at each fetch)."""
+        self.blocks_view.set_fetcher(fetcher, settings)
+
     def body_text(self) -> str:
         """What the answer area says as text: the body shown in the Pretty view (or about to be
         shown, while the view is hidden), after what went wrong for an error answer."""
@@ -222,8 +243,8 @@ class ResponseView(QWidget):
         return self.views.tabText(self.views.currentIndex())
 
     def show_view(self, index: int) -> bool:
-        """Show body view ``index`` (TREE_TAB .. RENDERED_TAB; the window's Alt+1..4) when the
-        answer has it; True when it is shown."""
+        """Show body view ``index`` (TREE_TAB .. RENDERED_TAB; the window's Alt+1..4; BLOCKS_TAB
+        for an answer with blocks) when the answer has it; True when it is shown."""
         self._pick(index)
         return self.views.currentIndex() == index
 
@@ -325,6 +346,8 @@ class ResponseView(QWidget):
         self.body_view.clear()
         for tab in (TREE_TAB, RAW_TAB, RENDERED_TAB):
             self.views.setTabEnabled(tab, False)
+        self.blocks_view.clear()
+        self.views.setTabVisible(BLOCKS_TAB, False)
 
     def _render(self) -> None:
         p, self._pending = self._pending, None
@@ -355,6 +378,12 @@ class ResponseView(QWidget):
         self.views.setTabEnabled(RENDERED_TAB, rendered)
         if p.kind == BYTES:
             self.info_label.setText("A binary body: use Save body to file… to keep all of it.")
+        blocks = BlockList() if error else _blocks_of(document)
+        if blocks:
+            self.blocks_view.set_blocks(blocks)
+            self.views.setTabVisible(BLOCKS_TAB, True)
+            count = f"{blocks.total:,} block{'s' if blocks.total != 1 else ''}"
+            self.info_label.setText(f"The answer holds {count}: see the Blocks view.")
         if p.kind == TASK:  # the task's id and state first; its output is in the Tree
             self._pick(PRETTY_TAB)
         elif error and document is None and source is not None:  # a broken body: as received
@@ -394,7 +423,7 @@ class ResponseView(QWidget):
             self._highlighter.setDocument(self.body_view.document() if on else None)
 
     def _pick(self, tab: int) -> None:
-        if not self.views.isTabEnabled(tab):
+        if not self.views.isTabEnabled(tab) or not self.views.isTabVisible(tab):
             return
         if self.views.currentIndex() != tab:
             self.views.setCurrentIndex(tab)  # currentChanged calls _view_changed
@@ -414,6 +443,14 @@ class ResponseView(QWidget):
             self.search_bar.set_mode(TEXT, self.rendered_text)
         else:
             self.search_bar.set_mode(NONE)
+
+
+def _blocks_of(document: object) -> BlockList:
+    """The blocks of a document held in memory (a big one, read by a child process, is not
+    searched: the Tree shows it)."""
+    if isinstance(document, PyDocument):
+        return find_blocks(document.value)
+    return BlockList()
 
 
 def _pretty_text(p: Answer) -> str:

@@ -32,6 +32,8 @@ from shipexplorer.ui.tasks.task_timeline_bar import TaskTimelineBar
 from shipexplorer.ui.widgets.scroll_wrap import scrollable
 
 if TYPE_CHECKING:
+    from shipexplorer.api import ConnectionSettings
+    from shipexplorer.services.blocks import BlockFetcher
     from shipexplorer.services.document_queries import DocumentQueries
 
 
@@ -230,6 +232,15 @@ class TaskDetail(QWidget):
     def set_queries(self, queries: DocumentQueries) -> None:
         """The shared DocumentQueries the output viewer reads documents through."""
         self.output_view.set_queries(queries)
+
+    def set_blocks(
+        self, fetcher: BlockFetcher, settings_for: Callable[[Any], ConnectionSettings | None]
+    ) -> None:
+        """Fetch the block contents of an output with ``fetcher``, through the connection
+        ``settings_for(task)`` gives for the task shown."""
+        self.output_view.set_blocks(
+            fetcher, lambda: settings_for(self._task) if self._task is not None else None
+        )
 
     def _show_message(self, status: str, text: str) -> None:
         self.output_view.show_message(status, text)

@@ -38,6 +38,7 @@ from shipexplorer.api import ConnectionSettings
 from shipexplorer.core.task_text import CATEGORIES, state_category
 from shipexplorer.core.task_timeline import TrackedTask
 from shipexplorer.services.exports import task_curl_loop
+from shipexplorer.services.task_tracker import TaskTracker
 from shipexplorer.ui.tasks.task_actions import (
     FINAL,
     PanelBody,
@@ -61,7 +62,6 @@ from shipexplorer.ui.widgets.error_label import error_label, show_error
 
 if TYPE_CHECKING:
     from shipexplorer.services.document_queries import DocumentQueries
-    from shipexplorer.services.task_tracker import TaskTracker
 
 
 #: how the title lists the counts (the rest in CATEGORIES order after these)
@@ -113,6 +113,8 @@ class TaskPanel(QDockWidget):
         self._build_filters(body)
         self._build_table(body)
         self.detail = TaskDetail(body, clock=clock)
+        if isinstance(tracker, TaskTracker):  # block contents of an output, via its connection
+            self.detail.set_blocks(tracker.block_fetcher(), self._settings_for)
         self._build_actions(body)
         self.splitter = QSplitter(Qt.Orientation.Vertical, body)
         self.splitter.setObjectName("tasks-splitter")

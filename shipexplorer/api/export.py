@@ -2,8 +2,11 @@
 HTTPie command.
 
 The key is always written as ``$STEAMSHIP_API_KEY`` (an environment variable), never literally,
-whatever the settings carry. A call that started a task is exported with what follows it: curl
-polls ``task/status`` in a shell loop until the task ends; Python calls ``task.wait()``.
+whatever the settings carry; so is :data:`KEY_REFERENCE` (``{{STEAMSHIP_API_KEY}}``), which a body
+says instead of the key (curl and HTTPie read the variable in the shell, between the quotes of
+the body; Python reads ``os.environ["STEAMSHIP_API_KEY"]``). A call that started a task is
+exported with what follows it: curl polls ``task/status`` in a shell loop until the task ends;
+Python calls ``task.wait()``.
 :class:`CallExport` describes a call the way the editor, saved requests and history hold it (handles
 and the body's text), so no client is needed to export one.
 """
@@ -11,10 +14,11 @@ and the body's text), so no client is needed to export one.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from .exchange import Exchange
 from .redact import redact
@@ -22,6 +26,14 @@ from .request import NO_BODY, ApiRequest
 from .settings import ConnectionSettings, is_local
 
 KEY_VAR = "STEAMSHIP_API_KEY"
+#: what a body says instead of the key: the request runner fills it in at send time
+KEY_REFERENCE = "{{" + KEY_VAR + "}}"
+#: the reference as a body or a URL may spell it (a GET's query encodes it)
+_REFERENCE = re.compile(
+    "|".join(re.escape(s) for s in (KEY_REFERENCE, quote(KEY_REFERENCE, safe=""))), re.I
+)
+_KEY_IN_SHELL = f'"${KEY_VAR}"'
+_KEY_IN_PYTHON = f'os.environ["{KEY_VAR}"]'
 _SKIP = {"content-length", "host", "user-agent", "accept", "accept-encoding", "connection"}
 
 
@@ -43,6 +55,15 @@ def _request_parts(
     return source.method, source.url, headers, source.body_bytes()
 
 
+def _shell_quote(text: str) -> str:
+    """``shlex.quote(text)``, with each :data:`KEY_REFERENCE` in it read from
+    ``$STEAMSHIP_API_KEY`` (the quotes close around ``"$STEAMSHIP_API_KEY"`` and reopen)."""
+    pieces = _REFERENCE.split(text)
+    if len(pieces) == 1:
+        return shlex.quote(text)
+    return _KEY_IN_SHELL.join(shlex.quote(piece) if piece else "" for piece in pieces)
+
+
 def _secrets(settings: ConnectionSettings | None) -> tuple[str, ...]:
     return (settings.api_key,) if settings is not None and settings.api_key else ()
 
@@ -61,7 +82,7 @@ def to_curl(
     """
     method, url, headers, body = _request_parts(source, settings, client)
     secrets = _secrets(settings)
-    parts = ["curl", "-sS", "-X", method, shlex.quote(redact(url, secrets))]
+    parts = ["curl", "-sS", "-X", method, _shell_quote(redact(url, secrets))]
     for name, value in headers:
         if name.lower() in _SKIP:
             continue
@@ -71,7 +92,7 @@ def to_curl(
         parts += ["-H", shlex.quote(f"{name}: {redact(value, secrets)}")]
     if body is not None:
         text = redact(body.decode("utf-8", errors="replace"), secrets)
-        parts += ["--data-raw", shlex.quote(text)]
+        parts += ["--data-raw", _shell_quote(text)]
     command = " \\\n  ".join(_pairs(parts))
     if not task:
         return command
@@ -141,7 +162,31 @@ def _pairs(parts: list[str]) -> list[str]:
 
 
 def _py(value: Any) -> str:
-    return repr(value)
+    """``value`` as Python source; a :data:`KEY_REFERENCE` in a text reads the environment."""
+    if not _holds_reference(value):
+        return repr(value)
+    if isinstance(value, str):
+        pieces = value.split(KEY_REFERENCE)
+        parts = [repr(pieces[0])] if pieces[0] else []
+        for piece in pieces[1:]:
+            parts.append(_KEY_IN_PYTHON)
+            if piece:
+                parts.append(repr(piece))
+        return " + ".join(parts)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_py(k)}: {_py(v)}" for k, v in value.items()) + "}"
+    items = ", ".join(_py(v) for v in value)
+    return f"({items},)" if isinstance(value, tuple) else f"[{items}]"
+
+
+def _holds_reference(value: Any) -> bool:
+    if isinstance(value, str):
+        return KEY_REFERENCE in value
+    if isinstance(value, dict):
+        return any(_holds_reference(k) or _holds_reference(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_reference(v) for v in value)
+    return False
 
 
 def to_python(
@@ -210,8 +255,8 @@ def to_httpie(
     secrets = _secrets(settings)
     parts = ["http", "--ignore-stdin"]
     if body is not None:
-        parts += ["--raw", shlex.quote(redact(body.decode("utf-8", errors="replace"), secrets))]
-    parts += [method, shlex.quote(redact(url, secrets))]
+        parts += ["--raw", _shell_quote(redact(body.decode("utf-8", errors="replace"), secrets))]
+    parts += [method, _shell_quote(redact(url, secrets))]
     for name, value in headers:
         if name.lower() in _SKIP:
             continue

@@ -4,7 +4,13 @@ Enter or a double-click opens a request (``openRequested``); F2 renames, Delete 
 confirmation), "Move to…" (or dragging onto a folder) moves, "Duplicate" copies. A broken file
 says so in its text ("broken: <why>"), a file of a newer version says "read-only"; neither is ever
 written. The dialogs are methods (``ask_text``, ``ask_save``, ``ask_item``, ``confirm``,
-``ask_folder``) so tests can answer them.
+``ask_folder``, ``ask_key_reference``) so tests can answer them.
+
+An API key is never written to a saved request (the folder is meant for git): with a key guard
+(:class:`~shipexplorer.services.key_guard.KeyGuard`), a request holding a key the app knows is
+saved only after the user agrees to put ``{{STEAMSHIP_API_KEY}}`` in its place (the dialog says
+where the key is: line and column), and a name, folder or presentation title holding one is
+refused.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from shipexplorer.core.saved_files import (
     SavedEntry,
     SavedRequestError,
 )
+from shipexplorer.services.key_guard import KEY_REFERENCE, KeyFinding, KeyGuard
 from shipexplorer.services.saved_requests import SavedRequests
 from shipexplorer.ui.library.saved_tree_model import (
     FOLDER,
@@ -47,6 +54,8 @@ from shipexplorer.ui.library.saved_tree_model import (
 )
 
 TOP = "(top folder)"
+#: how many places of a key the dialog lists
+_SHOWN_PLACES = 5
 
 
 class _SaveDialog(QDialog):
@@ -82,11 +91,18 @@ class SavedRequestsPanel(QDockWidget):
     openRequested = Signal(object)
     entryOpened = Signal(object)
 
-    def __init__(self, store: SavedRequests, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: SavedRequests,
+        parent: QWidget | None = None,
+        *,
+        key_guard: KeyGuard | None = None,
+    ) -> None:
         super().__init__("Saved requests", parent)
         self.setObjectName("saved-dock")
         self.setAccessibleName("Saved requests")
         self.store = store
+        self.key_guard = key_guard  # which keys a saved request must not hold (None: none)
         self.last_saved: RequestSpec | None = None  # what save_request wrote last
         self.model = SavedTreeModel(self._dropped, self)
         self.tree = QTreeView(self)
@@ -179,6 +195,67 @@ class SavedRequestsPanel(QDockWidget):
         folder = dialog.folder_combo.currentText().strip()
         return dialog.name_edit.text().strip(), "" if folder == TOP else folder
 
+    def key_reference_box(self, findings: list[KeyFinding]) -> QMessageBox:
+        """The dialog :meth:`ask_key_reference` shows: where the key is, and "Replace with
+        {{STEAMSHIP_API_KEY}}" or Cancel (only Cancel when the key is encoded, which the
+        reference cannot stand for). The reply is ``box.property("replace")``."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("API key in the request")
+        box.setAccessibleName("API key in the request")
+        places = [f"• {f.where()}" for f in findings[:_SHOWN_PLACES]]
+        if len(findings) > _SHOWN_PLACES:
+            places.append(f"• and {len(findings) - _SHOWN_PLACES} more")
+        box.setText("An API key is in the request, at:\n" + "\n".join(places))
+        replaceable = all(f.replaceable for f in findings)
+        if replaceable:
+            box.setInformativeText(
+                "Saved requests are files meant to be shared (in git, say), so a key is never "
+                f"written to them. Put {KEY_REFERENCE} in its place: the request is then sent "
+                "with the profile's key, and exports read $STEAMSHIP_API_KEY."
+            )
+            replace = box.addButton(
+                f"Replace with {KEY_REFERENCE}", QMessageBox.ButtonRole.AcceptRole
+            )
+            replace.setAccessibleName(f"Replace the key with {KEY_REFERENCE}")
+            box.setDefaultButton(replace)
+        else:
+            box.setInformativeText(
+                "The key is encoded there, and the reference cannot stand for an encoded key: "
+                "remove it, then save again. Nothing was saved."
+            )
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        cancel.setAccessibleName("Cancel: save nothing")
+        box.setEscapeButton(cancel)
+        box.setProperty("replace", False)
+        if replaceable:
+            replace.clicked.connect(lambda: box.setProperty("replace", True))
+        return box
+
+    def ask_key_reference(self, findings: list[KeyFinding]) -> bool:
+        """True when the user chose to replace the key with the reference (False: Cancel)."""
+        box = self.key_reference_box(findings)
+        box.exec()
+        return bool(box.property("replace"))
+
+    def without_keys(self, spec: RequestSpec) -> RequestSpec | None:
+        """``spec`` as it may be written: itself when it holds no known key; with the reference
+        in the key's place when the user agrees; None (nothing to write) otherwise."""
+        guard = self.key_guard
+        findings = guard.findings(spec) if guard is not None else []
+        if not findings:
+            return spec
+        agreed = self.ask_key_reference(findings)
+        fixed = guard.with_reference(spec) if agreed else None
+        if fixed is None or guard.findings(fixed):
+            self.show_message("Not saved: the request holds an API key.")
+            return None
+        return fixed
+
+    def _holds_key(self, *texts: str) -> bool:
+        guard = self.key_guard
+        return guard is not None and any(guard.holds_key(text) for text in texts)
+
     # -- state ----------------------------------------------------------------------------------
 
     def current(self) -> tuple[str, str] | None:
@@ -245,11 +322,19 @@ class SavedRequestsPanel(QDockWidget):
 
     def save_request(self, spec: RequestSpec) -> str | None:
         """Ask a name and folder, then save ``spec``; an existing one is replaced only after a
-        confirmation. Returns the saved file's ``rel``, or None."""
+        confirmation. A request holding a key is saved with the reference in its place, or not
+        at all (see :meth:`without_keys`). Returns the saved file's ``rel``, or None."""
+        checked = self.without_keys(spec)
+        if checked is None:
+            return None
+        spec = checked
         answer = self.ask_save(spec)
         if answer is None:
             return None
         name, folder = answer
+        if self._holds_key(name, folder):
+            self.show_message("Not saved: a name or folder must not hold an API key.")
+            return None
         spec = RequestSpec(**{**spec.to_dict(), "name": name})
         self.last_saved = spec
         try:
@@ -304,18 +389,22 @@ class SavedRequestsPanel(QDockWidget):
         )  # fmt: skip
         if title is None:
             return
+        spec = self.without_keys(entry.spec)  # a file written elsewhere may hold one
+        if spec is None:
+            return
         if not title.strip():
-            self._select_after = self._run(self.store.unmark_recipe, entry.rel, entry.spec)
+            self._select_after = self._run(self.store.unmark_recipe, entry.rel, spec)
             return
         description = self.ask_text(
             "Mark for presentation", "A short description:", shown.get("description", "")
         )
         if description is None:
             return
+        if self._holds_key(title, description):
+            self.show_message("Not marked: a title or description must not hold an API key.")
+            return
         self._select_after = self._run(
-            lambda: self.store.mark_recipe(
-                entry.spec, title.strip(), description.strip(), rel=entry.rel
-            )
+            lambda: self.store.mark_recipe(spec, title.strip(), description.strip(), rel=entry.rel)
         )
 
     @Slot()

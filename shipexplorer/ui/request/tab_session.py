@@ -1,23 +1,37 @@
 """Every request tab kept as a draft, so all of them come back after a restart, a crash or a kill:
 their target (profile, workspace, instance), method, verb, body, order, the one that was shown,
-and the saved request each shows."""
+and the saved request each shows.
+
+A draft never holds an API key: with a :class:`~shipexplorer.services.key_guard.KeyGuard`, a key
+typed into a tab is written as ``{{STEAMSHIP_API_KEY}}`` (the tab itself keeps what was typed)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Slot
 
+from shipexplorer.core.tab_draft import TabDraft
 from shipexplorer.services.drafts import DraftStore
+from shipexplorer.services.key_guard import KeyGuard
 from shipexplorer.ui.request.request_tabs import RequestTab, RequestTabs
 
 
 class TabSession(QObject):
     """Writes a draft of each tab when it changes, forgets it when the tab closes, and opens the
-    drafts of an earlier run with :meth:`restore`."""
+    drafts of an earlier run with :meth:`restore`. ``key_guard`` says which keys a draft must
+    not hold (None: none is looked for)."""
 
-    def __init__(self, tabs: RequestTabs, drafts: DraftStore, parent: QObject | None = None):
+    def __init__(
+        self,
+        tabs: RequestTabs,
+        drafts: DraftStore,
+        parent: QObject | None = None,
+        *,
+        key_guard: KeyGuard | None = None,
+    ):
         super().__init__(parent or tabs)
         self._tabs = tabs
         self._drafts = drafts
+        self.key_guard = key_guard
         for tab in tabs.tabs():
             self._watch(tab)
         tabs.tabOpened.connect(self._watch)
@@ -51,5 +65,8 @@ class TabSession(QObject):
         for tab in self._tabs.tabs():
             self._changed(tab)
 
-    def _draft_of(self, tab: RequestTab):
-        return tab.to_draft(self._tabs.indexOf(tab), tab is self._tabs.current())
+    def _draft_of(self, tab: RequestTab) -> TabDraft:
+        """The draft of ``tab``, made when it is written: a known key becomes the reference."""
+        draft = tab.to_draft(self._tabs.indexOf(tab), tab is self._tabs.current())
+        guard = self.key_guard
+        return guard.draft_without_keys(draft) if guard is not None else draft

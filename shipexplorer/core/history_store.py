@@ -51,7 +51,7 @@ from shipexplorer.core.history_records import (
     record_from_exchange,
     search_text,
 )
-from shipexplorer.core.storage import move_aside
+from shipexplorer.core.storage import make_private_dirs, move_aside, private_database
 
 __all__ = [
     "DEFAULT_BODY_CAP",
@@ -129,6 +129,7 @@ class HistoryStore:
 
     # -- opening ------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
+        private_database(self.path)  # 0o600, and so its -wal and -shm, whatever the umask
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return db
@@ -137,7 +138,7 @@ class HistoryStore:
         """Open (create, migrate) the database. Never raises: returns None, or one sentence for
         the user (a damaged file moved aside, a newer version, a folder that cannot be written)."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dirs(self.path.parent)
             return self._open_checked()
         except (sqlite3.Error, OSError, ValueError) as exc:
             self.close()

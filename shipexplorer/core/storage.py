@@ -2,14 +2,23 @@
 
 Pure Python (no Qt). A reader never raises on bad content: it reports what was wrong, in one line
 that names the file, and moves a corrupt file aside so the user keeps it and the app goes on.
+
+Private modes: what the app creates is readable by its user only, whatever the umask: folders
+0o700 (:func:`make_private_dirs`), files 0o600 (atomic writes, :func:`private_database` for SQLite
+files and their ``-wal``/``-shm``). :func:`repair_modes` takes group and other bits off an app
+folder's existing files at start, and :func:`sweep_temp_files` removes the temporary files of
+writes that were killed. Every filesystem failure of a write is an ``OSError`` (a symlink loop
+too: :class:`SymlinkLoopError`), so a store turns it into its message.
 """
 
 from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -23,6 +32,128 @@ from typing import Any
 MAX_JSON_BYTES = 16 * 1024 * 1024
 NEW_FILE_MODE = 0o600
 NEW_FOLDER_MODE = 0o700
+#: The group and other bits that :func:`repair_modes` takes off.
+SHARED_BITS = 0o077
+#: The temporary file of :func:`atomic_write_bytes` (and of copies made the same way):
+#: ``.<name>.<8 random characters of mkstemp>.tmp``.
+TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+#: A temporary file older than this was left by a killed write (a running write touches its file
+#: all the time; a running copy of the app may be writing one right now, so younger ones stay).
+TEMP_LEFTOVER_AGE_S = 60.0
+
+
+class SymlinkLoopError(OSError):
+    """A path runs into a loop of symbolic links (``Path.resolve`` says so with a RuntimeError,
+    which no store expects): an ``OSError`` like any other filesystem failure."""
+
+
+def resolve_path(path: Path) -> Path:
+    """``path.resolve()``, with a symlink loop raised as :class:`SymlinkLoopError` (an OSError)."""
+    try:
+        return Path(path).resolve()
+    except RuntimeError:  # Python < 3.13: "Symlink loop from ..."
+        raise SymlinkLoopError(
+            errno.ELOOP, "a symbolic link loops back on itself", str(path)
+        ) from None
+
+
+def make_private_dirs(folder: Path) -> Path:
+    """Create ``folder`` and its missing parents with mode 0o700, whatever the umask (folders that
+    exist are left as they are). Returns ``folder``; raises ``OSError`` (a file in the way, a
+    symlink loop, no permission)."""
+    folder = Path(folder)
+    missing: list[Path] = []
+    current = folder
+    while not os.path.isdir(current):
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for part in reversed(missing):
+        try:
+            os.mkdir(part, NEW_FOLDER_MODE)
+        except FileExistsError:
+            if os.path.isdir(part):
+                continue  # made by another thread or process meanwhile
+            raise
+        if sys.platform != "win32":
+            os.chmod(part, NEW_FOLDER_MODE)  # the umask may have taken the owner's bits
+    return folder
+
+
+def _tighten(path: str | Path, info: os.stat_result | None = None) -> bool:
+    """Take the group and other bits off ``path`` (not followed when a symlink); whether it was
+    changed. Failures (not ours, gone) are ignored."""
+    try:
+        info = info or os.lstat(path)
+        mode = stat.S_IMODE(info.st_mode)
+        if stat.S_ISLNK(info.st_mode) or not mode & SHARED_BITS:
+            return False
+        os.chmod(path, mode & ~SHARED_BITS)
+        return True
+    except OSError:
+        return False
+
+
+def private_database(path: Path) -> Path:
+    """Before ``sqlite3.connect(path)``: create the file (empty, mode 0o600) when it is missing,
+    and tighten it and its ``-wal``, ``-shm`` and ``-journal`` when they are wider. SQLite gives
+    the files it adds the database's mode, so they are private too. Raises ``OSError``."""
+    path = Path(path)
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), NEW_FILE_MODE)
+    os.close(fd)
+    if sys.platform != "win32":
+        for name in (path, *(f"{path}{suffix}" for suffix in ("-wal", "-shm", "-journal"))):
+            _tighten(name)
+    return path
+
+
+def repair_modes(folder: Path, *, skip: tuple[Path, ...] = (), files_only: bool = False) -> int:
+    """Take the group and other bits off ``folder``, every folder and file under it (symlinks are
+    neither changed nor followed; folders in ``skip``, such as a saved-requests folder the user
+    chose, are not entered). With ``files_only``: the files directly in ``folder`` only. Never
+    raises; returns how many were changed. A no-op on Windows."""
+    if sys.platform == "win32" or not os.path.isdir(folder):
+        return 0
+    if files_only:
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            return sum(_tighten(e.path) for e in entries if e.is_file(follow_symlinks=False))
+        return 0
+    skipped = {os.path.normcase(os.path.abspath(p)) for p in skip}
+    try:
+        changed = int(_tighten(folder, os.stat(folder)))  # the app's folder, even as a symlink
+    except OSError:
+        changed = 0
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = [
+            d
+            for d in dirs
+            if os.path.normcase(os.path.abspath(os.path.join(current, d))) not in skipped
+        ]
+        for name in (*dirs, *files):
+            changed += _tighten(os.path.join(current, name))
+    return changed
+
+
+def sweep_temp_files(folder: Path, max_age: float = TEMP_LEFTOVER_AGE_S) -> int:
+    """Remove the temporary files of killed atomic writes (:data:`TEMP_NAME`) under ``folder``,
+    recursively (symlinks not followed), when not modified for ``max_age`` seconds. Never raises;
+    returns how many were removed."""
+    removed = 0
+    cutoff = time.time() - max_age
+    for current, _dirs, files in os.walk(folder):
+        for name in files:
+            if not TEMP_NAME.match(name):
+                continue
+            path = os.path.join(current, name)
+            try:
+                info = os.lstat(path)
+                if stat.S_ISREG(info.st_mode) and info.st_mtime <= cutoff:
+                    os.unlink(path)
+                    removed += 1
+            except OSError:
+                pass
+    return removed
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -57,15 +188,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` all at once: readers see the old file or the new, never half.
 
     A temporary file in the same folder is written, flushed, fsynced and renamed over ``path``; then
-    the folder is fsynced. Parent folders are created (mode 0o700). A new file gets mode 0o600; a
-    replaced file keeps its mode. A symlink is followed (its target is replaced, the link kept). On
-    any failure the temporary file is removed and the old file is left as it was.
+    the folder is fsynced. Missing parent folders are created with mode 0o700 (whatever the umask).
+    A new file gets mode 0o600; a replaced file keeps its mode. A symlink is followed (its target is
+    replaced, the link kept). On any failure the temporary file is removed and the old file is left
+    as it was. Every failure is an ``OSError`` (a symlink loop: :class:`SymlinkLoopError`).
     """
     path = Path(path)
     if path.is_symlink():
-        path = path.resolve()
+        path = resolve_path(path)
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True, mode=NEW_FOLDER_MODE)
+    make_private_dirs(folder)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:

@@ -83,10 +83,16 @@ class WindowStateStore:
             return WindowState()
         return WindowState.from_dict(data.get("state"))
 
-    def save(self, state: WindowState) -> None:
+    def save(self, state: WindowState) -> str | None:
+        """Write ``state``; never raises (it runs on quit). Returns None, or one sentence saying
+        why it was not saved (also logged): any filesystem failure, a symlink loop included."""
         try:
             storage.atomic_write_json(
                 self.path, {"version": SCHEMA_VERSION, "state": asdict(state)}
             )
-        except OSError as exc:
-            log.warning("could not save the window state to %s: %s", self.path, exc)
+        except (OSError, ValueError) as exc:
+            why = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+            message = f"The window state could not be saved to {self.path} ({why})."
+            log.warning("%s", message)
+            return message
+        return None

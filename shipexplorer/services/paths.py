@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QStandardPaths
 
 from shipexplorer import APP_NAME
+from shipexplorer.core import storage
 
 HOME_OVERRIDE_ENV = "SHIPEXPLORER_HOME"
 
@@ -27,8 +28,10 @@ class AppPaths:
     cache: Path
 
     def ensure(self) -> AppPaths:
+        """Create the three folders (and missing parents) with mode 0o700, whatever the umask.
+        Raises ``OSError``."""
         for folder in (self.config, self.data, self.cache):
-            folder.mkdir(parents=True, exist_ok=True)
+            storage.make_private_dirs(folder)
         return self
 
 

@@ -52,7 +52,9 @@ class SavedRequests(QObject):
 
     Signals:
         changed(): the snapshot (:meth:`snapshot`) was replaced by a new scan.
-        problem(str): something the user should know (a refused edit is raised instead).
+        problem(str): something the user should know (a refused edit is raised instead). What
+            the constructor found (a damaged folder choice, moved aside) is emitted with the
+            first :meth:`rescan`, when someone can hear it.
     """
 
     changed = Signal()
@@ -69,6 +71,7 @@ class SavedRequests(QObject):
         super().__init__(parent)
         self._pool = pool
         self._settings_file = settings_file or paths.saved_requests_settings_file()
+        self._held: list[str] = []  # problems found before anyone could hear them
         self._root = Path(folder) if folder is not None else self._chosen_folder()
         self._snapshot = Snapshot(self._root)
         self._scanned = False
@@ -98,9 +101,27 @@ class SavedRequests(QObject):
             self._settings_file, kind=SETTINGS_KIND, current_version=1
         )
         folder = (read.data or {}).get("folder")
-        if read.message:
-            log.warning("%s", read.message)
-        return Path(folder) if isinstance(folder, str) and folder else paths.saved_requests_folder()
+        if isinstance(folder, str) and folder:
+            if read.message:  # a newer version's file: its folder is what the user chose
+                log.warning("%s", read.message)
+            return Path(folder)
+        default = paths.saved_requests_folder()
+        if read.status is storage.ReadStatus.CORRUPT and read.moved_to is not None:
+            self._hold(
+                f"The saved-requests folder choice {read.path} was damaged ({read.reason}); it "
+                f"was kept as {read.moved_to}. The default folder {default} is used until you "
+                "choose the saved-requests folder again."
+            )
+        elif read.message:
+            self._hold(
+                f"{read.message} The default saved-requests folder {default} is used until you "
+                "choose the folder again."
+            )
+        return default
+
+    def _hold(self, message: str) -> None:
+        log.warning("%s", message)
+        self._held.append(message)
 
     def set_folder(self, folder: Path) -> None:
         """Use ``folder`` from now on (remembered for the next start) and scan it."""
@@ -119,9 +140,12 @@ class SavedRequests(QObject):
     @Slot()
     def rescan(self) -> None:
         """Scan the folder again (on the pool when there is one); ``changed`` follows."""
+        held, self._held = self._held, []
+        for message in held:
+            self.problem.emit(message)
         root = self._root
         try:
-            root.mkdir(parents=True, exist_ok=True)
+            storage.make_private_dirs(root)
         except OSError as exc:
             self.problem.emit(f"The saved-requests folder {root} cannot be made: {exc.strerror}.")
         if self._pool is None:
@@ -179,8 +203,11 @@ class SavedRequests(QObject):
     # -- edits ----------------------------------------------------------------------------------
 
     def _path(self, rel: str) -> Path:
-        path = (self._root / rel).resolve()
-        root = self._root.resolve()
+        try:
+            path = storage.resolve_path(self._root / rel)
+            root = storage.resolve_path(self._root)
+        except OSError as exc:
+            raise SavedRequestError(f"“{rel}” cannot be reached: {exc.strerror}.") from None
         if path != root and root not in path.parents:
             raise SavedRequestError(f"“{rel}” is outside the saved-requests folder.")
         return path
@@ -278,7 +305,7 @@ class SavedRequests(QObject):
         if target.exists():
             raise SavedRequestError(f"“{new_rel}” already exists; nothing was moved.")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            storage.make_private_dirs(target.parent)
             os.rename(source, target)
         except OSError as exc:
             raise SavedRequestError(f"“{rel}” could not be moved: {exc.strerror}.") from None
@@ -290,7 +317,7 @@ class SavedRequests(QObject):
         if not rel:
             raise SavedRequestError("A folder needs a name.")
         try:
-            self._path(rel).mkdir(parents=True, exist_ok=True)
+            storage.make_private_dirs(self._path(rel))
         except OSError as exc:
             message = f"The folder “{rel}” could not be made: {exc.strerror}."
             raise SavedRequestError(message) from None

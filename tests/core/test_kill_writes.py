@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from shipexplorer.core import storage
+
 pytestmark = pytest.mark.skipif(
     not hasattr(signal, "SIGKILL") or not hasattr(__import__("os"), "fork"),
     reason="needs fork and SIGKILL (POSIX)",
@@ -121,6 +123,11 @@ def test_killed_writers_leave_old_or_new_content(tmp_path, record_property):
     # the kills really landed inside writes, in many of the rounds
     assert report["midWrite"] >= 100, report
     assert report["events"] > report["kills"], report
+    # the kills left temporary files; the next start sweeps them (here: at any age)
+    folder = tmp_path / "atomic"
+    assert report["leftoverTemps"] > 0, report
+    assert storage.sweep_temp_files(folder, max_age=0) == report["leftoverTemps"]
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]
 
 
 def test_the_check_finds_torn_files_when_writes_are_not_atomic(tmp_path):

@@ -137,21 +137,6 @@ def test_answer_from_value():
     assert answer_from_value(b"\x00\x01").kind == "bytes"
 
 
-def test_sweep_spool_removes_only_old_bodies(tmp_path):
-    import os
-
-    from shipexplorer.services.request_runner import sweep_spool
-
-    old, new, other = tmp_path / "body-old.part", tmp_path / "body-new.part", tmp_path / "x.txt"
-    for path in (old, new, other):
-        path.write_bytes(b"x")
-    os.utime(old, (time.time() - 90_000, time.time() - 90_000))
-    os.utime(other, (time.time() - 90_000, time.time() - 90_000))
-    assert sweep_spool(tmp_path, 86_400) == 1
-    assert not old.exists() and new.exists() and other.exists()
-    assert sweep_spool(tmp_path / "missing", 1) == 0
-
-
 def test_open_spooled_broken_json_is_shown_as_text(tmp_path):
     from shipexplorer.core.documents.answer import Answer
     from shipexplorer.core.documents.spooled_body import open_spooled

@@ -28,7 +28,7 @@ def test_the_app_hands_each_store_its_default_file(app_home, memory_keyring):
         assert services.history.store.path == paths.history_file()
         assert services.preferences.path == paths.preferences_file()
         assert services.drafts.folder == paths.drafts_folder()
-        assert services.runner.spool_dir == paths.spool_folder()
+        assert services.runner.spool_dir.parent == paths.spool_folder()  # this copy's session
         assert services.saved.root == paths.saved_requests_folder()
     finally:
         services.shutdown()

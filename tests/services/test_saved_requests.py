@@ -229,3 +229,21 @@ def test_folder_names_are_made_safe():
     assert folder_rel(' a:b / "c" //') == "a-b/-c-"
     assert folder_rel(" / . /") == ""
     assert file_name("Get: user?") == "Get- user.json" and file_name("..") == "request.json"
+
+
+def test_a_symlink_loop_in_the_folder_is_a_message_not_a_crash(qtbot, store):
+    loop = store.root / "loop"
+    os.symlink(loop, loop)  # a link to itself: resolve() raised RuntimeError
+    with pytest.raises(SavedRequestError, match="cannot be reached"):
+        store.save(SPEC, "loop")
+    with pytest.raises(SavedRequestError):
+        store.make_folder("loop/inner")
+
+
+def test_groups_are_made_for_the_user_only(qtbot, store):
+    old = os.umask(0o022)
+    try:
+        rel = edit(qtbot, store, store.make_folder, "team/users")
+    finally:
+        os.umask(old)
+    assert (store.root / rel).stat().st_mode & 0o077 == 0

@@ -12,6 +12,7 @@ pause between them, so a big body never holds the GIL for long.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import time
 import uuid
@@ -22,8 +23,25 @@ from typing import NamedTuple
 
 from shipexplorer.api.redact import redact
 from shipexplorer.core.history_records import redact_chunks
+from shipexplorer.core.storage import NEW_FILE_MODE, make_private_dirs
 
 PRUNED_NOTE = "only the first megabyte kept: the whole body was pruned to fit the budget"
+#: what :class:`IncompleteBody` says; a note holding it marks a body read back incomplete
+INCOMPLETE = "its stored copy is incomplete: the file was cut short"
+
+
+class IncompleteBody(zlib.error):
+    """A spilled file ends before its gzip stream does (cut short by a crash, a full disk, a
+    copy): what it holds is not the whole body. ``partial`` is what could be inflated."""
+
+    def __init__(self, partial: bytearray) -> None:
+        super().__init__(INCOMPLETE)
+        self.partial = partial
+
+
+def is_incomplete_note(note: str | None) -> bool:
+    """True when a history entry's body note says its spilled body was read back incomplete."""
+    return bool(note) and INCOMPLETE in note
 
 
 class StoredBody(NamedTuple):
@@ -45,11 +63,12 @@ def spill_body(
         return StoredBody(redact(body, secrets))
     preview = bytearray()
     name = f"{uuid.uuid4().hex}.gz"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = folder / name
     packer = zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip framing
     try:
-        with open(target, "wb") as out:
+        make_private_dirs(folder)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        with os.fdopen(os.open(target, flags, NEW_FILE_MODE), "wb") as out:  # 0o600
             for chunk in redact_chunks(body, secrets):
                 if len(preview) < body_cap:
                     preview += chunk[: body_cap - len(preview)]
@@ -112,15 +131,24 @@ def read_head(path: str | Path, limit: int) -> bytes:
         return b""
 
 
-def read_spilled(path: Path) -> bytearray:
-    """The whole body, inflated a megabyte at a time (each step short work for the GIL)."""
+def read_spilled(path: Path, size: int | None = None) -> bytearray:
+    """The whole body, inflated a megabyte at a time (each step short work for the GIL).
+
+    Raises :class:`IncompleteBody` (a ``zlib.error``) when the file is not all there: it ends
+    before the gzip stream's end (whose trailer zlib checks against the data), or it is shorter
+    than ``size``, the file size recorded when it was written. Other damage raises
+    ``zlib.error``; a missing file ``OSError``."""
     unpacker = zlib.decompressobj(31)
     out = bytearray()
+    read = 0
     with open(path, "rb") as handle:
         while chunk := handle.read(1 << 16):
+            read += len(chunk)
             while chunk:
                 out += unpacker.decompress(chunk, 1 << 20)
                 chunk = unpacker.unconsumed_tail
                 time.sleep(0)
     out += unpacker.flush()
+    if not unpacker.eof or (size is not None and read < size):
+        raise IncompleteBody(out)
     return out  # a bytearray: copying 100 MB into bytes would hold the GIL for long

@@ -11,7 +11,9 @@ Two running copies of the app: each store writes in a session folder of its own
 start, :meth:`load` adopts only the sessions whose lock is free or stale (their process ended,
 cleanly or not): it takes their lock, returns their drafts, and removes them once this session has
 written its own. A session of a running copy is never touched. A damaged draft is moved aside and
-reported through ``problem``.
+reported through ``problem``. A session holding a draft from a newer version is left as it is
+(nothing of it restored, rewritten or removed, for that version to restore), and ``problem`` says
+so, once per :meth:`load`.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ DELAY_MS = 500  # a draft reaches the disk within about half a second (the promi
 LOCK_NAME = "session.lock"
 _DELETE = None
 _Draft = RequestSpec | TabDraft
+_Item = tuple[float, int, str, TabDraft]
+_NEWER = "newer"  # what :meth:`DraftStore._read` gives for a newer version's draft
 
 
 def draft_path(session: Path, tab_key: str) -> Path:
@@ -145,23 +149,44 @@ class DraftStore(QObject):
         return [tab for _, tab in sorted(found, key=lambda item: item[1].position)]
 
     def _load(self) -> list[tuple[str, TabDraft]]:
-        found: list[tuple[float, int, str, TabDraft]] = []
+        found: list[_Item] = []
         try:
             sessions = sorted(p for p in self.folder.glob("session-*") if p != self.session)
         except OSError as exc:
             self.problem.emit(f"The drafts folder could not be read: {exc}.")
             return []
+        left: list[tuple[Path, int]] = []  # sessions left for a newer version, and their drafts
         for session in sessions:
             lock = self._take_lock(session)
             if lock is None:
                 continue  # a running copy of the app owns it
-            self._adopted.append((session, lock))
+            items: list[_Item] = []
+            newer = 0
             for path in sorted(session.glob("draft-*.json")):
                 item = self._read(path)
-                if item is not None:
-                    found.append(item)
+                if item == _NEWER:
+                    newer += 1
+                elif item is not None:
+                    items.append(item)
+            if newer:  # written by a newer version: left whole, for it to restore
+                lock.unlock()
+                left.append((session, newer))
+                continue
+            self._adopted.append((session, lock))
+            found.extend(items)
+        if left:
+            self._report_newer(left)
         found.sort(key=lambda item: (item[0], item[1]))
         return [(key, tab) for _, _, key, tab in found]
+
+    def _report_newer(self, left: list[tuple[Path, int]]) -> None:
+        count = sum(n for _, n in left)
+        drafts = "1 draft was" if count == 1 else f"{count} drafts were"
+        where = ", ".join(str(session) for session, _ in left)
+        self.problem.emit(
+            f"{drafts} written by a newer shipexplorer and could not be restored; they are left "
+            f"as they are in {where}, for that version to restore."
+        )
 
     def load(self) -> list[RequestSpec]:
         """The drafts a crash, a kill or a closed copy left, to restore as tabs. Their files are
@@ -169,8 +194,12 @@ class DraftStore(QObject):
         :meth:`update` before then: the integrator does it as it opens them)."""
         return [spec for _, spec in self.load_keyed()]
 
-    def _read(self, path: Path) -> tuple[float, int, str, TabDraft] | None:
+    def _read(self, path: Path) -> _Item | str | None:
+        """The draft at ``path``; None when it is damaged (moved aside and reported); ``_NEWER``
+        for a newer version's draft (not read further: this version would downgrade it)."""
         read = storage.read_versioned_json(path, kind=KIND, current_version=SCHEMA_VERSION)
+        if read.status is storage.ReadStatus.NEWER:
+            return _NEWER
         if read.data is None:
             self._kept_aside(read)
             return None

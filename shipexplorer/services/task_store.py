@@ -4,6 +4,11 @@ on the GUI thread at shutdown.
 
 Only the records of tasks changed since the last save are encoded again, one save is out at a
 time (a change meanwhile is saved after it), and a late write never overwrites a newer one.
+
+A list read with a problem (records that could not be read, a damaged file that could not be
+moved aside) is copied aside before it can ever be overwritten (``tasks.json.corrupt-<time>``,
+as the profiles do); when no copy can be made it is never written this session. A list from a
+newer version is never written either.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
+from shipexplorer.core import storage
 from shipexplorer.core.task_timeline import TrackedTask, load_tasks, save_tasks
 
 if TYPE_CHECKING:
@@ -73,7 +79,7 @@ class TaskStore(QObject):
         self._on_chunk, self._on_loaded = on_chunk, on_loaded
         path = self.path
         self._pool.submit(
-            lambda token, progress: load_tasks(path),
+            lambda token, progress: load_keeping_a_copy(path),
             on_result=self._read,
             on_error=lambda exc: self._read(([], f"Tracked tasks could not be read: {exc}")),
             on_cancelled=lambda: None,
@@ -179,3 +185,26 @@ class TaskStore(QObject):
         if self._save_again:
             self._save_again = False
             self._save_soon()
+
+
+def load_keeping_a_copy(path: Path) -> tuple[list[TrackedTask], str | None, bool]:
+    """:func:`load_tasks` (a worker's job), and when it found a problem in a file still there
+    (records left out, a damaged file not moved aside), a copy of that file kept beside it,
+    named in the sentence. When no copy can be made, the list comes back read-only: what was not
+    understood is never overwritten."""
+    tasks, message, read_only = load_tasks(path)
+    if message is None or read_only:
+        return tasks, message, read_only
+    try:
+        kept = storage.copy_aside(path)
+    except FileNotFoundError:
+        return tasks, message, read_only  # moved aside already (the sentence says where)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        return (
+            tasks,
+            f"{message} No copy of it could be kept ({why}), so it is not overwritten: the tasks "
+            "tracked in this session are not saved.",
+            True,
+        )
+    return tasks, f"{message} The file as it was is kept at {kept}.", read_only

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from shipexplorer.core.documents.json_diff import BodyDiff
+from shipexplorer.core.history_bodies import is_incomplete_note
 from shipexplorer.core.history_records import USER, HistoryEntry, HistoryQuery
 from shipexplorer.services.history import HistoryService
 from shipexplorer.ui.library.history_table_model import (
@@ -458,6 +459,16 @@ class HistoryPanel(QDockWidget):
         self.diff_dialog.show()
         self.diff_dialog.raise_()
         self._update_status()
+        cut = [
+            side
+            for side, entry in (("older", result[0]), ("newer", result[1]))
+            if is_incomplete_note(entry.body_note)
+        ]
+        if cut:
+            self.status.setText(
+                f"{self.status.text()}. The {' and the '.join(cut)} entry's stored body is "
+                "incomplete (its file was cut short): only its first megabyte was compared."
+            )
 
     def delete_selected(self) -> None:
         ids = [entry.id for entry in self.selected_entries()]

@@ -223,6 +223,22 @@ def test_compare_text_bodies_gives_a_line_diff(qtbot, make_panel):
     assert panel.diff_dialog.view.stack.currentWidget() is panel.diff_dialog.view.lines
 
 
+def test_compare_says_when_a_stored_body_was_cut_short(qtbot, make_panel, tmp_path):
+    big = json.dumps({"data": {"rows": ["r" * 60] * 20_000}}).encode()  # over 1 MB: spilled
+    panel, _ = make_panel([record(1), record(2, response_body=big)])
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
+    newest = panel.model.entry(0)  # newest first
+    spilled = tmp_path / "history-bodies" / newest.body_file
+    data = spilled.read_bytes()
+    spilled.write_bytes(data[: len(data) // 2])
+    select_rows(panel, 0, 1)
+    panel.compare_selected()
+    qtbot.waitUntil(lambda: panel.diff_dialog is not None and panel.diff_dialog.isVisible())
+    text = panel.status.text()
+    assert "newer entry's stored body is incomplete" in text and "older" not in text
+    assert "Right: the whole body could not be read back" in panel.diff_dialog.view.notes.text()
+
+
 def test_delete_and_clear_all(qtbot, make_panel):
     panel, history = make_panel([record(n) for n in range(1, 6)])
     qtbot.waitUntil(lambda: panel.model.rowCount() == 5, timeout=5000)

@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
+import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 from shipexplorer import __version__
 
 if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version stays fast
-    from PySide6.QtCore import QObject
+    from PySide6.QtCore import QCoreApplication, QObject
     from PySide6.QtWidgets import QWidget
 
     from shipexplorer.emulator import Emulator
@@ -29,7 +31,9 @@ if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version s
     from shipexplorer.services.explorer import Explorer
     from shipexplorer.services.exports import ExportService
     from shipexplorer.services.history import HistoryService
+    from shipexplorer.services.housekeeping import Housekeeping
     from shipexplorer.services.preferences import Preferences, PreferenceService
+    from shipexplorer.services.problem_log import ProblemLog
     from shipexplorer.services.profile_service import ProfileService
     from shipexplorer.services.request_runner import RequestRunner
     from shipexplorer.services.saved_requests import SavedRequests
@@ -115,6 +119,8 @@ class Services:
     drafts: DraftStore
     preferences: PreferenceService
     exports: ExportService
+    problems: ProblemLog  # every store's problem, kept until the window drains them
+    housekeeping: Housekeeping | None = None  # private folders, this copy's spool, start sweep
     _stopped: bool = field(default=False, repr=False)
 
     def start(self) -> None:
@@ -125,7 +131,8 @@ class Services:
         self.history.start()
         self.tracker.start()
         self.saved.rescan()
-        self.runner.sweep_spool()  # spooled bodies an abrupt end left behind
+        if self.housekeeping is not None:  # modes repaired, left-overs of killed runs swept
+            self.housekeeping.start(self.saved.root)
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
         """Stop polling, write the drafts, let running jobs end, then record the last history."""
@@ -137,6 +144,8 @@ class Services:
         self.pool.shutdown(timeout_ms)
         self.history.shutdown()
         self.clients.close()
+        if self.housekeeping is not None:
+            self.housekeeping.close()  # this copy's spool folder
 
     def dock_services(self) -> DockServices:
         from shipexplorer.ui.window_docks import DockServices
@@ -168,7 +177,9 @@ def build_services(
     from shipexplorer.services.explorer import Explorer
     from shipexplorer.services.exports import ExportService
     from shipexplorer.services.history import HistoryService
+    from shipexplorer.services.housekeeping import Housekeeping
     from shipexplorer.services.preferences import PreferenceService
+    from shipexplorer.services.problem_log import ProblemLog
     from shipexplorer.services.profile_service import ProfileService
     from shipexplorer.services.request_runner import RequestRunner
     from shipexplorer.services.saved_requests import SavedRequests
@@ -176,6 +187,7 @@ def build_services(
     from shipexplorer.services.workers import WorkerPool
 
     pool = WorkerPool()
+    housekeeping = Housekeeping(pool)  # first: the folders private before any store writes
     credentials = CredentialService(pool)
     store = ProfileStore(paths.profiles_file())
     profiles = ProfileService(store, credentials, pool, home=home, environ=environ)
@@ -188,7 +200,7 @@ def build_services(
         profiles,
         clients,
         explorer=Explorer(clients, pool),
-        runner=RequestRunner(clients, pool, spool_dir=paths.spool_folder()),
+        runner=RequestRunner(clients, pool, spool_dir=housekeeping.spool_dir),
         catalog=PackageCatalog(clients, pool),
         queries=DocumentQueries(pool),
         tracker=TaskTracker(clients, pool, paths.tasks_file()),
@@ -197,9 +209,27 @@ def build_services(
         drafts=DraftStore(pool, paths.drafts_folder()),
         preferences=PreferenceService(pool, paths.preferences_file()),
         exports=ExportService(clients),
+        problems=ProblemLog(),
+        housekeeping=housekeeping,
     )
+    _collect_problems(services)  # before anything is read: a problem found at start is kept
     _connect(services)
     return services
+
+
+def _collect_problems(services: Services) -> None:
+    """Every store's problem reaches the problem log (which keeps those raised before the
+    window exists, see :func:`build_window`)."""
+    report = services.problems.report
+    for store in (
+        services.profiles,
+        services.tracker,
+        services.history,
+        services.saved,
+        services.drafts,
+        services.preferences,
+    ):
+        store.problem.connect(report)
 
 
 def _connect(services: Services) -> None:
@@ -220,11 +250,17 @@ def _connect(services: Services) -> None:
 def _apply_preferences(
     preferences: PreferenceService, runner: RequestRunner, history: HistoryService
 ) -> None:
-    """The spool threshold and the history budget follow the preferences (read now, at start)."""
+    """The spool threshold, the body limits (every client's, and the runner's spool limit) and
+    the history budget follow the preferences (read now, at start)."""
+    from shipexplorer.api.limits import BodyLimits, set_body_limits
     from shipexplorer.services.preferences import MB
 
     def apply(chosen: Preferences) -> None:
         runner.spool_threshold = int(chosen.spool_threshold_mb * MB)
+        runner.spool_limit = chosen.spool_limit_mb * MB
+        set_body_limits(
+            BodyLimits(memory=chosen.memory_body_limit_mb * MB, spool=chosen.spool_limit_mb * MB)
+        )
         history.set_budget(chosen.history_budget_mb * MB)
 
     preferences.changed.connect(apply)
@@ -300,12 +336,13 @@ def _start_emulator(port: int, saved_folder: Path | None = None) -> tuple[Emulat
 
 
 def build_window(context: AppContext, services: Services) -> MainWindow:
-    """The main window over the services (not shown yet)."""
+    """The main window over the services (not shown yet), showing what the stores reported
+    before it existed."""
     from shipexplorer.core.window_state import WindowStateStore
     from shipexplorer.services import paths
     from shipexplorer.ui.main_window import MainWindow
 
-    return MainWindow(
+    window = MainWindow(
         services.profiles,
         services.credentials,
         emulator_base=context.emulator_base,
@@ -317,6 +354,11 @@ def build_window(context: AppContext, services: Services) -> MainWindow:
         docks=services.dock_services(),
         exports=services.exports,
     )
+    # What the stores said before the window could hear them (it hears them itself from now on).
+    pending = services.problems.drain()
+    if pending:
+        window.messages.show_message("\n".join(pending))
+    return window
 
 
 def after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:
@@ -363,20 +405,95 @@ def run_gui(args: argparse.Namespace) -> int:
 
     app.setWindowIcon(app_icon())
     tune_runtime(app)
-    context, services, _window = launch(args)
+    signals = SignalQuit(app)  # before the window: a signal meanwhile closes it once it is up
+    context, services, window = launch(args)
+    signals.attach(window)
     QTimer.singleShot(2000, _freeze_start_up_objects)
     app.aboutToQuit.connect(services.shutdown)
     app.aboutToQuit.connect(context.shutdown)
-    # Let Ctrl-C in the terminal quit: Python only sees signals when the interpreter runs.
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    heartbeat = QTimer(app)
-    heartbeat.timeout.connect(lambda: None)
-    heartbeat.start(250)
     try:
         return app.exec()
     finally:
+        signals.restore()
         services.shutdown()
         context.shutdown()
+
+
+class SignalQuit:
+    """SIGTERM and SIGINT (Ctrl-C) end the app as closing the window does: the window state is
+    written, then (``aboutToQuit``) drafts flushed and tasks saved, and the exit status is 0.
+
+    Python runs a signal handler only when the interpreter runs. On POSIX the signal wakes the
+    event loop through a socket (:func:`signal.set_wakeup_fd`) that a ``QSocketNotifier``
+    watches; elsewhere a timer lets the interpreter run every 250 ms. The window is closed on
+    the next event-loop turn, not inside the handler (which may interrupt any Python code).
+    """
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self, app: QCoreApplication) -> None:
+        from PySide6.QtCore import QSocketNotifier, QTimer
+
+        self._app = app
+        self._window: QWidget | None = None
+        self._asked = False
+        self._previous = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
+        self._sockets: tuple[socket.socket, socket.socket] | None = None
+        self._old_wakeup_fd = -1
+        self._waker: QSocketNotifier | QTimer
+        if os.name == "posix":
+            reader, writer = socket.socketpair()
+            reader.setblocking(False)
+            writer.setblocking(False)
+            self._sockets = (reader, writer)
+            self._old_wakeup_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+            notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+            notifier.activated.connect(self._drain_wakeups)
+            self._waker = notifier
+        else:
+            timer = QTimer(app)
+            timer.timeout.connect(lambda: None)
+            timer.start(250)
+            self._waker = timer
+
+    def attach(self, window: QWidget) -> None:
+        """The window to close; a signal that came before it is acted on now."""
+        self._window = window
+        if self._asked:
+            self._close_soon()
+
+    def _handle(self, _signum: int, _frame: object) -> None:
+        self._asked = True
+        if self._window is not None:
+            self._close_soon()
+
+    def _close_soon(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self._close)
+
+    def _close(self) -> None:
+        if self._window is not None:
+            self._window.close()  # its state written; the last window closed ends the loop
+        self._app.quit()  # status 0, even if another top-level window is still open
+
+    def _drain_wakeups(self, *_args: object) -> None:
+        if self._sockets is not None:
+            with contextlib.suppress(OSError):
+                while self._sockets[0].recv(512):
+                    pass
+
+    def restore(self) -> None:
+        """Put the previous handlers back (once the event loop has ended)."""
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self._previous = {}
+        if self._sockets is not None:
+            signal.set_wakeup_fd(self._old_wakeup_fd)
+            self._waker.setEnabled(False)
+            for sock in self._sockets:
+                sock.close()
+            self._sockets = None
 
 
 def tune_runtime(app: QObject) -> object:

@@ -32,6 +32,7 @@ from PySide6.QtGui import QImage
 
 from shipexplorer.api import Cancelled, InstanceRef, PackageInstance
 from shipexplorer.api.exchange import discard_body_file
+from shipexplorer.core import key_reference
 from shipexplorer.core.documents.answer import IMAGE, Answer, answer_from_result
 from shipexplorer.core.documents.error_answer import answer_from_error, open_error_body
 from shipexplorer.core.documents.json_body import parse_body
@@ -82,11 +83,15 @@ class RequestRunner(QObject):
         *,
         spool_threshold: int = SPOOL_THRESHOLD,
         spool_dir: str | Path | None = None,
+        spool_limit: int | None = None,
     ) -> None:
         super().__init__(parent)
         self._clients = clients
         self._pool = pool
         self.spool_threshold = spool_threshold
+        #: the most bytes a spooled answer may have; past it the call fails with BodyTooLarge
+        #: and the file is deleted (None: the process-wide limit of api.limits)
+        self.spool_limit = spool_limit
         self.spool_dir = Path(spool_dir) if spool_dir else paths.spool_folder()
         self._jobs: dict[int, JobHandle] = {}
         self._next_id = 1
@@ -109,7 +114,9 @@ class RequestRunner(QObject):
         :class:`ValueError` when there is no method or no connection.
 
         ``profile`` and ``workspace`` name the connection (a request tab's own); None means the
-        current profile and the workspace it uses."""
+        current profile and the workspace it uses. A ``{{STEAMSHIP_API_KEY}}`` in the body (what
+        saved requests and drafts hold instead of a key) is filled in with the sending profile's
+        key here, at send time only: the body checked before is the text as written."""
         method = method.strip()
         if not method:
             raise ValueError("Pick or type a method first.")
@@ -131,6 +138,9 @@ class RequestRunner(QObject):
                 if profile
                 else "The profile has no API key (yet): add one with Profiles…."
             )
+        if key_reference.holds_reference(body_text):
+            filled = key_reference.fill_reference(body_text, settings.api_key, json_string=True)
+            args = parse_body(filled, verb)
         request_id = self._next_id
         self._next_id += 1
         clients = self._clients
@@ -143,7 +153,8 @@ class RequestRunner(QObject):
             prestart()  # a spare JSON process (once; ~20 MB) so a big answer need not wait for one
             client = clients.client_for(settings)
             try:
-                request = client.invoke_request(instance, method, args, verb=verb)
+                target = client.resolve_instance(instance, cancel=token)  # no workspace: look up
+                request = client.invoke_request(target, method, args, verb=verb)
             except Exception as exc:
                 return False, answer_from_error(exc)
             exchange = client.send(
@@ -153,6 +164,7 @@ class RequestRunner(QObject):
                 on_progress=_throttled(progress, threshold),
                 spool_threshold=threshold,
                 spool_dir=folder,
+                spool_limit=self.spool_limit,
             )
             if exchange.error is not None:
                 if isinstance(exchange.error, Cancelled):
@@ -223,13 +235,6 @@ class RequestRunner(QObject):
             on_error=lambda exc: self.saved.emit(path, f"Could not save {path}: {exc}"),
         )
 
-    def sweep_spool(self, max_age: float = 24 * 3600) -> None:
-        """Delete, on the pool, spooled bodies older than ``max_age`` seconds left behind by a run
-        that ended abruptly (the app calls this once at start-up; newer files may belong to
-        another running instance)."""
-        folder = self.spool_dir
-        self._pool.submit(lambda token, progress: sweep_spool(folder, max_age))
-
     # -- outcomes (GUI thread) ------------------------------------------------------------------
 
     def _end(self, request_id: int, emit: Callable[[], None]) -> None:
@@ -293,16 +298,3 @@ def copy_file_atomically(source: Path, target: Path, *, cancel=None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-
-
-def sweep_spool(folder: Path, max_age: float) -> int:
-    """Delete the spooled bodies in ``folder`` older than ``max_age`` seconds; how many."""
-    removed = 0
-    cutoff = time.time() - max_age
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
-            with contextlib.suppress(OSError):
-                if entry.name.startswith("body-") and entry.stat().st_mtime < cutoff:
-                    os.unlink(entry.path)
-                    removed += 1
-    return removed

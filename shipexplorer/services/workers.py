@@ -248,7 +248,13 @@ class WorkerPool(QObject):
             job.abandon_if_queued()
         finished = bool(self._pool.waitForDone(timeout_ms))
         if not finished:
-            log.warning("%d job(s) still running after %d ms", self.active_jobs(), timeout_ms)
+            running = [job for job in self._jobs.values() if not job.worker_done.is_set()]
+            log.warning(
+                "%d job(s) still running after %d ms: %s",
+                self.active_jobs(),
+                timeout_ms,
+                ", ".join(repr(job) for job in running),
+            )
         for job in [job for job in self._jobs.values() if job.worker_done.is_set()]:
             self._forget(job)
         self._update_busy()

@@ -362,7 +362,8 @@ class MainWindow(QMainWindow):
         if self._emulator_base:
             lines.append(
                 f"The local emulator serves at {self._emulator_base} with its demo packages "
-                "(echo, greeter, slow-job, faults, media); its demo key is held in memory only."
+                "(echo, greeter, slow-job, faults, media, agent, slow-init, broken-init); its demo "
+                "key is held in memory only."
             )
         self.summary.setText("<p>" + "</p><p>".join(lines) + "</p>")
         if self.view is not None:  # the summary itself is hidden: the status bar tells it

@@ -26,6 +26,7 @@ from shipexplorer.core.task_timeline import TrackedTask
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.drafts import DraftStore
 from shipexplorer.services.history import HistoryService
+from shipexplorer.services.key_guard import KeyGuard
 from shipexplorer.services.preferences import PreferenceService
 from shipexplorer.services.saved_requests import SavedRequestError, SavedRequests
 from shipexplorer.services.task_tracker import TaskTracker
@@ -203,7 +204,7 @@ class WindowDocks(QObject):
     def _build_saved(self, services: DockServices, file_menu: QMenu) -> QDockWidget:
         from shipexplorer.ui.library.saved_panel import SavedRequestsPanel
 
-        panel = SavedRequestsPanel(services.saved, self._window)
+        panel = SavedRequestsPanel(services.saved, self._window, key_guard=self._key_guard())
         panel.entryOpened.connect(self.open_saved)
         services.saved.problem.connect(self._problem)
         self.save_action = QAction("&Save request…", self._window)
@@ -227,12 +228,18 @@ class WindowDocks(QObject):
 
     @Slot()
     def save_current(self) -> None:
-        """Ctrl+S: a tab of a saved request writes it back; any other asks for a name first."""
+        """Ctrl+S: a tab of a saved request writes it back; any other asks for a name first. A
+        key in the request is never written: the user replaces it with the reference (in the
+        tab too, as one undoable edit) or nothing is saved."""
         tab = self._tabs.current()
         saved = self._services.saved
+        spec = self.saved_panel.without_keys(tab.to_spec())
+        if spec is None:
+            self._status("Not saved: the request holds an API key.", 5000)
+            return
+        self._show_without_keys(tab, spec)
         entry = saved.entry(tab.saved_rel) if tab.saved_rel else None
         if entry is not None and entry.spec is not None and not entry.read_only:
-            spec = tab.to_spec()
             try:
                 rel = saved.overwrite(entry.rel, spec)
             except SavedRequestError as exc:
@@ -242,11 +249,27 @@ class WindowDocks(QObject):
         else:
             self.saved_panel.show()
             self.saved_panel.raise_()
-            rel = self.saved_panel.save_request(tab.to_spec())
+            rel = self.saved_panel.save_request(spec)
             spec = self.saved_panel.last_saved
             if not rel or spec is None:
                 return
         tab.mark_saved(rel, spec)
+
+    @staticmethod
+    def _show_without_keys(tab: RequestTab, spec: RequestSpec) -> None:
+        """Make ``tab`` hold ``spec``'s body and method (the reference where a key was), so the
+        tab and the file agree; the body changes as one undoable edit."""
+        from shipexplorer.ui.request.text_edits import replace_all
+
+        if spec.body != tab.body_text():
+            replace_all(tab.panel.body_edit, spec.body)
+        if spec.method != tab.method():
+            tab.panel.set_method(spec.method)
+
+    def _key_guard(self) -> KeyGuard | None:
+        """Which keys a file must not hold: the export service's guard (None: no service)."""
+        exports = getattr(self._actions, "exports", None)
+        return exports.key_guard if exports is not None else None
 
     # -- preferences ------------------------------------------------------------------------------
 
@@ -276,7 +299,7 @@ class WindowDocks(QObject):
     def _wire_drafts(self, drafts: DraftStore) -> None:
         from shipexplorer.ui.request.tab_session import TabSession
 
-        self.tab_session = TabSession(self._tabs, drafts)
+        self.tab_session = TabSession(self._tabs, drafts, key_guard=self._key_guard())
         drafts.problem.connect(self._problem)
 
     def restore_drafts(self) -> int:

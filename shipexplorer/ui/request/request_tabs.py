@@ -30,6 +30,7 @@ from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.documents.json_body import BodyError
 from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.core.tab_draft import TabDraft, same_request
+from shipexplorer.services.blocks import BlockFetcher
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.request_runner import RequestRunner
@@ -62,6 +63,7 @@ class RequestTab(QWidget):
         runner: RequestRunner,
         parent=None,
         queries: DocumentQueries | None = None,
+        blocks: BlockFetcher | None = None,
     ) -> None:
         super().__init__(parent)
         self._explorer = explorer
@@ -103,6 +105,10 @@ class RequestTab(QWidget):
         self.response.cancelRequested.connect(self.cancel)
         if queries is not None:
             self.response.set_queries(queries)
+        if blocks is not None:  # block contents come through this tab's own connection
+            self.response.set_blocks(
+                blocks, lambda: explorer.clients.settings_for(self.profile, self.workspace)
+            )
         self._show_target()
 
     # -- reading ----------------------------------------------------------------------------------
@@ -276,6 +282,8 @@ class RequestTab(QWidget):
                 html += f" · workspace {escape(self.workspace)}"
             if self.profile:
                 html += f" · profile {escape(self.profile)}"
+            if note := self._explorer.init_progress(inst, self.profile).sentence():
+                html += f" · <i>{escape(note)}</i>"
             if self.profile and current and self.profile != current:
                 html += (
                     " — not the current profile: this tab sends with its own. "
@@ -447,6 +455,7 @@ class RequestTabs(QTabWidget):
         self._explorer = explorer
         self._runner = runner
         self._queries = queries
+        self._blocks = BlockFetcher(explorer.clients, explorer.pool, self)
         self._by_id: dict[int, RequestTab] = {}
         self.setAccessibleName("Requests")
         self.setTabsClosable(True)
@@ -493,7 +502,7 @@ class RequestTabs(QTabWidget):
     def new_tab(self, copy_of: RequestTab | None = None, *, blank: bool = False) -> RequestTab:
         """A new tab: a copy of ``copy_of``, else bound to the current tab's instance (unless
         ``blank``)."""
-        tab = RequestTab(self._explorer, self._runner, self, self._queries)
+        tab = RequestTab(self._explorer, self._runner, self, self._queries, self._blocks)
         if copy_of is not None:
             tab.copy_from(copy_of)
         elif not blank and self.count() and self.current().instance is not None:

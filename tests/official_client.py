@@ -80,3 +80,33 @@ def steamship_python() -> str:
     if not _has_steamship(str(python)):
         _unavailable(f"steamship=={STEAMSHIP_VERSION} did not import in {venv}")
     return str(python)
+
+
+def run_scenario(steamship_python: str, script: Path) -> tuple[dict, list]:
+    """Run a scenario script against a fresh emulator: its JSON results and the requests sent."""
+    import json
+
+    from shipexplorer.emulator import Emulator
+
+    with Emulator(port=0) as emu:
+        run = subprocess.run(
+            [steamship_python, str(script), str(emu.port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        requests = emu.requests
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout), requests
+
+
+def ok(results: dict, step: str):
+    """The value a scenario step gave (the test fails on its error)."""
+    assert "ok" in results[step], results[step]
+    return results[step]["ok"]
+
+
+def error(results: dict, step: str) -> dict:
+    """The error a scenario step ended in (the test fails when it did not)."""
+    assert "error" in results[step], results[step]
+    return results[step]["error"]

@@ -11,43 +11,21 @@ from __future__ import annotations
 import json
 import sys
 import time
-import traceback
 from typing import Any
+
+from official_client_steps import recorder
 
 
 def main() -> int:
     port = int(sys.argv[1])
     key = "demo-key"
 
-    from steamship import Steamship, SteamshipError
+    from steamship import Steamship
     from steamship.data.package.package_instance import PackageInstance
 
     results: dict[str, Any] = {}
 
-    def step(name: str, func: Any) -> Any:
-        try:
-            value = func()
-        except SteamshipError as exc:
-            results[name] = {
-                "error": {
-                    "type": type(exc).__name__,
-                    "message": exc.message,
-                    "code": exc.code,
-                    "suggestion": exc.suggestion,
-                }
-            }
-            return None
-        except Exception as exc:
-            results[name] = {
-                "error": {
-                    "type": type(exc).__name__,
-                    "message": str(exc),
-                    "trace": traceback.format_exc(),
-                }
-            }
-            return None
-        results[name] = {"ok": value}
-        return value
+    step = recorder(results)
 
     base = f"http://127.0.0.1:{port}/"
     connection = {"api_key": key, "api_base": f"{base}api/v1/", "app_base": base}

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
-import traceback
 from typing import Any
+
+from official_client_steps import recorder
 
 
 def main() -> int:
@@ -18,36 +19,13 @@ def main() -> int:
     key = sys.argv[2] if len(sys.argv) > 2 else "demo-key"
 
     import steamship
-    from steamship import Steamship, SteamshipError
+    from steamship import Steamship
     from steamship.base.tasks import Task
     from steamship.utils.url import Verb
 
     results: dict[str, Any] = {"version": steamship.__version__}
 
-    def step(name: str, func: Any) -> Any:
-        try:
-            value = func()
-        except SteamshipError as exc:
-            results[name] = {
-                "error": {
-                    "type": type(exc).__name__,
-                    "message": exc.message,
-                    "code": exc.code,
-                    "suggestion": exc.suggestion,
-                }
-            }
-            return None
-        except Exception as exc:
-            results[name] = {
-                "error": {
-                    "type": type(exc).__name__,
-                    "message": str(exc),
-                    "trace": traceback.format_exc(),
-                }
-            }
-            return None
-        results[name] = {"ok": value}
-        return value
+    step = recorder(results)
 
     def task_json(task: Task) -> dict[str, Any]:
         return {

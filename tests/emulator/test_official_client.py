@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from shipexplorer.emulator import Emulator
+from tests.official_client import error, ok, run_scenario
 
 SCENARIO = Path(__file__).with_name("official_client_scenario.py")
 
@@ -18,26 +17,7 @@ pytestmark = pytest.mark.official_client
 @pytest.fixture(scope="module")
 def scenario(steamship_python: str) -> tuple[dict, list]:
     """Run the scenario once against a fresh emulator: its results and the requests it sent."""
-    with Emulator(port=0) as emu:
-        run = subprocess.run(
-            [steamship_python, str(SCENARIO), str(emu.port)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        requests = emu.requests
-    assert run.returncode == 0, run.stderr[-3000:]
-    return json.loads(run.stdout), requests
-
-
-def ok(results: dict, step: str):
-    assert "ok" in results[step], results[step]
-    return results[step]["ok"]
-
-
-def error(results: dict, step: str) -> dict:
-    assert "error" in results[step], results[step]
-    return results[step]["error"]
+    return run_scenario(steamship_python, SCENARIO)
 
 
 def test_version(scenario) -> None:

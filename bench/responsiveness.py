@@ -157,8 +157,8 @@ def main() -> None:
     for name, calls in scenarios.items():
         made = []
         for package, method, body in calls:
-            tab = tabs.new_tab()
-            tab.set_instance(instances[package])
+            tab = tabs.new_tab(blank=True)
+            tab.bind(instances[package], tabs.current_profile(), listed=True)
             tab.panel.set_method(method)
             tab.panel.body_edit.setPlainText(body)
             made.append(tab)

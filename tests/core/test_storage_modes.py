@@ -7,9 +7,7 @@ with a message, never a RuntimeError; temporary files of killed writes are swept
 
 from __future__ import annotations
 
-import contextlib
 import os
-import stat
 import sys
 import time
 from pathlib import Path
@@ -23,27 +21,9 @@ from shipexplorer.core.profiles import ProfilesFile, ProfileStore
 from shipexplorer.core.task_timeline import save_tasks
 from shipexplorer.core.window_state import WindowState, WindowStateStore
 from shipexplorer.emulator.state import StateFile
+from tests.file_modes import mode, shared, umask
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
-
-
-@contextlib.contextmanager
-def umask(mask: int):
-    old = os.umask(mask)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(os.lstat(path).st_mode)
-
-
-def shared(root: Path) -> list[str]:
-    """Everything under ``root`` (itself included) that group or others may use."""
-    found = [p for p in (root, *root.rglob("*")) if not p.is_symlink() and mode(p) & 0o077]
-    return [f"{p.relative_to(root)} {oct(mode(p))}" for p in found]
 
 
 def test_atomic_writes_make_private_folders_and_files_whatever_the_umask(tmp_path):

@@ -5,11 +5,9 @@ swept at start, while a running copy's are kept; a symlink loop gives a message.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
-import stat
 import subprocess
 import sys
 import time
@@ -31,29 +29,11 @@ from shipexplorer.services.housekeeping import (
     SpoolSession,
     sweep_spool_sessions,
 )
+from tests.file_modes import mode, shared, umask
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes and signals")
 
 OLD = time.time() - 3600
-
-
-@contextlib.contextmanager
-def umask(mask: int):
-    old = os.umask(mask)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(os.lstat(path).st_mode)
-
-
-def shared(root: Path) -> list[str]:
-    """Every folder and file under ``root`` that group or others may use."""
-    found = [p for p in root.rglob("*") if not p.is_symlink() and mode(p) & 0o077]
-    return [f"{p.relative_to(root)} {oct(mode(p))}" for p in found]
 
 
 def wait_tidied(qtbot, services) -> object:
@@ -102,14 +82,14 @@ def test_a_whole_run_leaves_nothing_others_may_read(qtbot, app_home, memory_keyr
             made = {p.name for p in data.rglob("*")}
             assert {"history.sqlite3-wal", "local-emulator.sqlite3", "Get user.json"} <= made
             assert list((data / "history-bodies").glob("*.gz"))  # the 2 MB answer, spilled
-            assert shared(app_home) == []
+            assert shared(app_home, itself=False) == []
         finally:
             for answer in answers:
                 answer.close()
             services.shutdown()
             if emulator is not None:
                 emulator.stop()
-    assert shared(app_home) == []
+    assert shared(app_home, itself=False) == []
     assert not services.housekeeping.spool_dir.exists()  # a clean quit takes its spool along
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import http
 import json
+import logging
 import os
 import weakref
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from shipexplorer.api import Exchange, Task, redact
 from shipexplorer.api.tasks import FAILED, RUNNING, SUCCEEDED, WAITING
 from shipexplorer.core.documents.json_document import JsonDocument, PyDocument
 from shipexplorer.core.documents.text_source import TextSource
+
+log = logging.getLogger(__name__)
 
 #: The most characters put in the body view (setPlainText of 150k characters takes about 12 ms;
 #: 2M took 150 ms, a visible stall); the rest is left to "Save to file…".
@@ -461,6 +464,7 @@ def answer_from_value(value: Any, *, title: str = "Task output") -> Answer:
             text_source=TextSource.from_bytes(raw),
         )
     except Exception:
+        log.exception("a value could not be turned into an answer")  # a bug: keep its trace
         return Answer(
             ERROR,
             title,

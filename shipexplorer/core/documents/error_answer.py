@@ -15,6 +15,7 @@ key the server echoed masked), its JSON document when it parses, or its spooled 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
@@ -57,6 +58,8 @@ from shipexplorer.core.documents.error_advice import what_to_check
 from shipexplorer.core.documents.json_document import PyDocument, json_error_reason
 from shipexplorer.core.documents.text_source import TextSource
 
+log = logging.getLogger(__name__)
+
 _TEXT_KINDS = {"text/plain": TEXT, "text/markdown": MARKDOWN, "text/html": HTML}
 
 
@@ -65,6 +68,7 @@ def answer_from_error(error: BaseException) -> Answer:
     try:
         return _answer_from_error(error)
     except Exception:
+        log.exception("an error could not be put in words: %r", error)
         return Answer(
             ERROR,
             "Error",
@@ -203,7 +207,8 @@ def _body_and_problem(exchange: Exchange | None) -> tuple[Answer | None, str]:
         return None, ""
     try:
         return _body_answer(exchange)
-    except Exception:
+    except Exception:  # the error itself is still shown; only its body view is lost
+        log.exception("the body of an error answer could not be read")
         return None, ""
 
 

@@ -3,25 +3,18 @@ tracker, then over the real TaskTracker against the in-process emulator."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QMainWindow, QSystemTrayIcon, QWidget
 
-from shipexplorer.api import ConnectionSettings, SteamshipClient
+from shipexplorer.api import ConnectionSettings
 from shipexplorer.api import export as api_export
 from shipexplorer.api.tasks import Task
-from shipexplorer.core.profiles import Profile
 from shipexplorer.core.task_timeline import StateSpan, TaskOrigin
-from shipexplorer.services.client_provider import ClientProvider
-from shipexplorer.services.request_runner import RequestRunner
-from shipexplorer.services.task_tracker import TaskTracker
 from shipexplorer.ui.tasks.task_notifier import TaskNotifier
 from shipexplorer.ui.tasks.task_panel import TaskPanel
 from shipexplorer.ui.tasks.task_table_model import STATE, TASK_ID
-from tests.service_support import profile_services
 from tests.ui.tasks.test_task_table_model import NOW, FakeTracker, filled_tracker, make_task
 
 KEY = "sk-canary-9f2c41"
@@ -247,35 +240,6 @@ def test_rows_change_state_visibly(qtbot, panel):
 
 
 # --- over the real tracker and the in-process emulator --------------------------------------
-
-
-@pytest.fixture
-def live(qtbot, worker_pool, emulator, tmp_path):
-    """A panel over a real TaskTracker, a RequestRunner and a slow-job instance "job"."""
-    workspace = f"ws-{uuid.uuid4().hex[:8]}"
-    settings = ConnectionSettings(
-        api_base=emulator.api_base, app_base=emulator.app_base, workspace_handle=workspace
-    )
-    with SteamshipClient(settings.replace(api_key="demo-key")) as api:
-        api.workspace_create(workspace)
-        api.instance_create("slow-job", "job")
-    credentials, profiles = profile_services(worker_pool, tmp_path)
-    clients = ClientProvider(profiles, credentials)
-    runner = RequestRunner(clients, worker_pool)
-    profiles.add_builtin(Profile("emu", settings, builtin=True), "demo-key")
-    tracker = TaskTracker(
-        clients, worker_pool, tmp_path / "tasks.json", min_interval=0.1, max_interval=0.5
-    )
-    tracker.start()
-    panel = TaskPanel(tracker, lambda _task: clients.settings())
-    qtbot.addWidget(panel)
-    panel.resize(900, 600)
-    panel.show()
-    yield panel, tracker, runner
-    tracker.shutdown()
-    runner.cancel_all()
-    qtbot.waitUntil(lambda: worker_pool.active_jobs() == 0, timeout=5000)
-    clients.close()
 
 
 def start_job(qtbot, tracker, runner, body: str) -> str:

@@ -5,22 +5,14 @@ over the real tracker polling the emulator's slow job."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from shipexplorer.api import ConnectionSettings, SteamshipClient
 from shipexplorer.api.tasks import Task
-from shipexplorer.core.profiles import Profile
 from shipexplorer.core.task_timeline import TaskOrigin, TrackedTask
-from shipexplorer.services.client_provider import ClientProvider
-from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.services.task_polling import TASK, PollOutcome, observe
-from shipexplorer.services.task_tracker import TaskTracker
 from shipexplorer.ui.presentation.task_progress_view import WORKING, TaskProgressView
 from shipexplorer.ui.tasks.task_panel import TaskPanel
 from shipexplorer.ui.tasks.task_table_model import PROGRESS
-from tests.service_support import profile_services
 from tests.ui.tasks.test_task_table_model import NOW, FakeTracker
 
 
@@ -88,34 +80,6 @@ def test_the_presentation_progress_shows_the_package_progress(qtbot, followed):
 
 
 # --- over the real tracker and the emulator's slow job ------------------------------------------
-
-
-@pytest.fixture
-def live(qtbot, worker_pool, emulator, tmp_path):
-    workspace = f"ws-{uuid.uuid4().hex[:8]}"
-    settings = ConnectionSettings(
-        api_base=emulator.api_base, app_base=emulator.app_base, workspace_handle=workspace
-    )
-    with SteamshipClient(settings.replace(api_key="demo-key")) as api:
-        api.workspace_create(workspace)
-        api.instance_create("slow-job", "job")
-    credentials, profiles = profile_services(worker_pool, tmp_path)
-    clients = ClientProvider(profiles, credentials)
-    runner = RequestRunner(clients, worker_pool)
-    profiles.add_builtin(Profile("emu", settings, builtin=True), "demo-key")
-    tracker = TaskTracker(
-        clients, worker_pool, tmp_path / "tasks.json", min_interval=0.1, max_interval=0.3
-    )
-    tracker.start()
-    panel = TaskPanel(tracker)
-    qtbot.addWidget(panel)
-    panel.resize(900, 600)
-    panel.show()
-    yield panel, tracker, runner
-    tracker.shutdown()
-    runner.cancel_all()
-    qtbot.waitUntil(lambda: worker_pool.active_jobs() == 0, timeout=5000)
-    clients.close()
 
 
 def test_a_running_slow_job_shows_its_steps_while_it_runs(qtbot, live):

@@ -1,0 +1,8 @@
+"""The design system: the one place that chooses colours, spacing and type for every widget.
+
+- :mod:`.colors`: semantic colours (success, warning, danger, info, running, neutral) and syntax
+  colours, each with a light and a dark value, picked after the palette in use.
+- :mod:`.metrics`: spacing on a 4/8 px grid and one type scale.
+
+Widgets ask these modules; no widget writes a colour literal or a pixel size of its own.
+"""

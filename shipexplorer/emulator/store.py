@@ -127,7 +127,11 @@ class Instance:
             "workspaceHandle": self.workspace.handle,
             "initStatus": self.init_status(),
             "createdAt": self.created_at,
-        } | ({"localDevelopmentURL": self.local_url} if self.local_url else {})
+        } | (
+            {"localDevelopmentURL": self.local_url, "packageVersionHandle": "local-development!"}
+            if self.local_url
+            else {}
+        )
 
 
 @dataclass

@@ -94,6 +94,17 @@ def package_update(ctx: ApiContext, body: dict[str, Any]) -> Any:
 def instance_create(ctx: ApiContext, body: dict[str, Any]) -> Any:
     url = _text(body, "localDevelopmentURL")
     if url is None:
+        handle, package_id = _text(body, "packageHandle"), _text(body, "packageId")
+        if (handle or package_id) and issubclass(
+            ctx.store.get_package(package_id, handle), LocalPackage
+        ):
+            raise ApiError(
+                400,
+                f"Package {handle or package_id!r} runs from its folder on this computer; "
+                "an instance of it needs the localDevelopmentURL of its local server.",
+                code="BadRequest",
+                suggestion="Serve the package folder (File > Serve a package folder…).",
+            )
         return _plain_instance_create(ctx, body)
     url = local_packages.check_loopback_url(url)
     package_id_, handle = _text(body, "packageId"), _text(body, "packageHandle")

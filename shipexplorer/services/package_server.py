@@ -111,6 +111,8 @@ class PackageServer(QObject):
         )
         self.settings = settings
         self._remember(settings)
+        self.log = PackageLog()  # a new folder, a new log (a restart keeps it)
+        self.logCleared.emit()
         if self._process is not None:
             self._restart_after_stop = True
             self.stop()
@@ -161,8 +163,6 @@ class PackageServer(QObject):
     def _start(self) -> bool:
         settings = self.settings
         assert settings is not None
-        self.log = PackageLog()
-        self.logCleared.emit()
         if self._engine is None:
             return self._fail("serving a package needs the local emulator (start with --local)")
         handle, reason = core.check_folder(settings)

@@ -189,6 +189,17 @@ def test_a_server_that_is_down_is_said_in_words(fresh_client: httpx.Client) -> N
     assert "Restart" in status["statusSuggestion"]
 
 
+def test_a_local_package_needs_its_url(fresh_client: httpx.Client, local_server) -> None:
+    ws = unique("ws")
+    assert _register(fresh_client, local_server.url, ws).status_code == 200
+    body = {"packageHandle": "my-pkg", "handle": "plain", "fetchIfExists": True}
+    answer = fresh_client.post(
+        "api/v1/package/instance/create", json=body, headers={"X-Workspace-Handle": ws}
+    )
+    assert answer.status_code == 400
+    assert "localDevelopmentURL" in answer.json()["status"]["statusMessage"]
+
+
 def test_a_non_loopback_url_is_refused(fresh_client: httpx.Client) -> None:
     for url in ("http://example.com:8443/", "https://127.0.0.1:8443/", "http://10.0.0.5/"):
         answer = _register(fresh_client, url, unique("ws"))

@@ -103,3 +103,19 @@ def _instance(emu, auth: dict[str, str]) -> dict:
 
 def _failed(state: str, _sentence: str) -> bool:
     return state == FAILED
+
+
+def test_a_changed_py_file_restarts_it(server, start_emulator, steamship_python, tmp_path, qtbot):
+    emu = start_emulator()
+    server.set_engine(emu.api_base, emu.app_base, DEMO_API_KEY)
+    folder = copy_example(tmp_path)
+    settings = ServeSettings(str(folder), steamship_python, "w", restart_on_change=True)
+    with qtbot.waitSignal(server.instanceReady, timeout=WAIT_MS):
+        server.serve(settings)
+    with qtbot.waitSignal(server.instanceReady, timeout=WAIT_MS):
+        api = folder / "api.py"
+        api.write_text(api.read_text().replace("Hello,", "Hey,"))
+    assert any("A .py file changed" in line for line in server.log.lines())
+    auth = {"Authorization": f"Bearer {DEMO_API_KEY}"}
+    url = f"{emu.app_base}w/{LOCAL_INSTANCE_HANDLE}/greet"
+    assert httpx.post(url, json={"name": "Di"}, headers=auth, timeout=30).text == "Hey, Di!"

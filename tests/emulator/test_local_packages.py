@@ -239,3 +239,21 @@ def test_local_state_keeps_package_and_instance(tmp_path, local_server: FakeLoca
         moved = f"http://127.0.0.1:{_free_port()}/"
         again = _register(http, moved, ws).json()["data"]["packageInstance"]
         assert again["id"] == inst["id"] and again["localDevelopmentURL"] == moved
+
+
+def test_a_server_that_does_not_answer_times_out_in_words() -> None:
+    from shipexplorer.emulator.envelopes import ApiError
+    from shipexplorer.emulator.local_forward import forward
+    from shipexplorer.emulator.local_packages import make_package
+
+    with socket.socket() as silent:  # accepts connections (the backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+        inst = Instance("I", "dev", make_package("p", {}), {}, Workspace("W", "ws"), "U", "u")
+        inst.local_url = url
+        with pytest.raises(ApiError) as caught:
+            forward(inst, "POST", "greet", [], b"{}", {}, timeout=0.3)
+    error = caught.value
+    assert error.http_status == 504
+    assert error.message == f"The package's local server at {url} did not answer within 0.3 s."

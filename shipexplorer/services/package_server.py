@@ -197,6 +197,7 @@ class PackageServer(QObject):
         self._set_state(STARTING, f"starting {handle}…")
         self._start_timer.start()
         process.start()
+        process.closeWriteChannel()  # a question of the CLI's gets an end of input, never a wait
         self._watch()
         return True
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version s
     from shipexplorer.services.exports import ExportService
     from shipexplorer.services.history import HistoryService
     from shipexplorer.services.housekeeping import Housekeeping
+    from shipexplorer.services.package_server import PackageServer
     from shipexplorer.services.preferences import Preferences, PreferenceService
     from shipexplorer.services.problem_log import ProblemLog
     from shipexplorer.services.profile_service import ProfileService
@@ -70,7 +71,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="N",
         help="port for the --local emulator (default: a free port)",
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--serve",
+        metavar="FOLDER",
+        help="serve your package from FOLDER (steamship.json, api.py) against the --local "
+        "emulator with the official CLI (implies --local)",
+    )
+    parser.add_argument(
+        "--serve-python",
+        metavar="PATH",
+        default="",
+        help="the Python that runs the --serve package (default: FOLDER/.venv/bin/python)",
+    )
+    args = parser.parse_args(argv)
+    args.local = args.local or bool(args.serve)
+    return args
 
 
 @dataclass
@@ -121,6 +136,8 @@ class Services:
     exports: ExportService
     problems: ProblemLog  # every store's problem, kept until the window drains them
     housekeeping: Housekeeping | None = None  # private folders, this copy's spool, start sweep
+    package_server: PackageServer | None = None  # a package served from a folder (--local)
+    serving: object = None  # the window's part of it (ui.packages.package_serving)
     _stopped: bool = field(default=False, repr=False)
 
     def start(self) -> None:
@@ -139,6 +156,8 @@ class Services:
         if self._stopped:
             return
         self._stopped = True
+        if self.package_server is not None:
+            self.package_server.shutdown()
         self.tracker.shutdown()
         self.drafts.close()
         self.pool.shutdown(timeout_ms)
@@ -211,10 +230,34 @@ def build_services(
         exports=ExportService(clients),
         problems=ProblemLog(),
         housekeeping=housekeeping,
+        package_server=_package_server(pool),
     )
     _collect_problems(services)  # before anything is read: a problem found at start is kept
     _connect(services)
     return services
+
+
+def _package_server(pool: WorkerPool) -> PackageServer:
+    """The service that serves a package folder (it remembers the last one chosen)."""
+    from shipexplorer.services import paths
+    from shipexplorer.services.package_server import PackageServer
+
+    return PackageServer(pool, paths.app_paths().config / "package-serve.json")
+
+
+def _serve_folder(services: Services, emulator: Emulator, folder: str, python: str) -> None:
+    """Point the package server at the emulator, and serve ``folder`` when one was given."""
+    from shipexplorer.core.package_serve import ServeSettings
+    from shipexplorer.emulator import DEMO_API_KEY
+
+    server = services.package_server
+    if server is None:
+        return
+    server.set_engine(emulator.api_base, emulator.app_base, DEMO_API_KEY)
+    if folder:
+        if services.serving is not None:
+            services.serving.show_log()
+        server.serve(ServeSettings(folder, python))
 
 
 def _collect_problems(services: Services) -> None:
@@ -299,6 +342,7 @@ def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
             add_local_profile(services.profiles, emulator)
             window.set_emulator_base(emulator.base_url)
             services.start()  # the saved requests' scan finds the demo recipes
+            _serve_folder(services, emulator, args.serve or "", args.serve_python)
             if problems:  # a state file moved aside, recipes not written
                 window.messages.show_message(" ".join(problems))
 
@@ -354,6 +398,10 @@ def build_window(context: AppContext, services: Services) -> MainWindow:
         docks=services.dock_services(),
         exports=services.exports,
     )
+    if services.package_server is not None and window.view is not None:
+        from shipexplorer.ui.packages.package_serving import install
+
+        services.serving = install(window, services.package_server, services.explorer)
     # What the stores said before the window could hear them (it hears them itself from now on).
     pending = services.problems.drain()
     if pending:

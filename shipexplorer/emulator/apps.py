@@ -16,10 +16,12 @@ from __future__ import annotations
 import enum
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from shipexplorer.emulator.envelopes import ApiError, encode, json_object, json_reply
+from shipexplorer.emulator.local_forward import forward
 from shipexplorer.emulator.packages.base import (
     ArgSpec,
     ArgumentError,
@@ -162,8 +164,12 @@ def handle(
     segments: list[str],
     query: list[tuple[str, str]],
     raw_body: bytes,
+    headers: Mapping[str, str] | None = None,
 ) -> Reply:
-    """Invoke ``segments`` = ``[workspace, instance, *method path]`` (errors raise ApiError)."""
+    """Invoke ``segments`` = ``[workspace, instance, *method path]`` (errors raise ApiError).
+
+    An instance of a package served from a folder is forwarded to its local server with
+    ``headers`` (the caller's request headers; see :mod:`.local_forward`)."""
     if len(segments) < 2 or not segments[0] or not segments[1]:
         raise ApiError.not_found()
     ws = store.find_workspace(handle=segments[0])
@@ -176,6 +182,8 @@ def handle(
             suggestion="Create the instance first.",
         )
     method_path = "/".join(segments[2:])
+    if inst.local_url:
+        return forward(inst, verb, method_path, query, raw_body, headers or {})
     package = inst.package
     if method_path == "__dir__" and verb in ("GET", "POST"):
         return json_reply(package.dir_spec())

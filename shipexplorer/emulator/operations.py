@@ -276,3 +276,7 @@ def _in_background(ctx: ApiContext, name: str, func: Operation, body: dict[str, 
         ws_id, BACKGROUND_SCHEDULE, output=output, failure=failure, input=json.dumps(body)
     )
     return json_reply({envelopes.task_key(ctx.dialect): task.to_json(ctx.dialect)})
+
+
+# Packages served from a folder (package/create, package/update, localDevelopmentURL).
+from shipexplorer.emulator import ops_packages  # noqa: E402, F401

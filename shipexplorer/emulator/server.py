@@ -416,7 +416,14 @@ class Handler(BaseHTTPRequestHandler):
             segments.pop()
         query = parse_qsl(split.query, keep_blank_values=True)
         return apps.handle(
-            server.store, server.dialect, server.stop_event, self.command, segments, query, body
+            server.store,
+            server.dialect,
+            server.stop_event,
+            self.command,
+            segments,
+            query,
+            body,
+            headers=self.headers,
         )
 
     def _cut(self) -> None:

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from shipexplorer.emulator.envelopes import ApiError
+from shipexplorer.emulator.local_packages import restore_packages, restored_url
 from shipexplorer.emulator.packages import CATALOGUE
 from shipexplorer.emulator.packages.base import ArgumentError, Package, validate_config
 from shipexplorer.emulator.state import LoadedState, StateFile
@@ -83,6 +84,7 @@ class Instance:
     user_handle: str
     created_at: str = ""
     created_wall: float | None = None  # epoch seconds (from created_at when not given)
+    local_url: str | None = None  # a package served from a folder: its local server
 
     def __post_init__(self) -> None:
         if self.created_wall is None:
@@ -125,7 +127,11 @@ class Instance:
             "workspaceHandle": self.workspace.handle,
             "initStatus": self.init_status(),
             "createdAt": self.created_at,
-        }
+        } | (
+            {"localDevelopmentURL": self.local_url, "packageVersionHandle": "local-development!"}
+            if self.local_url
+            else {}
+        )
 
 
 @dataclass
@@ -209,6 +215,7 @@ class Store:
         self.blocks: OrderedDict[str, Block] = OrderedDict()
         self.task_poll_faults = TaskPollFaults()
         self.meta: dict[str, str] = {}
+        self.local_packages: dict[str, type[Package]] = {}  # served from folders (package/create)
         self.state = state
         self._unended: set[str] = set()  # tasks whose end the state file does not know yet
         if state is not None:
@@ -218,13 +225,16 @@ class Store:
     def _load(self, loaded: LoadedState) -> None:
         """Start from what a state file held (rows it cannot use are skipped)."""
         self.meta.update(loaded.meta)
+        restore_packages(self)
         for row in loaded.workspaces:
             if self.find_workspace(handle=row["handle"]) is None:
                 ws = Workspace(row["id"], row["handle"], row["created_at"])
                 self.workspaces[ws.id] = ws
         for row in loaded.instances:
             ws = self.workspaces.get(row["workspace_id"])
-            package = CATALOGUE.get(row["package_handle"])
+            package = CATALOGUE.get(row["package_handle"]) or self.local_packages.get(
+                row["package_handle"]
+            )
             if ws is None or package is None or self.find_instance(ws, handle=row["handle"]):
                 continue
             inst = Instance(
@@ -237,6 +247,7 @@ class Store:
                 self.user_handle,
                 row["created_at"],
             )
+            inst.local_url = restored_url(self, inst.id)
             self.instances[inst.id] = inst
         for row in loaded.blocks[-MAX_BLOCKS:]:
             block = Block(
@@ -420,9 +431,8 @@ class Store:
             return inst
 
     # Packages
-    @staticmethod
-    def get_package(id: str | None = None, handle: str | None = None) -> type[Package]:
-        for package in CATALOGUE.values():
+    def get_package(self, id: str | None = None, handle: str | None = None) -> type[Package]:
+        for package in [*CATALOGUE.values(), *self.local_packages.values()]:
             if package.handle == handle or (id is not None and package_id(package.handle) == id):
                 return package
         raise not_found("Package", id if id is not None else handle)

@@ -101,7 +101,8 @@ def create_signed_url(ctx: ApiContext, body: dict[str, Any]) -> Any:
         raise ApiError(400, "'operation' must be Read or Write.", code="BadRequest")
     if not path or path.startswith("/") or ".." in path.split("/"):
         raise ApiError(400, "'filepath' must be a relative path.", code="BadRequest")
-    minutes = body.get("expiresInMinutes") or DEFAULT_MINUTES
+    minutes = body.get("expiresInMinutes")
+    minutes = DEFAULT_MINUTES if minutes is None else minutes
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= MAX_MINUTES:
         raise ApiError(400, f"'expiresInMinutes' must be 1 to {MAX_MINUTES}.", code="BadRequest")
     token = objects_of(ctx.store).sign(ctx.workspace().id, bucket, path, op, minutes)

@@ -18,8 +18,10 @@ What the official client (2.17.34, ``base/client.py`` and ``base/tasks.py``) sen
   "sortOrder", "state"?, "taskType"?}`` -> ``{"tasks": [...], "nextPageToken"}`` for the header's
   workspace, newest first by default.
 - ``PackageService.invoke_later`` posts ``package/instance/invoke`` in the background with
-  ``{"instanceHandle", "payload": {"httpVerb", "invocationPath", "arguments"}}``: the task's
-  output is the method's answer.
+  ``{"instanceHandle", "payload": {"httpVerb", "invocationPath", "arguments"}}`` and reads the
+  task's output as a ``Task`` (``expect=Task[Task]``), so the output must be an object: it is the
+  invocation's response as a package answers the engine, ``{"data": <the method's answer>,
+  "http": {"status": 200}}``.
 - A **method call** (``/{workspace}/{instance}/{method}``) with ``X-Task-Background: true`` is
   answered with ``{"status": task}``; the task's output is the method's answer (JSON as it is,
   text as a string, bytes as base64 text).
@@ -138,7 +140,7 @@ def instance_invoke(ctx: ApiContext, body: dict[str, Any]) -> Any:
     else:
         raw = json.dumps(arguments).encode("utf-8")
         reply = apps.handle(ctx.store, ctx.dialect, threading.Event(), verb, segments, [], raw)
-    return answer_value(reply)
+    return {"data": answer_value(reply), "http": {"status": reply.status}}
 
 
 def answer_value(reply: Reply) -> Any:

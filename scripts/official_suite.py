@@ -13,14 +13,17 @@ the Steamship team) runs unchanged against ``shipexplorer-emulator``.
    ``$SHIPEXPLORER_STEAMSHIP_PYTHON``) in a throwaway ``HOME`` whose ``~/.steamship.json`` has the
    emulator as its top level and as profile ``test`` (the suite's ``get_steamship_client`` always
    asks for that profile); the ``STEAMSHIP_*`` variables are removed so that nothing overrides it.
-   What the suite needs and that Python lacks (``pytest``, ``pytest-timeout``) is installed with
-   that Python's pip into ``<cache>/pydeps`` and put on ``PYTHONPATH``: the client's own
-   environment is never changed.
-4. Print passed / failed / needs deployment per file and the totals (``--json``: one JSON object).
+   What the suite needs and that Python lacks (``pytest``, ``pytest-timeout``, ``sseclient-py``)
+   is installed with that Python's pip into ``<cache>/pydeps`` and put on ``PYTHONPATH``: the
+   client's own environment is never changed. Each test has 60 s (``--timeout``).
+4. Print passed / failed / needs deployment / needs the network per file and the totals
+   (``-v`` names the tests that did not pass; ``--json``: one JSON object).
 
 "Needs deployment": a test that did not pass and that creates plugins or deploys packages
 (``deploy_plugin``, ``Plugin.create``, ``PackageVersion.create``, ``use_plugin``...), which a
-local emulator cannot run; its reason is the first such name found in the failure.
+local emulator cannot run; its reason is the first such name found in the failure. "Needs the
+network": a test that did not pass because it fetches something from the internet, which the
+emulator never does (a block made from a URL, a PDF from a web site).
 
 The exit status is 1 when a test of the files given with ``--files`` failed (needs-deployment
 ones do not count), 2 when the suite could not be run at all, else 0.
@@ -48,7 +51,8 @@ if str(ROOT) not in sys.path:
 VERSION = "2.17.34"
 API_KEY = "official-suite-key"
 TEST_ROOT = "tests/steamship_tests"
-NEEDS = ("pytest", "pytest-timeout")
+#: What the suite imports beyond the client (its requirements.dev.txt): package -> module.
+NEEDS = {"pytest": "pytest", "pytest-timeout": "pytest_timeout", "sseclient-py": "sseclient"}
 #: The files issue 19 wants green (relative to ``tests/steamship_tests``).
 LISTED = (
     "data/test_workspace.py",
@@ -61,6 +65,23 @@ LISTED = (
     "utils/test_signed_urls.py",
     "data/test_chat.py",
 )
+#: The tests of the listed files that cannot pass here, and why: with ``--files listed`` any
+#: other test of those files that does not pass counts as failed, whatever it was sorted as.
+LISTED_EXCUSED = {
+    **{
+        f"data/test_chat.py::{name}": "the chat history's embedding index is a plugin"
+        for name in (
+            "test_chat_create",
+            "test_chat_append_system",
+            "test_chat_append_user",
+            "test_chat_history_clear",
+            "test_chat_history_delete_some",
+            "test_chat_history_delete_no_selector",
+        )
+    },
+    "data/test_file.py::test_file_refresh": "deploys a blockifier plugin",
+    "data/test_block.py::test_append_block_url": "fetches an image from docs.steamship.com",
+}
 _DEPLOYMENT = re.compile(
     r"deploy_plugin|deploy_package|steamship_use_plugin|steamship_use_skill|use_plugin|use_skill"
     r"|PluginInstance\.create|PluginVersion\.create|Plugin\.create|PackageVersion\.create"
@@ -115,8 +136,7 @@ def ensure_pydeps(python: str, cache: Path) -> tuple[Path, list[str]]:
     target = cache / "pydeps"
     env = {**os.environ, "PYTHONPATH": str(target)}
     missing = []
-    for name in NEEDS:
-        module = name.replace("-", "_")
+    for name, module in NEEDS.items():
         probe = subprocess.run([python, "-c", f"import {module}"], env=env, capture_output=True)
         if probe.returncode != 0:
             missing.append(name)
@@ -154,6 +174,8 @@ def classify(junit: Path, tests_dir: Path) -> dict[str, FileResult]:
             result.passed.append(name)
             continue
         text = " ".join(f"{p.get('message', '')} {p.text or ''}" for p in problems)
+        # What the test logged (a package handler run in-process logs its own errors there).
+        text += " ".join(el.text or "" for el in case if el.tag in ("system-out", "system-err"))
         match = _DEPLOYMENT.search(text)
         network = _NETWORK.search(text)
         if network and not match:
@@ -201,8 +223,8 @@ def run_suite(
         env.update(HOME=str(home), PYTHONPATH=str(pydeps), PYTHONDONTWRITEBYTECODE="1")
         cmd = [
             python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "timeout",
-            f"--timeout={timeout:g}", "-o", "addopts=", f"--junitxml={junit}",
-            "--continue-on-collection-errors",
+            f"--timeout={timeout:g}", "-o", "addopts=", "-o", "junit_logging=all",
+            f"--junitxml={junit}", "--continue-on-collection-errors",
             "--rootdir", str(sdist), *targets,
         ]  # fmt: skip
         subprocess.run(
@@ -212,6 +234,16 @@ def run_suite(
             raise RuntimeError("pytest wrote no report: the suite could not be collected")
         results = classify(junit, tests_dir)
     return results, installed, time.monotonic() - started
+
+
+def hold_listed(results: dict[str, FileResult]) -> None:
+    """Count as failed every test of the listed files that does not pass unless it is excused."""
+    for file, result in results.items():
+        if not any(file == f or file.startswith(f + "/") for f in LISTED):
+            continue
+        for bucket in (result.needs_deployment, result.needs_network):
+            for name in [n for n in bucket if f"{file}::{n}" not in LISTED_EXCUSED]:
+                result.failed.append(f"{name} (expected to pass; sorted as: {bucket.pop(name)})")
 
 
 def totals(results: dict[str, FileResult]) -> dict[str, int]:
@@ -266,13 +298,16 @@ def main(argv: list[str] | None = None) -> int:
     if not args.python:
         parser.error("give --python or set SHIPEXPLORER_STEAMSHIP_PYTHON")
     files = list(args.files or [])
-    if "listed" in files:
+    listed = "listed" in files
+    if listed:
         files = [f for f in files if f != "listed"] + list(LISTED)
     try:
         results, installed, seconds = run_suite(args.python, args.cache, files, args.timeout)
     except (OSError, RuntimeError, subprocess.CalledProcessError, tarfile.TarError) as exc:
         print(f"official_suite: the suite could not be run: {exc}", file=sys.stderr)
         return 2
+    if listed:
+        hold_listed(results)
     if args.json:
         report = {
             "version": VERSION,

@@ -14,6 +14,11 @@ wire), :mod:`.operations` (the ``/api/v1/`` operations), :mod:`.apps` (package m
 ``Emulator(state=...)``), :mod:`.tasks` (clock-driven tasks), :mod:`.envelopes` (bodies per
 dialect), :mod:`.packages` (the demo packages), :mod:`.demo` (the demo instances a new state
 starts with, ``Emulator(seed_demo=True)``), :mod:`.cli` (the console entry point).
+
+The engine APIs (issue 19): :mod:`.ops_tasks` (task operations, dependencies, method calls as
+tasks), :mod:`.ops_files` and :mod:`.files` (files and blocks, with their tags), :mod:`.ops_tags`,
+:mod:`.tag_query` (the tag filter language), :mod:`.ops_signed_urls` (signed URLs served on the
+emulator's own port). Their docstrings note the request and answer shapes the official client uses.
 """
 
 from shipexplorer.emulator.emulator import DEFAULT_PORT, DEMO_API_KEY, Emulator

@@ -9,6 +9,9 @@ An instance that is still initialising answers its methods with 503 (and ``Retry
 whose initialisation failed with 500 and the failure; ``__dir__`` answers in either case. A path
 that names no instance route at all (fewer than two segments) is not found the way the engine's
 web framework says it: ``{"error": true, "reason": "Not Found"}``.
+
+A method call with ``X-Task-Background: true`` is answered with a task whose output is the
+method's answer (see :func:`.ops_tasks.app_call_in_background`).
 """
 
 from __future__ import annotations
@@ -164,12 +167,26 @@ def handle(
     segments: list[str],
     query: list[tuple[str, str]],
     raw_body: bytes,
+    *,
     headers: Mapping[str, str] | None = None,
 ) -> Reply:
     """Invoke ``segments`` = ``[workspace, instance, *method path]`` (errors raise ApiError).
 
-    An instance of a package served from a folder is forwarded to its local server with
-    ``headers`` (the caller's request headers; see :mod:`.local_forward`)."""
+    With ``X-Task-Background: true`` in ``headers``, answer a task instead. An instance of a
+    package served from a folder is forwarded to its local server with ``headers`` (the caller's
+    request headers; see :mod:`.local_forward`)."""
+    from shipexplorer.emulator import ops_tasks
+
+    if ops_tasks.is_background(headers) and len(segments) > 2 and segments[2] != "__dir__":
+        assert headers is not None
+        foreground = {k: v for k, v in headers.items() if k.lower() != "x-task-background"}
+
+        def call() -> Reply:
+            return handle(
+                store, dialect, stop_event, verb, segments, query, raw_body, headers=foreground
+            )
+
+        return ops_tasks.app_call_in_background(store, dialect, headers, segments[0], call)
     if len(segments) < 2 or not segments[0] or not segments[1]:
         raise ApiError.not_found()
     ws = store.find_workspace(handle=segments[0])

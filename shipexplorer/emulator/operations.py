@@ -1,5 +1,8 @@
 """The API operations under ``/api/v1/``: workspaces, package instances, packages, tasks, account.
 
+The engine APIs (files, blocks, tags, more tasks, signed URLs) are in ``ops_*`` modules that
+register here through :func:`operation` and :func:`operation_pattern`.
+
 Each operation takes the request's context and its JSON body (null-valued keys are treated as
 absent) and returns the value that goes under ``data``, or a ready :class:`Reply` for answers
 that are not data (``task/status``). ``X-Task-Background: true`` turns any operation into a task
@@ -13,8 +16,9 @@ known operations keep Steamship's failed status.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from shipexplorer.emulator import envelopes
@@ -36,6 +40,10 @@ Operation = Callable[["ApiContext", dict[str, Any]], Any]
 OPERATIONS: dict[str, Operation] = {}
 GET_ALLOWED = {"account/current"}
 NOT_BACKGROUND = {"task/status", "block/raw"}
+#: Operations whose path carries an id (``block/{id}/raw``): pattern, operation, GET allowed.
+PATTERNS: list[tuple[re.Pattern[str], Operation, bool]] = []
+#: Operations that read the raw body themselves (multipart uploads, byte streams).
+RAW_BODY: set[str] = set()
 
 
 @dataclass
@@ -46,6 +54,11 @@ class ApiContext:
     dialect: str
     headers: Mapping[str, str]
     app_base: str
+    raw_body: bytes = b""
+    #: the ids a path pattern matched (see :func:`operation_pattern`)
+    params: dict[str, str] = field(default_factory=dict)
+    #: whether the request carried a valid key (only public routes are served without one)
+    authorized: bool = True
 
     def workspace(self) -> Workspace:
         """The workspace named by ``X-Workspace-Id`` / ``X-Workspace-Handle`` (else ``default``)."""
@@ -62,6 +75,33 @@ def operation(name: str) -> Callable[[Operation], Operation]:
         return func
 
     return register
+
+
+def operation_pattern(
+    pattern: str, get: bool = False, raw_body: bool = False
+) -> Callable[[Operation], Operation]:
+    """Register an operation whose path has ids: ``block/(?P<id>[^/]+)/raw``."""
+
+    def register(func: Operation) -> Operation:
+        PATTERNS.append((re.compile(pattern), func, get))
+        if raw_body:
+            RAW_BODY.add(pattern)
+        return func
+
+    return register
+
+
+def _resolve(ctx: ApiContext, name: str) -> tuple[Operation | None, bool, str]:
+    """The operation for ``name``: (function, GET allowed, its key in RAW_BODY)."""
+    func = OPERATIONS.get(name)
+    if func is not None:
+        return func, name in GET_ALLOWED, name
+    for pattern, func, get in PATTERNS:
+        match = pattern.fullmatch(name)
+        if match is not None:
+            ctx.params = match.groupdict()
+            return func, get, pattern.pattern
+    return None, False, name
 
 
 def _bad(message: str) -> ApiError:
@@ -196,28 +236,6 @@ def package_list(ctx: ApiContext, body: dict[str, Any]) -> Any:
     return _page(body, items, "packages", ctx.store.package_json)
 
 
-# Blocks
-@operation("block/get")
-def block_get(ctx: ApiContext, body: dict[str, Any]) -> Any:
-    block_id = _str(body, "id")
-    if not block_id:
-        raise _bad("block/get needs an 'id'.")
-    return {"block": ctx.store.get_block(block_id).to_json()}
-
-
-@operation("block/raw")
-def block_raw(ctx: ApiContext, body: dict[str, Any]) -> Any:
-    """The block's content as it is, with its MIME type (text with a charset)."""
-    block_id = _str(body, "id")
-    if not block_id:
-        raise _bad("block/raw needs an 'id'.")
-    block = ctx.store.get_block(block_id)
-    mime = block.mime_type
-    if mime.startswith("text/") and "charset" not in mime:
-        mime += "; charset=utf-8"
-    return Reply(body=block.data, content_type=mime)
-
-
 # Tasks
 @operation("task/status")
 def task_status(ctx: ApiContext, body: dict[str, Any]) -> Any:
@@ -242,12 +260,13 @@ def account_current(ctx: ApiContext, body: dict[str, Any]) -> Any:
 
 def handle(ctx: ApiContext, verb: str, name: str, raw_body: bytes) -> Reply:
     """Run one API operation and answer it (errors raise :class:`ApiError`)."""
-    func = OPERATIONS.get(name)
+    func, get_allowed, key = _resolve(ctx, name)
     if func is None:
         raise ApiError.not_found()
-    if verb != "POST" and not (verb == "GET" and name in GET_ALLOWED):
-        raise ApiError.method_not_allowed("GET, POST" if name in GET_ALLOWED else "POST")
-    body = parse_body(raw_body)
+    if verb != "POST" and not (verb == "GET" and get_allowed):
+        raise ApiError.method_not_allowed("GET, POST" if get_allowed else "POST")
+    ctx.raw_body = raw_body
+    body = {} if key in RAW_BODY else parse_body(raw_body)
     if ctx.headers.get("X-Task-Background", "").lower() == "true" and name not in NOT_BACKGROUND:
         return _in_background(ctx, name, func, body)
     result = func(ctx, body)
@@ -262,6 +281,8 @@ def parse_body(raw_body: bytes) -> dict[str, Any]:
 
 
 def _in_background(ctx: ApiContext, name: str, func: Operation, body: dict[str, Any]) -> Reply:
+    if ops_tasks.wants_scheduling(ctx):  # X-Task-Dependency, X-Task-Run-After
+        return ops_tasks.run_in_background(ctx, name, func, body)
     try:
         ws_id = ctx.workspace().id
     except ApiError:
@@ -278,5 +299,14 @@ def _in_background(ctx: ApiContext, name: str, func: Operation, body: dict[str, 
     return json_reply({envelopes.task_key(ctx.dialect): task.to_json(ctx.dialect)})
 
 
-# Packages served from a folder (package/create, package/update, localDevelopmentURL).
-from shipexplorer.emulator import ops_packages  # noqa: E402, F401
+# The engine APIs and the packages served from a folder (package/create, package/update,
+# localDevelopmentURL), in modules of their own that register with the decorators above; they
+# come after package/instance/create, which ops_packages wraps. block/get and block/raw are in
+# ops_files (with the blocks of files).
+from shipexplorer.emulator import (  # noqa: E402, F401
+    ops_files,
+    ops_packages,
+    ops_signed_urls,
+    ops_tags,
+    ops_tasks,
+)

@@ -41,7 +41,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from shipexplorer.emulator import apps, operations
+from shipexplorer.emulator import apps, operations, ops_signed_urls
 from shipexplorer.emulator.envelopes import ApiError
 from shipexplorer.emulator.packages.base import PackageError
 from shipexplorer.emulator.replies import Reply
@@ -60,6 +60,8 @@ MAX_LINE = 8192  # a chunk-size or trailer line
 MAX_TRAILERS = 64
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 _DIGITS = re.compile(r"[0-9]{1,20}")
+#: Served without a key (they check their own permission): signed URLs, public raw content.
+_PUBLIC_GET = re.compile(r"/api/v1/(?:file|block)/[^/]+/raw")
 _BUSY = (
     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
     b"Retry-After: 1\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s"
@@ -301,7 +303,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _refusal(self) -> Reply | None:
         """The answer to a request refused from its headers alone (the key first), else None."""
-        if not self._authorized():
+        if not self._authorized() and not self._public_route():
             return ApiError(
                 401,
                 "The API key is missing or not valid.",
@@ -400,12 +402,28 @@ class Handler(BaseHTTPRequestHandler):
         scheme, _, key = auth.partition(" ")
         return scheme.lower() == "bearer" and key.strip() in self.server.api_keys
 
+    def _public_route(self) -> bool:
+        """Whether the route may be asked without a key (it decides itself what to answer)."""
+        path = urlsplit(self.path).path
+        if path.startswith(ops_signed_urls.SIGNED_PREFIX):
+            return True
+        return self.command == "GET" and _PUBLIC_GET.fullmatch(path) is not None
+
     def _route(self, body: bytes) -> Reply:
         split = urlsplit(self.path)
         path = split.path
         server = self.server
+        if path.startswith(ops_signed_urls.SIGNED_PREFIX):
+            token = path[len(ops_signed_urls.SIGNED_PREFIX) :]
+            return ops_signed_urls.serve(server.store, self.command, token, body)
         if path.startswith(API_PREFIX):
-            ctx = operations.ApiContext(server.store, server.dialect, self.headers, server.app_base)
+            ctx = operations.ApiContext(
+                server.store,
+                server.dialect,
+                self.headers,
+                server.app_base,
+                authorized=self._authorized(),
+            )
             return operations.handle(
                 ctx, self.command, unquote(path[len(API_PREFIX) :]).strip("/"), body
             )

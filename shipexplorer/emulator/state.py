@@ -19,6 +19,10 @@ failed ("The local emulator stopped before this task ended.").
 
 Blocks (content packages answered, served by ``block/raw``) are rows with their bytes. Schema 2
 added them; a schema-1 file is upgraded in place when it is opened.
+
+Records (schema 3) keep what the engine APIs make (files, their blocks and tags, task updates,
+signed-URL objects; see :mod:`.files`): one row per ``(kind, id)`` with a JSON body and optional
+bytes, read by kind with :meth:`StateFile.read_records`. Older files are upgraded in place.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from shipexplorer.emulator.tasks import Failure, Schedule, Task
 if TYPE_CHECKING:
     from shipexplorer.emulator.store import Block, Instance, Workspace
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 5.0
 STOPPED_FAILURE = Failure(
     "The local emulator stopped before this task ended.",
@@ -72,8 +76,16 @@ CREATE TABLE blocks(
     created_at TEXT NOT NULL
 );
 """
+# Schema 3: records of the engine APIs (files, blocks, tags, task updates, stored objects).
+_SCHEMA_3 = """
+CREATE TABLE IF NOT EXISTS records(
+    kind TEXT NOT NULL, id TEXT NOT NULL, workspace_id TEXT, body TEXT NOT NULL, data BLOB,
+    PRIMARY KEY(kind, id)
+);
+"""
 _TABLES_1 = {"meta", "workspaces", "instances", "tasks"}
-_TABLES = _TABLES_1 | {"blocks"}
+_TABLES_2 = _TABLES_1 | {"blocks"}
+_TABLES = _TABLES_2 | {"records"}
 
 
 @dataclass
@@ -237,12 +249,17 @@ class StateFile:
             if version == 0:
                 if tables:
                     raise StateError("it holds the tables of another program")
-                _run_script(db, _SCHEMA + _SCHEMA_2)
+                _run_script(db, _SCHEMA + _SCHEMA_2 + _SCHEMA_3)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             elif version == 1:
                 if not tables >= _TABLES_1:
                     raise StateError("tables are missing")
-                _run_script(db, _SCHEMA_2)  # the upgrade to schema 2
+                _run_script(db, _SCHEMA_2 + _SCHEMA_3)  # the upgrade to schema 3
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            elif version == 2:
+                if not tables >= _TABLES_2:
+                    raise StateError("tables are missing")
+                _run_script(db, _SCHEMA_3)  # the upgrade to schema 3
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             elif not tables >= _TABLES:
                 raise StateError("tables are missing")
@@ -438,6 +455,51 @@ class StateFile:
         ids = [(task_id,) for task_id in task_ids]
         if ids:
             self._write(("UPDATE tasks SET ended=1 WHERE id=?", ids))
+
+    # -- records of the engine APIs (schema 3) ---------------------------------------------------
+    def put_record(
+        self, kind: str, record_id: str, workspace_id: str | None, body: Any, data: bytes | None
+    ) -> None:
+        """Keep one record (replacing the one of the same kind and id)."""
+        self._write(
+            (
+                "INSERT OR REPLACE INTO records(kind, id, workspace_id, body, data) "
+                "VALUES(?, ?, ?, ?, ?)",
+                (kind, record_id, workspace_id, _dumps(body), data),
+            )
+        )
+
+    def delete_records(self, kind: str, record_ids: Iterable[str]) -> None:
+        ids = [(kind, record_id) for record_id in record_ids]
+        if ids:
+            self._write(("DELETE FROM records WHERE kind=? AND id=?", ids))
+
+    def delete_workspace_records(self, workspace_id: str) -> None:
+        self._write(("DELETE FROM records WHERE workspace_id=?", (workspace_id,)))
+
+    def read_records(self, kind: str) -> list[tuple[str, str | None, Any, bytes | None]]:
+        """``(id, workspace id, body, data)`` of every record of ``kind``, oldest first (none
+        when the file is not usable or cannot be read)."""
+        with self._lock:
+            db = self._db
+            if db is None:
+                return []
+            try:
+                rows = db.execute(
+                    "SELECT id, workspace_id, body, data FROM records WHERE kind=? ORDER BY rowid",
+                    (kind,),
+                ).fetchall()
+            except sqlite3.Error:
+                return []
+        out = []
+        for record_id, ws_id, body, data in rows:
+            try:
+                out.append(
+                    (record_id, ws_id, json.loads(body), None if data is None else bytes(data))
+                )
+            except ValueError:
+                continue
+        return out
 
     def close(self, ended: Iterable[str] = ()) -> None:
         """Mark ``ended`` tasks, note the clean stop, and close the file (idempotent)."""

@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,6 +37,10 @@ MAX_BLOCKS = 10_000
 #: ``initStatus`` values, as the official client's ``InvocableInitStatus`` spells them
 NOT_NEEDED, INITIALIZING, COMPLETE, FAILED_INIT = "notNeeded", "initializing", "complete", "failed"
 _NAMESPACE = uuid.UUID("6f7c2d4e-5b1a-4c3e-9a8f-0d2e1b3c4a5f")
+#: State that other modules keep beside the store (the engine APIs' files, tags...): a maker per
+#: name, run for each new store (see :meth:`Store.extension`); an extension may have
+#: ``forget_workspace(workspace_id)``, called when a workspace is deleted.
+EXTENSIONS: dict[str, Callable[[Store], Any]] = {}
 
 
 def new_id() -> str:
@@ -221,6 +225,16 @@ class Store:
         if state is not None:
             self._load(state.open())
         self.create_workspace(DEFAULT_WORKSPACE)
+        self.extensions: dict[str, Any] = {}
+        for name in list(EXTENSIONS):
+            self.extension(name)
+
+    def extension(self, name: str) -> Any:
+        """The extra state named ``name`` (made, from the state file, on first use)."""
+        with self.lock:
+            if name not in self.extensions:
+                self.extensions[name] = EXTENSIONS[name](self)
+            return self.extensions[name]
 
     def _load(self, loaded: LoadedState) -> None:
         """Start from what a state file held (rows it cannot use are skipped)."""
@@ -341,6 +355,10 @@ class Store:
                 del self.instances[inst.id]
             for block in [b for b in self.blocks.values() if b.workspace_id == ws.id]:
                 del self.blocks[block.id]
+            for ext in self.extensions.values():
+                forget = getattr(ext, "forget_workspace", None)
+                if forget is not None:
+                    forget(ws.id)
             if self.state is not None:
                 self.state.delete_workspace(ws.id)
             return ws

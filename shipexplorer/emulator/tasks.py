@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -91,6 +92,8 @@ class Task:
     created_mono: float = field(default_factory=time.monotonic)
     created_wall: float = field(default_factory=time.time)
     cut_at: float | None = None  # the schedule offset it was cut short at (then failed)
+    #: fields set by ``task/update`` (camelCase), answered over the computed ones
+    overrides: dict[str, Any] = field(default_factory=dict)
 
     def snapshot(self, dialect: str = "real", now: float | None = None) -> Snapshot:
         elapsed = (time.monotonic() if now is None else now) - self.created_mono
@@ -151,7 +154,7 @@ class Task:
             "taskId": self.task_id,
             "userId": self.user_id,
             "workspaceId": self.workspace_id,
-            "requestId": None,
+            "requestId": request_id_for(self.task_id),
             "input": self.input,
             "output": json.dumps(self.output) if snap.state == SUCCEEDED else None,
             "state": snap.state,
@@ -171,9 +174,17 @@ class Task:
             "maxRetries": 0,
             "retries": 0,
         }
+        body.update(self.overrides)
         if dialect == "seed":
             body = {_SEED_KEYS.get(key, key): value for key, value in body.items()}
         return body
 
 
+def request_id_for(key: str) -> str:
+    """The id of the request that made the object with id ``key`` (stable, so it survives a
+    restart without being stored)."""
+    return str(uuid.uuid5(_REQUESTS, key)).upper()
+
+
+_REQUESTS = uuid.UUID("0b6f3a52-8d4e-4f1c-a7b9-5e2d1c0f9a83")
 _SEED_KEYS = {"state": "taskState", "statusMessage": "taskMessage"}

@@ -320,6 +320,7 @@ def test_a_schema_1_state_file_is_upgraded(tmp_path) -> None:
         echo = create_instance(http, "echo", workspace="old")
     with contextlib.closing(sqlite3.connect(state)) as db:  # as schema 1 left it
         db.execute("DROP TABLE blocks")
+        db.execute("DROP TABLE records")
         db.execute("PRAGMA user_version=1")
         db.commit()
     with Emulator(state=state) as emu, make_client(emu) as http:
@@ -330,7 +331,7 @@ def test_a_schema_1_state_file_is_upgraded(tmp_path) -> None:
     with Emulator(state=state) as emu, make_client(emu) as http:
         assert raw_block(http, block["id"]).text == block["text"]
     with contextlib.closing(sqlite3.connect(state)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def test_blocks_are_bounded(monkeypatch, fresh_emulator: Emulator) -> None:

@@ -14,7 +14,7 @@ package usually has:
 from typing import Any
 
 from steamship import File, MimeTypes, Tag, Task
-from steamship.invocable import PackageService, get, post
+from steamship.invocable import PackageService, post
 from steamship.utils.kv_store import KeyValueStore
 
 STORE_NAME = "notebook-demo"
@@ -50,7 +50,9 @@ class NotebookPackage(PackageService):
         )
         return {"fileId": file.id, "title": title}
 
-    @get("read_note")
+    # POST, not GET: the official CLI's local server hands GET arguments to the method as
+    # lists (its own comment says the engine's proxy would fix them), so text arguments fail.
+    @post("read_note")
     def read_note(self, file_id: str) -> str:
         """The text of a note kept by ``save_note``."""
         file = File.get(self.client, _id=file_id)

@@ -18,11 +18,6 @@ from tests.ui.test_explorer_window import _fill, _send
 from tests.ui.test_window_fit import SCREENS, _open_on, _settle, assert_fits
 
 WAIT_MS = 60_000
-AFTER_MERGE = (
-    "needs the part-1 engine APIs (package/instance/invoke for invoke_later, file/*, tag/*, "
-    "file/query for the key-value store) that land with the issue-19 part-1 branch; "
-    "remove this skip after merging it"
-)
 
 
 @pytest.fixture
@@ -88,7 +83,6 @@ def test_serve_call_and_restart(qtbot, serving, steamship_python, tmp_path):
     assert "is not running" in tab.response.body_text()
 
 
-@pytest.mark.skip(reason=AFTER_MERGE)
 def test_a_method_that_runs_a_task_is_watched(qtbot, serving, steamship_python, tmp_path):
     setup, server, part = serving
     _serve(qtbot, setup, server, part, copy_example(tmp_path), steamship_python)
@@ -102,7 +96,6 @@ def test_a_method_that_runs_a_task_is_watched(qtbot, serving, steamship_python, 
     assert "10" in json.dumps(done.to_dict())
 
 
-@pytest.mark.skip(reason=AFTER_MERGE)
 def test_file_and_key_value_methods(qtbot, serving, steamship_python, tmp_path):
     setup, server, part = serving
     _serve(qtbot, setup, server, part, copy_example(tmp_path), steamship_python)
@@ -110,7 +103,7 @@ def test_file_and_key_value_methods(qtbot, serving, steamship_python, tmp_path):
     _fill(tab, "save_note", '{"text": "milk, eggs", "title": "shopping"}')
     _send(qtbot, setup, timeout=30_000)
     file_id = json.loads(tab.response.body_text())["fileId"]
-    _fill(tab, "read_note", json.dumps({"file_id": file_id}), verb="GET")
+    _fill(tab, "read_note", json.dumps({"file_id": file_id}))
     _send(qtbot, setup, timeout=30_000)
     assert tab.response.body_text() == "milk, eggs"
     _fill(tab, "remember", '{"key": "colour", "value": "teal"}')

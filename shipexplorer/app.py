@@ -517,6 +517,11 @@ def _freeze_start_up_objects() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["run"]:  # saved requests without a window: nothing of Qt is imported
+        from shipexplorer.runner.cli import run
+
+        return run(given[1:])
     args = parse_args(argv)
     if args.version:
         print(f"shipexplorer {__version__}")

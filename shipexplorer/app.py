@@ -213,8 +213,20 @@ def build_services(
         housekeeping=housekeeping,
     )
     _collect_problems(services)  # before anything is read: a problem found at start is kept
+    _attach_variables(services)
     _connect(services)
     return services
+
+
+def _attach_variables(services: Services) -> None:
+    """The captured, folder and profile variables every request tab sees, through its runner."""
+    from shipexplorer.services.variables_service import VariablesService
+
+    variables = VariablesService(
+        services.pool, services.clients, services.saved, parent=services.runner
+    )
+    variables.problem.connect(services.problems.report)
+    services.runner.variables = variables
 
 
 def _collect_problems(services: Services) -> None:

@@ -155,7 +155,10 @@ class Check:
         within = data.get("within")
         if within is not None and (isinstance(within, bool) or not isinstance(within, int | float)):
             raise ValueError(f"a check's “within” should be seconds, not {type_name(within)}")
-        return cls(kind, data.get("value"), path, within)
+        if kind == TASK_ENDS and within is None:
+            within = DEFAULT_WITHIN
+        value = None if kind == EXISTS else data.get("value")
+        return cls(kind, value, path if kind in PATH_KINDS else "", within)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.ui.request.request_panel import RequestPanel
+from shipexplorer.ui.request.tab_variables import TabVariables
 from shipexplorer.ui.response.response_view import ResponseView
 from shipexplorer.ui.widgets.splitter_sizes import split_for_editor
 
@@ -69,6 +70,7 @@ class RequestTab(QWidget):
         self.request_id: int | None = None
         self.last_request_id: int | None = None
         self.key = f"tab-{next(_tab_keys)}"
+        self.runner = runner
         self.panel = RequestPanel(self)
         self.response = ResponseView(self)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -91,6 +93,8 @@ class RequestTab(QWidget):
             self.panel.body_edit.textChanged,
         ):
             signal.connect(self._changed)
+        self.panel.checks.edited.connect(self._changed)
+        self.variables = TabVariables(self)  # its own values, hints, checks' verdicts
         self.response.saveRequested.connect(runner.save_answer)
         self.response.cancelRequested.connect(self.cancel)
         if queries is not None:
@@ -239,6 +243,8 @@ class RequestTab(QWidget):
         """Ask for the instance's ``__dir__`` (once per target; the cache answers after)."""
         if self.instance is None or self._methods_for == self.target():
             return
+        if "{{" in (self.instance.handle or ""):  # a variable: known only when sent
+            return
         self._methods_for = self.target()
         spec = self._explorer.cached_methods(self.instance, self.profile)
         if spec is not None:
@@ -314,8 +320,12 @@ class RequestTab(QWidget):
 
     def send(self) -> bool:
         """Send this tab's request; False when refused before sending (the reason is shown)."""
-        if self.instance is None:
-            self.response.show_message("Not sent", "Pick a package instance first.")
+        if self.instance is None and "/" not in self.panel.method().strip("/"):
+            self.response.show_message(
+                "Not sent",
+                "Pick a package instance first (or type an engine operation such as "
+                "package/instance/create as the method).",
+            )
             return False
         try:
             request_id = self._runner.send(
@@ -325,6 +335,7 @@ class RequestTab(QWidget):
                 self.panel.verb(),
                 profile=self.profile,
                 workspace=self.workspace,
+                own_variables=self.variables.own,
             )
         except BodyError as exc:
             self.panel.show_body_error(f"The body is not valid JSON, so it was not sent: {exc}")
@@ -353,6 +364,7 @@ class RequestTab(QWidget):
             self.response.show_message("Cancelled", "The request was cancelled; nothing was shown.")
         else:
             self.response.show_answer(answer)
+        self.variables.judge(answer)
         self.titleChanged.emit()
 
     # -- documents -----------------------------------------------------------------------------
@@ -368,6 +380,9 @@ class RequestTab(QWidget):
             body=self.panel.body_text(),
             notes=self.saved_spec.notes if self.saved_spec else "",
             presentation=self.saved_spec.presentation if self.saved_spec else None,
+            variables=dict(self.variables.own),
+            checks=self.panel.checks.checks(),
+            captures=self.panel.checks.captures(),
         )
 
     def to_draft(self, position: int = 0, current: bool = False) -> TabDraft:
@@ -399,6 +414,8 @@ class RequestTab(QWidget):
                 self.panel.set_verb(spec.verb)
             self.panel.set_method(spec.method)
             self.panel.set_body_text(spec.body)
+            self.panel.checks.set_items(spec.checks, spec.captures)
+            self.variables.set_own(spec.variables)
             self.load_methods()  # after the method: its description or error then stays
         self.titleChanged.emit()
         self.edited.emit()
@@ -416,4 +433,6 @@ class RequestTab(QWidget):
             self.panel.set_verb(other.verb())
             self.panel.set_method(other.method())
             self.panel.set_body_text(other.body_text())
+            self.panel.checks.set_items(other.panel.checks.checks(), other.panel.checks.captures())
+            self.variables.set_own(other.variables.own)
             self.load_methods()

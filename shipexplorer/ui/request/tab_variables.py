@@ -1,0 +1,135 @@
+"""A request tab's variables, checks and captures: its own values, the hints in its editor, the
+Variables dialog, the unknown names said before a send, and the verdicts after an answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Slot
+
+from shipexplorer.core.documents.answer import Answer
+from shipexplorer.core.variables import VariableScope, refusal
+from shipexplorer.services.variables_service import judge
+from shipexplorer.ui.request.variable_hints import VariableHints, describe_all
+from shipexplorer.ui.request.variables_dialog import VariablesDialog
+
+if TYPE_CHECKING:
+    from shipexplorer.ui.request.request_tab import RequestTab
+
+
+class TabVariables(QObject):
+    """The variables side of ``tab`` (owned by it)."""
+
+    def __init__(self, tab: RequestTab) -> None:
+        super().__init__(tab)
+        self._tab = tab
+        self.own: dict[str, str] = {}
+        panel = tab.panel
+        self.hints = VariableHints(panel.body_edit, self.scope)
+        panel.body_edit.variable_values = lambda: self.scope().values(with_key=False)
+        panel.variables_button.clicked.connect(self.edit)
+        self._timer = QTimer(self)  # the unknown names, after typing pauses
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)
+        self._timer.timeout.connect(self.refresh)
+        panel.body_edit.textChanged.connect(self._timer.start)
+        panel.method_combo.currentTextChanged.connect(self._timer.start)
+        service = tab.runner.variables
+        if service is not None:
+            service.changed.connect(self.refresh)
+
+    def scope(self) -> VariableScope:
+        return self._tab.runner.scope(self._tab.profile, self.own)
+
+    def texts(self) -> tuple[str | None, str, str]:
+        tab = self._tab
+        return (tab.handle, tab.panel.method(), tab.panel.body_text())
+
+    def unknown(self) -> list[str]:
+        return self.scope().unknown(*self.texts())
+
+    @Slot()
+    def refresh(self) -> None:
+        """Say which names have no value; the method field's tooltip tells its values."""
+        unknown = self.unknown()
+        panel = self._tab.panel
+        panel.show_unknown_variables(
+            refusal(unknown).replace("Not sent", "Send refuses it") if unknown else ""
+        )
+        tip = describe_all(self.scope(), panel.method())
+        panel.method_combo.lineEdit().setToolTip(tip or "The method to call")
+        if panel.body_edit.variable_values is not None and not panel.body_edit.is_stale():
+            panel.body_edit.check_live()
+
+    def set_own(self, values: dict[str, str]) -> None:
+        self.own = dict(values)
+        self.refresh()
+
+    @Slot()
+    def edit(self) -> bool:
+        """Open the Variables dialog (this request's, the folder's, the profile's)."""
+        tab = self._tab
+        service = tab.runner.variables
+
+        def save_own(values: dict[str, str]) -> list[str]:
+            self.set_own(values)
+            tab.edited.emit()
+            tab.titleChanged.emit()
+            return []
+
+        layers = [
+            ("This request", self.own, save_own, "Kept with this tab, and saved with it."),
+        ]
+        if service is not None:
+            layers.append(
+                (
+                    "Folder",
+                    service.folder_values(),
+                    service.set_folder_values,
+                    "variables.json in the saved requests' folder: shared by every request "
+                    "there, and by shipexplorer run.",
+                )
+            )
+            profiles = getattr(service, "profile_values", None)
+            layers.append(
+                (
+                    "Profile",
+                    profiles(tab.profile) if profiles else {},
+                    lambda values: service.set_profile_values(tab.profile, values),
+                    "Saved with the profile (never a secret: keys stay in the keyring).",
+                )
+            )
+        dialog = VariablesDialog(layers, tab)
+        dialog.setModal(True)
+        dialog.open()
+        self.dialog = dialog
+        return True
+
+    def judge(self, answer: Answer | None) -> None:
+        """After a send: the checks' verdicts in the Checks tab, the captures kept."""
+        tab = self._tab
+        checks, captures = tab.panel.checks.checks(), tab.panel.checks.captures()
+        if answer is None or not (checks or captures):
+            tab.panel.checks.show_verdicts([], [])
+            return
+        content = answer.content()
+        task = answer.task
+        notes: list[str] = []
+        raw = content.raw
+        if raw is None and content.body_file is not None:
+            notes.append("The answer is too big to check here: shipexplorer run checks it.")
+        judged = judge(
+            checks,
+            captures,
+            answer.status,
+            raw,
+            content.mime_type,
+            task.state if task is not None else None,
+            task is not None,
+            keys=(self.scope().key,),
+        )
+        service = tab.runner.variables
+        if judged.captured and service is not None:
+            service.capture(judged.captured)
+        captured = [f"Captured {{{{{name}}}}}." for name in judged.captured]
+        tab.panel.checks.show_verdicts(judged.verdicts, notes + judged.notes + captured)

@@ -226,6 +226,7 @@ def _attach_variables(services: Services) -> None:
         services.pool, services.clients, services.saved, parent=services.runner
     )
     variables.problem.connect(services.problems.report)
+    variables.watch_tasks(services.tracker)  # a tab's "task ends" check hears the end
     services.runner.variables = variables
 
 

@@ -112,6 +112,12 @@ def judge(
     return Judgement(verdicts, captured, notes + missed)
 
 
+def task_verdict(check: Check, state: str, seconds: float) -> Verdict:
+    """A task check's verdict once the task ended in ``state`` after ``seconds``."""
+    seen = Observed(200, None, task_state=state, task_seconds=seconds, had_task=True)
+    return checks.evaluate([check], seen)[0]
+
+
 def _masked(text: str, keys: tuple[str, ...]) -> str:
     for hit in reversed(key_reference.find_keys(text, keys)):
         text = text[: hit.start] + variables.SECRET_MASK + text[hit.end :]
@@ -124,10 +130,13 @@ class VariablesService(QObject):
     Signals:
         changed(): a layer changed (tabs re-check their bodies and hints).
         problem(str): the folder's file was damaged (moved aside) or could not be written.
+        taskEnded(str, str): a watched task ended: its id and state (a tab's task check waits
+            for it).
     """
 
     changed = Signal()
     problem = Signal(str)
+    taskEnded = Signal(str, str)
 
     def __init__(
         self,
@@ -142,7 +151,7 @@ class VariablesService(QObject):
         self._saved = saved
         self._folder: dict[str, str] = {}
         self._captured: dict[str, str] = {}
-        self._read_for: Path | None = None
+        self._tracker: QObject | None = None
         if saved is not None:
             saved.changed.connect(self.reload_folder)
 
@@ -175,6 +184,16 @@ class VariablesService(QObject):
             key=self._key(profile),
             captured=self.captured_values(),
         )
+
+    def watch_tasks(self, tracker: QObject) -> None:
+        """Pass on the ends of the tasks ``tracker`` watches (a TaskTracker)."""
+        self._tracker = tracker
+        tracker.taskEnded.connect(self._task_ended)
+
+    def _task_ended(self, task_id: str) -> None:
+        tracked = self._tracker.task(task_id) if self._tracker is not None else None
+        if tracked is not None and tracked.state:
+            self.taskEnded.emit(task_id, tracked.state)
 
     # -- changes ----------------------------------------------------------------------------
     def capture(self, values: Mapping[str, str]) -> None:

@@ -121,3 +121,15 @@ def test_reference_at_finds_the_hovered_name() -> None:
     text = '{"a": "{{who}}"}'
     assert variables.reference_at(text, text.index("who")).name == "who"
     assert variables.reference_at(text, 0) is None
+
+
+def test_a_profile_keeps_its_variables_and_never_a_secret() -> None:
+    from shipexplorer.core.profiles import Profile
+
+    profile = Profile("p", variables={"who": "Ada"})
+    data = profile.to_dict()
+    assert data["variables"] == {"who": "Ada"}
+    assert Profile.from_dict(data).variables == {"who": "Ada"}
+    assert "variables" not in Profile("q").to_dict()  # older files stay as they were
+    data["variables"]["STEAMSHIP_API_KEY"] = "sk-nope"
+    assert Profile.from_dict(data).variables == {"who": "Ada"}

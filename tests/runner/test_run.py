@@ -261,3 +261,36 @@ def test_a_terminal_gets_a_progress_line_and_a_pipe_plain_lines(tty, tmp_path) -
     console.result(Outcome("greet", 200, 0.1))
     assert ("\r\x1b[K" in out.getvalue()) is tty
     assert out.getvalue().endswith("PASS  greet  200  0.10 s  no checks\n")
+
+
+def test_a_profile_gives_its_key_from_the_keyring_and_its_variables(
+    tmp_path, monkeypatch, start_emulator, memory_keyring
+) -> None:
+    from shipexplorer.core.keyvault import KEYRING_SERVICE
+    from shipexplorer.core.profiles import Profile, ProfilesFile, ProfileStore
+    from shipexplorer.runner import locations
+
+    emu = start_emulator()
+    make_instance(emu, "demo-key", "greeter", "g")
+    monkeypatch.delenv("STEAMSHIP_API_KEY", raising=False)
+    settings = ConnectionSettings(api_base=emu.api_base, app_base=emu.app_base)
+    profile = Profile("ci", settings, variables={"who": "Profile"})
+    ProfileStore(locations.profiles_file()).save(ProfilesFile([profile]))
+    memory_keyring.set_password(KEYRING_SERVICE, "ci", "demo-key")
+    save(
+        tmp_path,
+        "greet.json",
+        RequestSpec(
+            name="greet",
+            instance="g",
+            method="greet",
+            body='{"name": "{{who}}"}',
+            checks=(Check("equals", "Hello, Profile!", "$"),),
+        ),
+    )
+    code, out, _ = run_captured(str(tmp_path), "--profile", "ci")
+    assert code == 0, out
+    assert "profile “ci”" in out
+    memory_keyring.delete_password(KEYRING_SERVICE, "ci")
+    code, _, err = run_captured(str(tmp_path), "--profile", "ci")
+    assert code == 2 and "no key in the keyring" in err

@@ -344,6 +344,7 @@ class RequestTab(QWidget):
             self.response.show_message("Not sent", str(exc))
             return False
         self.panel.show_body_error("")
+        self.variables.sent()
         self.preview = False
         self.request_id = self.last_request_id = request_id
         self.panel.set_running(True)

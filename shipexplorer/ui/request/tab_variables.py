@@ -3,13 +3,15 @@ Variables dialog, the unknown names said before a send, and the verdicts after a
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
+from shipexplorer.core.checks import TASK_STATES
 from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.variables import VariableScope, refusal
-from shipexplorer.services.variables_service import judge
+from shipexplorer.services.variables_service import Judgement, judge, task_verdict
 from shipexplorer.ui.request.variable_hints import VariableHints, describe_all
 from shipexplorer.ui.request.variables_dialog import VariablesDialog
 
@@ -24,6 +26,7 @@ class TabVariables(QObject):
         super().__init__(tab)
         self._tab = tab
         self.own: dict[str, str] = {}
+        self._sent_at = time.monotonic()
         panel = tab.panel
         self.hints = VariableHints(panel.body_edit, self.scope)
         panel.body_edit.variable_values = lambda: self.scope().values(with_key=False)
@@ -34,9 +37,17 @@ class TabVariables(QObject):
         self._timer.timeout.connect(self.refresh)
         panel.body_edit.textChanged.connect(self._timer.start)
         panel.method_combo.currentTextChanged.connect(self._timer.start)
-        service = tab.runner.variables
-        if service is not None:
+        self._pending: tuple[str, float, Judgement, list[str]] | None = None  # a task to hear
+        self._heard: object | None = None  # the variables service listened to
+        self._listen()
+
+    def _listen(self) -> None:
+        """Hear the runner's variables service (once; it may be attached after the tab)."""
+        service = self._tab.runner.variables
+        if service is not None and service is not self._heard:
+            self._heard = service
             service.changed.connect(self.refresh)
+            service.taskEnded.connect(self._task_ended)
 
     def scope(self) -> VariableScope:
         return self._tab.runner.scope(self._tab.profile, self.own)
@@ -132,4 +143,29 @@ class TabVariables(QObject):
         if judged.captured and service is not None:
             service.capture(judged.captured)
         captured = [f"Captured {{{{{name}}}}}." for name in judged.captured]
-        tab.panel.checks.show_verdicts(judged.verdicts, notes + judged.notes + captured)
+        notes = notes + judged.notes + captured
+        self._pending = None
+        waits = any(c.kind == "task ends" for c in checks) and service is not None
+        if waits and task is not None and task.task_id and task.state not in TASK_STATES:
+            self._pending = (task.task_id, self._sent_at, judged, notes)
+        tab.panel.checks.show_verdicts(judged.verdicts, notes)
+
+    def sent(self) -> None:
+        """A send left: the time a task check counts from."""
+        self._sent_at = time.monotonic()
+        self._pending = None
+        self._listen()
+
+    @Slot(str, str)
+    def _task_ended(self, task_id: str, state: str) -> None:
+        """The task the last answer started ended: its checks are judged again."""
+        if self._pending is None or self._pending[0] != task_id:
+            return
+        _id, sent_at, judged, notes = self._pending
+        self._pending = None
+        took = time.monotonic() - sent_at
+        verdicts = [
+            v if v.check.kind != "task ends" else task_verdict(v.check, state, took)
+            for v in judged.verdicts
+        ]
+        self._tab.panel.checks.show_verdicts(verdicts, notes)

@@ -152,3 +152,49 @@ def test_the_editor_colours_completes_and_checks_with_values(qtbot, make_explore
     tab.variables.hints.insert_name("who")
     assert editor.toPlainText() == '{"a": "{{who}}'
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
+
+
+def test_a_task_check_is_judged_when_the_task_ends(qtbot, make_explorer, worker_pool):
+    setup = make_explorer(instances=[("slow-job", "s", None)], docks=True)
+    service = _with_variables(setup, worker_pool)
+    service.watch_tasks(setup.docks.tracker)
+    qtbot.waitUntil(lambda: setup.window.sidebar.select_handle("s"), timeout=5_000)
+    tab = setup.window.tabs.current()
+    tab.panel.set_method("start")
+    tab.panel.body_edit.setPlainText('{"seconds": 0.5, "steps": 1}')
+    tab.panel.checks.add_check(Check("task ends", "succeeded", within=20))
+    _send(qtbot, setup)
+    results = tab.panel.checks.results
+    assert "had not ended when the answer came" in results.item(0).text()
+    qtbot.waitUntil(lambda: results.item(0).text().startswith("Held:"), timeout=15_000)
+    assert "the task ended succeeded after" in results.item(0).text()
+    assert results.item(0).foreground().color() == colors.semantic(colors.SUCCESS)
+
+
+def test_the_variables_dialog_edits_the_request_folder_and_profile(
+    qtbot, make_explorer, worker_pool
+):
+    setup = make_explorer(instances=[("echo", "e", None)], docks=True)
+    service = _with_variables(setup, worker_pool)
+    qtbot.waitUntil(lambda: setup.window.sidebar.select_handle("e"), timeout=5_000)
+    tab = setup.window.tabs.current()
+    tab.variables.edit()
+    dialog = tab.variables.dialog
+    assert dialog.isVisible() and dialog.width() <= 1280 and dialog.height() <= 720
+    dialog.table(0).add("who", "Tab")
+    dialog.table(1).add("who", "Folder")
+    dialog.table(1).add("bad name", "x")
+    assert not dialog.save()  # a bad name keeps it open, saying why
+    assert "is not a variable name" in dialog.message.text()
+    dialog.table(1).table.removeRow(1)
+    dialog.table(2).add("who", "Profile")  # the emulator's profile is built in
+    assert not dialog.save()
+    assert "built-in profile" in dialog.message.text()
+    dialog.table(2).table.removeRow(0)
+    assert dialog.save()
+    assert tab.variables.own == {"who": "Tab"} and tab.to_spec().variables == {"who": "Tab"}
+    file = setup.docks.saved.root / "variables.json"
+    qtbot.waitUntil(file.exists, timeout=5_000)
+    assert json.loads(file.read_text())["variables"] == {"who": "Folder"}
+    assert service.scope(None, {}).resolve("who").value == "Folder"
+    assert service.scope(None, tab.variables.own).resolve("who").value == "Tab"

@@ -127,11 +127,7 @@ class RequestRunner(QObject):
         without a value refuses the send (``ValueError`` naming it). ``instance`` None sends
         ``method`` as an engine operation (``package/instance/create``) to the API base."""
         scope = self.scope(profile, own_variables)
-        unknown = scope.unknown(
-            getattr(instance, "handle", instance) if instance is not None else None,
-            method,
-            body_text,
-        )
+        unknown = scope.unknown(_handle_of(instance), method, body_text)
         if unknown:
             raise ValueError(variables.refusal(unknown))
         instance = _filled_instance(instance, scope)
@@ -285,6 +281,14 @@ class RequestRunner(QObject):
         self._end(request_id, lambda: self.cancelled.emit(request_id))
 
 
+def _handle_of(instance: PackageInstance | InstanceRef | str | None) -> str | None:
+    if instance is None or isinstance(instance, str):
+        return instance
+    if isinstance(instance, InstanceRef):
+        return instance.instance_handle
+    return instance.handle
+
+
 def _filled_instance(
     instance: PackageInstance | InstanceRef | str | None, scope: variables.VariableScope
 ) -> PackageInstance | InstanceRef | str | None:
@@ -293,7 +297,7 @@ def _filled_instance(
         return None
     if isinstance(instance, str):
         return scope.fill(instance, with_key=False).strip() or None
-    handle = getattr(instance, "handle", None) or getattr(instance, "instance_handle", None)
+    handle = _handle_of(instance)
     if not handle or "{{" not in handle:
         return instance
     filled = scope.fill(handle, with_key=False).strip()

@@ -53,6 +53,7 @@ class ChecksTab(QWidget):
             "Set a variable from the answer with a JSONPath, e.g. $.data.packageInstance.handle"
         )
         for table in (self.checks_table, self.captures_table):
+            table.setMinimumHeight(metrics.space(16))
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             table.verticalHeader().hide()
             table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -60,6 +61,7 @@ class ChecksTab(QWidget):
         self.results = QListWidget(self)
         self.results.setAccessibleName("Check results")
         self.results.setToolTip("Which checks held after the last send")
+        self.results.setMinimumHeight(metrics.space(12))
         add_check = self._button("Add check", "Add a check (status is 200 to start with)")
         add_check.clicked.connect(lambda: self.add_check(Check("status is", 200)))
         remove_check = self._button("Remove check", "Remove the selected check")

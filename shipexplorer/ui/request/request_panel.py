@@ -106,7 +106,11 @@ class RequestPanel(QWidget):
         self.body_tabs.setCurrentWidget(self.body_edit)
         self.body_tabs.setTabVisible(0, False)
         self.checks = ChecksTab(self)  # checks and captures, and which held after a send
-        self.body_tabs.addTab(self.checks, "Chec&ks")
+        checks_scroll = QScrollArea(self)  # scrolls rather than growing the panel
+        checks_scroll.setWidgetResizable(True)
+        checks_scroll.setWidget(self.checks)
+        checks_scroll.setMinimumHeight(40)
+        self.body_tabs.addTab(checks_scroll, "Chec&ks")
         self.variables_button = QPushButton("&Variables…", self)
         self.variables_button.setAccessibleName("Variables")
         self.variables_button.setToolTip(

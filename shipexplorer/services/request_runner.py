@@ -30,7 +30,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from shipexplorer.api import Cancelled, InstanceRef, PackageInstance
+from shipexplorer.api import Cancelled, ConnectionSettings, InstanceRef, PackageInstance
 from shipexplorer.api.exchange import discard_body_file
 from shipexplorer.core import key_reference, variables
 from shipexplorer.core.documents.answer import IMAGE, Answer, answer_from_result
@@ -220,6 +220,10 @@ class RequestRunner(QObject):
         if self.variables is not None:
             return self.variables.scope(profile, own)
         return variables.VariableScope(tab=dict(own or {}))
+
+    def clients_settings(self, profile: str | None) -> ConnectionSettings | None:
+        """The connection a tab of ``profile`` sends with (its workspace, for a typed instance)."""
+        return self._clients.settings_for(profile)
 
     def cancel(self, request_id: int) -> bool:
         """Abort a request now; False when it already ended."""

@@ -31,6 +31,7 @@ from shipexplorer.ui.widgets.splitter_sizes import split_for_editor
 
 _tab_keys = itertools.count(1)
 SWITCH_LINK = "switch-profile"
+TYPE_LINK = "type-instance"  # an instance typed, e.g. {{greeter}} captured by another request
 
 
 class RequestTab(QWidget):
@@ -285,6 +286,7 @@ class RequestTab(QWidget):
                     " — not the current profile: this tab sends with its own. "
                     f'<a href="{SWITCH_LINK}">Switch to {escape(self.profile)}</a>'
                 )
+        html += f' · <a href="{TYPE_LINK}">Type an instance…</a>'
         self.panel.set_instance_html(html)
         self.setToolTip(self.describe_target())
 
@@ -296,6 +298,8 @@ class RequestTab(QWidget):
     def _link(self, href: str) -> None:
         if href == SWITCH_LINK and self.profile:
             self.switchProfileRequested.emit(self.profile)
+        elif href == TYPE_LINK:
+            self.variables.ask_instance()
 
     # -- edits ----------------------------------------------------------------------------------
 

@@ -7,7 +7,9 @@ import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtWidgets import QInputDialog
 
+from shipexplorer.api import PackageInstance
 from shipexplorer.core.checks import TASK_STATES
 from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.variables import VariableScope, refusal
@@ -69,8 +71,38 @@ class TabVariables(QObject):
         )
         tip = describe_all(self.scope(), panel.method())
         panel.method_combo.lineEdit().setToolTip(tip or "The method to call")
+        handle = self._tab.handle or ""
+        if "{{" in handle:
+            panel.instance_label.setToolTip(describe_all(self.scope(), handle))
         if panel.body_edit.variable_values is not None and not panel.body_edit.is_stale():
             panel.body_edit.check_live()
+
+    def ask_instance(self) -> None:
+        """Ask for an instance handle to type (a ``{{variable}}`` may stand for it)."""
+        dialog = QInputDialog(self._tab)
+        dialog.setWindowTitle("Instance")
+        dialog.setLabelText(
+            "The instance's handle. A variable may stand for it, such as {{greeter}} set by "
+            "the capture of a request that creates it:"
+        )
+        dialog.setTextValue(self._tab.handle or "")
+        dialog.setAccessibleName("Instance handle")
+        dialog.textValueSelected.connect(self.set_instance_text)
+        dialog.open()
+        self.instance_dialog = dialog
+
+    @Slot(str)
+    def set_instance_text(self, text: str) -> None:
+        """Bind the tab to the instance ``text`` names, in the workspace it uses now."""
+        text = text.strip()
+        if not text:
+            return
+        tab = self._tab
+        settings = tab.runner.clients_settings(tab.profile)
+        workspace = tab.workspace or (settings.workspace_handle if settings else None)
+        instance = PackageInstance(id=None, handle=text, workspace_handle=workspace)
+        tab.bind(instance, tab.profile, listed=False)
+        self.refresh()
 
     def set_own(self, values: dict[str, str]) -> None:
         self.own = dict(values)

@@ -10,7 +10,6 @@ import json
 from PySide6.QtCore import Qt
 
 from shipexplorer.core.checks import Capture, Check
-from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.core.variables import SECRET_MASK
 from shipexplorer.runner.cli import run
 from shipexplorer.services.variables_service import VariablesService
@@ -66,17 +65,14 @@ def test_a_user_saves_two_chained_requests_and_runs_them(
     assert on_disk["variables"] == {"handle": "chained-g"} and on_disk["instance"] is None
     # 2. "greet": through the captured variable; {{who}} has no value yet, so it is refused
     greet = window.tabs.new_tab()
-    greet.load_spec(
-        RequestSpec(
-            instance="{{greeter}}",
-            workspace=setup.workspace,
-            method="greet",
-            body='{"name": "{{who}}"}',
-            checks=(Check("matches", "^Hello, Ada", "$"),),
-        ),
-        None,
-        None,
-    )
+    greet.panel.instance_label.linkActivated.emit("type-instance")  # "Type an instance…"
+    greet.variables.instance_dialog.textValueSelected.emit("{{greeter}}")
+    greet.variables.instance_dialog.close()
+    assert greet.handle == "{{greeter}}" and greet.workspace == setup.workspace
+    greet.panel.set_method("greet")
+    greet.panel.body_edit.setPlainText('{"name": "{{who}}"}')
+    greet.panel.checks.add_check(Check("matches", "^Hello, Ada", "$"))
+    assert "= chained-g (from a capture)" in greet.panel.instance_label.toolTip()
     qtbot.waitUntil(lambda: greet.panel.variables_status.isVisible(), timeout=2_000)
     assert "{{who}}" in greet.panel.variables_status.text()
     assert window.tabs.send() is None

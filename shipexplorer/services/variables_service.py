@@ -229,9 +229,21 @@ class VariablesService(QObject):
             self._folder = read.values
             self.changed.emit()
 
+    def key_problems(self, values: Mapping[str, str]) -> list[str]:
+        """A value that holds a key the app knows is refused (keys stay in the keyring)."""
+        from shipexplorer.services.key_guard import KeyGuard
+
+        guard = KeyGuard(self._clients)
+        return [
+            f"The value of {{{{{name}}}}} holds an API key: keys stay in the keyring. Write "
+            "{{STEAMSHIP_API_KEY}} where the key goes."
+            for name, value in values.items()
+            if guard.holds_key(value)
+        ]
+
     def set_folder_values(self, values: Mapping[str, str]) -> list[str]:
         """Write the folder's file (on the pool); the problems that stopped it, if any."""
-        problems = variables.problems(values)
+        problems = variables.problems(values) + self.key_problems(values)
         if problems or self._saved is None:
             return problems or ["There is no saved requests' folder."]
         root, values = self._saved.root, dict(values)
@@ -250,7 +262,7 @@ class VariablesService(QObject):
         return []
 
     def set_profile_values(self, profile: str | None, values: Mapping[str, str]) -> list[str]:
-        problems = variables.problems(values)
+        problems = variables.problems(values) + self.key_problems(values)
         profiles = getattr(self._clients, "profiles", None)
         if problems or profiles is None:
             return problems or ["There is no profile."]

@@ -96,3 +96,15 @@ def test_editor_rows_become_checks_and_back() -> None:
     assert check_from_fields("status is", "", "200", "").value == 200
     assert check_from_fields("equals", "$.a", '"3"', "").value == "3"
     assert check_from_fields("task ends", "", "succeeded", "").within == 30.0
+
+
+def test_a_key_in_a_requests_own_variables_is_found_and_replaced() -> None:
+    from shipexplorer.core.saved_files import RequestSpec
+    from shipexplorer.services.key_guard import spec_findings, spec_with_reference
+
+    key = "sk-canary-guard-9a8b7c"
+    spec = RequestSpec(name="x", variables={"token": key, "who": "Ada"})
+    findings = spec_findings(spec, [key])
+    assert [f.label for f in findings] == ["the variable token"]
+    cleaned = spec_with_reference(spec, [key])
+    assert cleaned.variables == {"token": "{{STEAMSHIP_API_KEY}}", "who": "Ada"}

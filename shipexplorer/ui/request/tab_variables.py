@@ -115,6 +115,10 @@ class TabVariables(QObject):
         service = tab.runner.variables
 
         def save_own(values: dict[str, str]) -> list[str]:
+            if service is not None:  # the tab's values reach drafts and saved files
+                refused = service.key_problems(values)
+                if refused:
+                    return refused
             self.set_own(values)
             tab.edited.emit()
             tab.titleChanged.emit()

@@ -119,6 +119,16 @@ def test_the_key_is_masked_in_hovers_and_verdicts(qtbot, make_explorer, worker_p
         texts += [tab.panel.variables_status.text()]
         for text in texts:
             assert_not_in_text(key, text, "a hover or a verdict")
+        # a key typed as a variable's value is refused, in every layer
+        tab.variables.edit()
+        dialog = tab.variables.dialog
+        dialog.table(0).add("token", key)
+        dialog.table(1).add("token", f"Bearer {key}")
+        assert not dialog.save()
+        assert dialog.message.text().count("holds an API key") == 2
+        assert "token" not in tab.variables.own
+        assert not (setup.docks.saved.root / "variables.json").exists()
+        dialog.reject()
     finally:
         emu.stop()
 

@@ -17,6 +17,7 @@ from shipexplorer.runner.connection import UsageError
 from shipexplorer.runner.execute import Outcome, Sender, scope_for
 
 PASSED, FAILED, USAGE = 0, 1, 2
+INTERRUPTED = 130  # as a shell reports a command ended by SIGINT
 
 
 def parser() -> argparse.ArgumentParser:
@@ -76,6 +77,9 @@ def run(argv: Sequence[str], *, out: TextIO | None = None, err: TextIO | None = 
     console = report.Console(out, keys=(target.key,))
     try:
         return _run_all(items, notes, target, overrides, args, console)
+    except KeyboardInterrupt:
+        console.line("Stopped (Ctrl+C); a task already started goes on running on the server.")
+        return INTERRUPTED
     finally:
         target.close()
 

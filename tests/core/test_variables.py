@@ -32,11 +32,13 @@ def test_substitution_replaces_known_names_and_keeps_the_rest(pieces, tail, know
     assert filled == expected + tail
 
 
-@given(names, values)
-def test_a_value_inside_a_json_string_keeps_the_body_json(name, value) -> None:
-    body = json.dumps({"a": "x", "b": "<ref>"}).replace("<ref>", f"pre {{{{{name}}}}} post")
+@given(names, values, plain, plain, plain)
+def test_a_value_inside_a_json_string_keeps_the_body_json(name, value, before, after, other):
+    # the text around the reference holds quotes, backslashes and control characters too
+    body = json.dumps({"a": other, "b": f"{before}<ref>{after}"})
+    body = body.replace("<ref>", f"{{{{{name}}}}}")
     filled = variables.substitute(body, {name: value}, json_body=True)
-    assert json.loads(filled)["b"] == f"pre {value} post"
+    assert json.loads(filled) == {"a": other, "b": f"{before}{value}{after}"}
 
 
 @given(names, st.integers())

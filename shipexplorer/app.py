@@ -233,6 +233,7 @@ def build_services(
         package_server=_package_server(pool),
     )
     _collect_problems(services)  # before anything is read: a problem found at start is kept
+    _attach_variables(services)
     _connect(services)
     return services
 
@@ -258,6 +259,18 @@ def _serve_folder(services: Services, emulator: Emulator, folder: str, python: s
         if services.serving is not None:
             services.serving.show_log()
         server.serve(ServeSettings(folder, python))
+
+
+def _attach_variables(services: Services) -> None:
+    """The captured, folder and profile variables every request tab sees, through its runner."""
+    from shipexplorer.services.variables_service import VariablesService
+
+    variables = VariablesService(
+        services.pool, services.clients, services.saved, parent=services.runner
+    )
+    variables.problem.connect(services.problems.report)
+    variables.watch_tasks(services.tracker)  # a tab's "task ends" check hears the end
+    services.runner.variables = variables
 
 
 def _collect_problems(services: Services) -> None:
@@ -565,6 +578,11 @@ def _freeze_start_up_objects() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["run"]:  # saved requests without a window: nothing of Qt is imported
+        from shipexplorer.runner.cli import run
+
+        return run(given[1:])
     args = parse_args(argv)
     if args.version:
         print(f"shipexplorer {__version__}")

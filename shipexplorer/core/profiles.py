@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from shipexplorer.api.settings import ConnectionSettings, is_loopback_url
-from shipexplorer.core import storage
+from shipexplorer.core import storage, variables
 from shipexplorer.core.storage import type_name
 
 LOCAL_PROFILE_NAME = "Local emulator"
@@ -118,6 +118,8 @@ class Profile:
     name: str
     settings: ConnectionSettings = field(default_factory=ConnectionSettings)
     builtin: bool = False
+    #: the profile's variables (``{{name}}`` in requests), never a secret; the lowest layer
+    variables: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str):
@@ -156,8 +158,12 @@ class Profile:
         return problems
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"name": ..., "settings": {...}}``, JSON-ready; never a key, never ``builtin``."""
-        return {"name": self.name, "settings": self.settings.to_dict()}
+        """``{"name": ..., "settings": {...}}``, JSON-ready; never a key, never ``builtin``
+        (``"variables"`` too, when it has some)."""
+        data: dict[str, Any] = {"name": self.name, "settings": self.settings.to_dict()}
+        if self.variables:
+            data["variables"] = dict(sorted(self.variables.items()))
+        return data
 
     @classmethod
     def from_dict(cls, data: Any) -> Profile:
@@ -191,7 +197,8 @@ class Profile:
                         f"max_retries should be a whole number, not {type_name(value)}"
                     )
                 values[key] = value
-        return cls(name=str(name), settings=ConnectionSettings(**values))
+        own = variables.clean(data.get("variables"))
+        return cls(name=str(name), settings=ConnectionSettings(**values), variables=own)
 
 
 def _positive(value: Any) -> bool:

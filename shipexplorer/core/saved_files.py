@@ -14,11 +14,12 @@ import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from shipexplorer.core import storage
+from shipexplorer.core import storage, variables
+from shipexplorer.core.checks import Capture, Check, captures_from, checks_from
 
 KIND = "saved-request"
 SCHEMA_VERSION = 1
@@ -49,6 +50,9 @@ class RequestSpec:
 
     ``instance`` and ``workspace`` are handles; ``body`` is the editor's text (JSON, unparsed);
     ``presentation`` is ``{"title", "description"}`` for presentation mode, or None.
+    ``variables`` are the request's own (a tab's), ``checks`` and ``captures`` what a send checks
+    and takes from the answer (:mod:`~shipexplorer.core.checks`): all three optional, written
+    only when not empty, so a file without them reads and writes as before.
     """
 
     name: str = ""
@@ -59,9 +63,36 @@ class RequestSpec:
     body: str = ""
     notes: str = ""
     presentation: dict[str, str] | None = None
+    variables: dict[str, str] = field(default_factory=dict, compare=True)
+    checks: tuple[Check, ...] = ()
+    captures: tuple[Capture, ...] = ()
+
+    def __post_init__(self) -> None:
+        # RequestSpec(**spec.to_dict()) round-trips: the lists of dicts become checks again
+        if not isinstance(self.checks, tuple) or any(not isinstance(c, Check) for c in self.checks):
+            object.__setattr__(self, "checks", _checks_from(self.checks))
+        if not isinstance(self.captures, tuple) or any(
+            not isinstance(c, Capture) for c in self.captures
+        ):
+            object.__setattr__(self, "captures", _captures_from(self.captures))
+        if self.variables is None:
+            object.__setattr__(self, "variables", {})
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.instance, self.workspace, self.method, self.body))
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["presentation"] = dict(self.presentation) if self.presentation else None
+        for name in ("variables", "checks", "captures"):
+            data.pop(name)
+        if self.variables:
+            data["variables"] = dict(sorted(self.variables.items()))
+        if self.checks:
+            data["checks"] = [c.to_dict() for c in self.checks]
+        if self.captures:
+            data["captures"] = [c.to_dict() for c in self.captures]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RequestSpec:
@@ -87,6 +118,15 @@ class RequestSpec:
                 raise ValueError("presentation should be an object of texts or null")
             values["presentation"] = dict(shown)
         values["verb"] = (values["verb"] or "POST").upper()
+        own = data.get("variables")
+        if own is not None:
+            if not isinstance(own, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in own.items()
+            ):
+                raise ValueError("variables should be an object of texts")
+            values["variables"] = variables.clean(own)
+        values["checks"] = checks_from(data.get("checks"))
+        values["captures"] = captures_from(data.get("captures"))
         return cls(**values)
 
 
@@ -185,6 +225,8 @@ def scan(root: Path, cancelled: Callable[[], bool] = lambda: False) -> Snapshot:
                 _remove_leftover(base / name)
             if name.startswith(".") or not name.endswith(".json"):
                 continue
+            if name == variables.FILE_NAME:  # the folder's variables, not a request
+                continue
             if cancelled():
                 return Snapshot(root)
             rel = f"{rel_dir}/{name}" if rel_dir else name
@@ -204,6 +246,16 @@ def _remove_leftover(path: Path) -> None:
             path.unlink()
     except OSError:
         pass
+
+
+def _checks_from(data: Any) -> tuple[Check, ...]:
+    items = list(data or ())
+    return tuple(c if isinstance(c, Check) else Check.from_dict(c) for c in items)
+
+
+def _captures_from(data: Any) -> tuple[Capture, ...]:
+    items = list(data or ())
+    return tuple(c if isinstance(c, Capture) else Capture.from_dict(c) for c in items)
 
 
 def file_name(name: str) -> str:

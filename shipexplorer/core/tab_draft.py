@@ -9,7 +9,16 @@ from typing import Any
 from shipexplorer.core.saved_files import RequestSpec
 
 #: the fields of a request that make a saved request "modified" when they differ
-_REQUEST_FIELDS = ("instance", "workspace", "method", "verb", "body")
+_REQUEST_FIELDS = (
+    "instance",
+    "workspace",
+    "method",
+    "verb",
+    "body",
+    "variables",
+    "checks",
+    "captures",
+)
 
 
 def same_request(a: RequestSpec, b: RequestSpec) -> bool:

@@ -9,9 +9,11 @@ calls them for bodies small enough to check while typing (debounced), or when th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from shipexplorer.api.methods import ArgSpec, MethodSpec
+from shipexplorer.core import variables
 from shipexplorer.core.documents import json_body
 from shipexplorer.core.documents.json_body import BodyProblem, Completion
 
@@ -19,9 +21,18 @@ from shipexplorer.core.documents.json_body import BodyProblem, Completion
 FORM_KINDS = (*json_body.SIMPLE_TYPES, "enum")
 
 
-def check_body(text: str, verb: str | None = None) -> tuple[Any, BodyProblem | None]:
+def check_body(
+    text: str, verb: str | None = None, values: Mapping[str, str] | None = None
+) -> tuple[Any, BodyProblem | None]:
     """``(value, None)`` for a valid body (blank means ``{}``), else ``(None, problem)`` with the
-    message a refused Send would give ("line L, column C: message")."""
+    message a refused Send would give ("line L, column C: message"). With ``values``, the body
+    is checked with its ``{{variables}}`` filled in (a name without a value as ``0``: Send
+    refuses it anyway, naming it)."""
+    if values is not None and "{{" in text:
+        names = variables.names_in(text)
+        filler = {name: "0" for name in names}
+        filler.update({k: v for k, v in values.items() if k in filler})
+        text = variables.substitute(text, filler, json_body=True)
     return json_body.check(text, verb)
 
 

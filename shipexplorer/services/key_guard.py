@@ -59,6 +59,8 @@ def _texts(spec: RequestSpec) -> list[tuple[str, str, str]]:
     texts = [(field, label, getattr(spec, field) or "") for field, label in _FIELDS]
     for name, value in (spec.presentation or {}).items():
         texts.append((f"presentation.{name}", f"the presentation {name}", value))
+    for name, value in (spec.variables or {}).items():
+        texts.append((f"variables.{name}", f"the variable {name}", value))
     return texts
 
 
@@ -100,6 +102,9 @@ def spec_with_reference(
     shown = spec.presentation
     if shown and any(key_reference.holds_key(v, keys) for v in shown.values()):
         changes["presentation"] = {k: _without_keys(v, keys, mask=mask) for k, v in shown.items()}
+    own = spec.variables
+    if own and any(key_reference.holds_key(v, keys) for v in own.values()):
+        changes["variables"] = {k: _without_keys(v, keys, mask=mask) for k, v in own.items()}
     return replace(spec, **changes) if changes else spec
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -166,6 +167,8 @@ class ProfileService(QObject):
             problems.append("Profiles are read-only: they were saved by a newer shipexplorer.")
         if problems:
             return problems
+        if existing is not None and existing.variables and not profile.variables:
+            profile = replace(profile, variables=existing.variables)  # a form without them
         if existing is None:
             self._profiles.append(profile)
         else:
@@ -180,6 +183,20 @@ class ProfileService(QObject):
         self.profilesChanged.emit()
         self._persist()
         return []
+
+    def set_variables(self, name: str, values: dict[str, str]) -> str | None:
+        """Replace the variables of profile ``name`` (saved with it); a sentence when refused."""
+        existing = self.profile(name)
+        if existing is None:
+            return f"There is no profile named {name!r} any more."
+        if existing.builtin:
+            return "The built-in profile keeps no variables: use the folder's or the request's."
+        if self._read_only:
+            return "Profiles are read-only: they were saved by a newer shipexplorer."
+        self._profiles[self._profiles.index(existing)] = replace(existing, variables=dict(values))
+        self.profilesChanged.emit()
+        self._persist()
+        return None
 
     def duplicate(self, name: str) -> str | None:
         """A copy named "<name> (copy)" (numbered when taken); its key is copied when loaded."""

@@ -23,16 +23,16 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from shipexplorer.api import Cancelled, InstanceRef, PackageInstance
+from shipexplorer.api import Cancelled, ConnectionSettings, InstanceRef, PackageInstance
 from shipexplorer.api.exchange import discard_body_file
-from shipexplorer.core import key_reference
+from shipexplorer.core import key_reference, variables
 from shipexplorer.core.documents.answer import IMAGE, Answer, answer_from_result
 from shipexplorer.core.documents.error_answer import answer_from_error, open_error_body
 from shipexplorer.core.documents.json_body import parse_body
@@ -42,6 +42,7 @@ from shipexplorer.core.documents.spooled_body import open_spooled
 from shipexplorer.core.storage import atomic_write_bytes
 from shipexplorer.services import paths
 from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.variables_service import VariablesService
 from shipexplorer.services.workers import JobHandle, WorkerPool
 
 
@@ -95,6 +96,8 @@ class RequestRunner(QObject):
         self.spool_dir = Path(spool_dir) if spool_dir else paths.spool_folder()
         self._jobs: dict[int, JobHandle] = {}
         self._next_id = 1
+        #: the captured, folder and profile variables (None: only a tab's own)
+        self.variables: VariablesService | None = None
 
     def in_flight(self) -> int:
         return len(self._jobs)
@@ -109,6 +112,7 @@ class RequestRunner(QObject):
         deadline: float | None = None,
         profile: str | None = None,
         workspace: str | None = None,
+        own_variables: Mapping[str, str] | None = None,
     ) -> int:
         """Start a call; returns its id. Raises :class:`BodyError` (nothing sent) for a bad body,
         :class:`ValueError` when there is no method or no connection.
@@ -116,8 +120,19 @@ class RequestRunner(QObject):
         ``profile`` and ``workspace`` name the connection (a request tab's own); None means the
         current profile and the workspace it uses. A ``{{STEAMSHIP_API_KEY}}`` in the body (what
         saved requests and drafts hold instead of a key) is filled in with the sending profile's
-        key here, at send time only: the body checked before is the text as written."""
-        method = method.strip()
+        key here, at send time only: the body checked before is the text as written.
+
+        Other ``{{name}}`` references in the instance, method and body are filled in from
+        ``own_variables`` (the tab's) and :attr:`variables` (captures, folder, profile); a name
+        without a value refuses the send (``ValueError`` naming it). ``instance`` None sends
+        ``method`` as an engine operation (``package/instance/create``) to the API base."""
+        scope = self.scope(profile, own_variables)
+        unknown = scope.unknown(_handle_of(instance), method, body_text)
+        if unknown:
+            raise ValueError(variables.refusal(unknown))
+        instance = _filled_instance(instance, scope)
+        method = scope.fill(method, with_key=False).strip()
+        body_text = scope.fill(body_text, json_body=True, with_key=False)
         if not method:
             raise ValueError("Pick or type a method first.")
         verb = (verb or "POST").upper()
@@ -153,8 +168,11 @@ class RequestRunner(QObject):
             prestart()  # a spare JSON process (once; ~20 MB) so a big answer need not wait for one
             client = clients.client_for(settings)
             try:
-                target = client.resolve_instance(instance, cancel=token)  # no workspace: look up
-                request = client.invoke_request(target, method, args, verb=verb)
+                if instance is None:  # an engine operation, e.g. package/instance/create
+                    request = client.api_request(method, args, verb=verb)
+                else:
+                    target = client.resolve_instance(instance, cancel=token)  # no workspace
+                    request = client.invoke_request(target, method, args, verb=verb)
             except Exception as exc:
                 return False, answer_from_error(exc)
             exchange = client.send(
@@ -194,6 +212,18 @@ class RequestRunner(QObject):
         )
         self.inFlightChanged.emit(len(self._jobs))
         return request_id
+
+    def scope(
+        self, profile: str | None, own: Mapping[str, str] | None = None
+    ) -> variables.VariableScope:
+        """The variables a tab of ``profile`` with its ``own`` sees (the key masked when shown)."""
+        if self.variables is not None:
+            return self.variables.scope(profile, own)
+        return variables.VariableScope(tab=dict(own or {}))
+
+    def clients_settings(self, profile: str | None) -> ConnectionSettings | None:
+        """The connection a tab of ``profile`` sends with (its workspace, for a typed instance)."""
+        return self._clients.settings_for(profile)
 
     def cancel(self, request_id: int) -> bool:
         """Abort a request now; False when it already ended."""
@@ -253,6 +283,31 @@ class RequestRunner(QObject):
 
     def _cancelled(self, request_id: int) -> None:
         self._end(request_id, lambda: self.cancelled.emit(request_id))
+
+
+def _handle_of(instance: PackageInstance | InstanceRef | str | None) -> str | None:
+    if instance is None or isinstance(instance, str):
+        return instance
+    if isinstance(instance, InstanceRef):
+        return instance.instance_handle
+    return instance.handle
+
+
+def _filled_instance(
+    instance: PackageInstance | InstanceRef | str | None, scope: variables.VariableScope
+) -> PackageInstance | InstanceRef | str | None:
+    """``instance`` with the variables of its handle filled in (None and blank stay None)."""
+    if instance is None:
+        return None
+    if isinstance(instance, str):
+        return scope.fill(instance, with_key=False).strip() or None
+    handle = _handle_of(instance)
+    if not handle or "{{" not in handle:
+        return instance
+    filled = scope.fill(handle, with_key=False).strip()
+    if isinstance(instance, PackageInstance):
+        return replace(instance, handle=filled)
+    return replace(instance, instance_handle=filled)
 
 
 def _throttled(

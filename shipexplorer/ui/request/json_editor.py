@@ -13,6 +13,7 @@ line, once, when the text arrives); typing stays per line either way.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -69,6 +70,8 @@ class JsonEditor(QPlainTextEdit):
         self._value: Any = {}
         self._stale = False
         self._bracket_selections: list[QTextEdit.ExtraSelection] = []
+        #: the values of ``{{variables}}`` the check fills in (set by the request tab)
+        self.variable_values: Callable[[], Mapping[str, str]] | None = None
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabChangesFocus(True)  # Tab leaves the editor: a keyboard path out
@@ -150,7 +153,8 @@ class JsonEditor(QPlainTextEdit):
         self._timer.stop()
         if self.document().characterCount() <= HIGHLIGHT_LIMIT // 10:
             self._highlight(True)  # a big body was cut down: colours come back
-        value, problem = body_check.check_body(self.toPlainText(), self._verb)
+        values = self.variable_values() if self.variable_values is not None else None
+        value, problem = body_check.check_body(self.toPlainText(), self._verb, values)
         self._stale = False
         self._problem = problem
         changed = self._message != (problem.message if problem else "")

@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
 
 from shipexplorer.api import MethodSpec, PackageSpec
 from shipexplorer.services.body_check import pretty_body
+from shipexplorer.ui.request.checks_tab import ChecksTab
 from shipexplorer.ui.request.json_editor import JsonEditor
 from shipexplorer.ui.request.method_form import MethodForm
+from shipexplorer.ui.style import colors
 
 VERBS = ("POST", "GET")
 
@@ -103,6 +105,22 @@ class RequestPanel(QWidget):
         self.body_tabs.addTab(self.body_edit, "&JSON")
         self.body_tabs.setCurrentWidget(self.body_edit)
         self.body_tabs.setTabVisible(0, False)
+        self.checks = ChecksTab(self)  # checks and captures, and which held after a send
+        checks_scroll = QScrollArea(self)  # scrolls rather than growing the panel
+        checks_scroll.setWidgetResizable(True)
+        checks_scroll.setWidget(self.checks)
+        checks_scroll.setMinimumHeight(40)
+        self.body_tabs.addTab(checks_scroll, "Chec&ks")
+        self.variables_button = QPushButton("&Variables…", self)
+        self.variables_button.setAccessibleName("Variables")
+        self.variables_button.setToolTip(
+            "Edit the {{variables}} of this request, the saved requests' folder and the profile"
+        )
+        self.variables_status = QLabel(self)
+        self.variables_status.setAccessibleName("Unknown variables")
+        self.variables_status.setWordWrap(True)
+        self.variables_status.setStyleSheet(f"color: {colors.semantic(colors.DANGER).name()};")
+        self.variables_status.hide()
         self.format_button = self._action_button(self.body_edit.format_action, "Format body")
         self.minify_button = self._action_button(self.body_edit.minify_action, "Minify body")
         self.skeleton_button = self._action_button(
@@ -162,12 +180,19 @@ class RequestPanel(QWidget):
         tools_row.addWidget(self.format_button)
         tools_row.addWidget(self.minify_button)
         tools_row.addWidget(self.skeleton_button)
+        tools_row.addWidget(self.variables_button)
         self.body_tabs.setCornerWidget(tools, Qt.Corner.TopRightCorner)
         layout.addWidget(self.body_tabs, 1)
         layout.addWidget(self.body_status)
         layout.addWidget(self.body_warnings)
         layout.addWidget(self.body_error)
+        layout.addWidget(self.variables_status)
         self._status_changed(self.body_edit.status())
+
+    def show_unknown_variables(self, text: str) -> None:
+        """Say which ``{{variables}}`` have no value ("" hides it)."""
+        self.variables_status.setText(text)
+        self.variables_status.setVisible(bool(text))
 
     def _action_button(self, action, name: str) -> QPushButton:
         button = QPushButton(action.text(), self)

@@ -25,11 +25,13 @@ from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.ui.request.request_panel import RequestPanel
+from shipexplorer.ui.request.tab_variables import TabVariables
 from shipexplorer.ui.response.response_view import ResponseView
 from shipexplorer.ui.widgets.splitter_sizes import split_for_editor
 
 _tab_keys = itertools.count(1)
 SWITCH_LINK = "switch-profile"
+TYPE_LINK = "type-instance"  # an instance typed, e.g. {{greeter}} captured by another request
 
 
 class RequestTab(QWidget):
@@ -69,6 +71,7 @@ class RequestTab(QWidget):
         self.request_id: int | None = None
         self.last_request_id: int | None = None
         self.key = f"tab-{next(_tab_keys)}"
+        self.runner = runner
         self.panel = RequestPanel(self)
         self.response = ResponseView(self)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -91,6 +94,8 @@ class RequestTab(QWidget):
             self.panel.body_edit.textChanged,
         ):
             signal.connect(self._changed)
+        self.panel.checks.edited.connect(self._changed)
+        self.variables = TabVariables(self)  # its own values, hints, checks' verdicts
         self.response.saveRequested.connect(runner.save_answer)
         self.response.cancelRequested.connect(self.cancel)
         if queries is not None:
@@ -239,6 +244,8 @@ class RequestTab(QWidget):
         """Ask for the instance's ``__dir__`` (once per target; the cache answers after)."""
         if self.instance is None or self._methods_for == self.target():
             return
+        if "{{" in (self.instance.handle or ""):  # a variable: known only when sent
+            return
         self._methods_for = self.target()
         spec = self._explorer.cached_methods(self.instance, self.profile)
         if spec is not None:
@@ -279,6 +286,7 @@ class RequestTab(QWidget):
                     " — not the current profile: this tab sends with its own. "
                     f'<a href="{SWITCH_LINK}">Switch to {escape(self.profile)}</a>'
                 )
+        html += f' · <a href="{TYPE_LINK}">Type an instance…</a>'
         self.panel.set_instance_html(html)
         self.setToolTip(self.describe_target())
 
@@ -290,6 +298,8 @@ class RequestTab(QWidget):
     def _link(self, href: str) -> None:
         if href == SWITCH_LINK and self.profile:
             self.switchProfileRequested.emit(self.profile)
+        elif href == TYPE_LINK:
+            self.variables.ask_instance()
 
     # -- edits ----------------------------------------------------------------------------------
 
@@ -314,8 +324,12 @@ class RequestTab(QWidget):
 
     def send(self) -> bool:
         """Send this tab's request; False when refused before sending (the reason is shown)."""
-        if self.instance is None:
-            self.response.show_message("Not sent", "Pick a package instance first.")
+        if self.instance is None and "/" not in self.panel.method().strip("/"):
+            self.response.show_message(
+                "Not sent",
+                "Pick a package instance first (or type an engine operation such as "
+                "package/instance/create as the method).",
+            )
             return False
         try:
             request_id = self._runner.send(
@@ -325,6 +339,7 @@ class RequestTab(QWidget):
                 self.panel.verb(),
                 profile=self.profile,
                 workspace=self.workspace,
+                own_variables=self.variables.own,
             )
         except BodyError as exc:
             self.panel.show_body_error(f"The body is not valid JSON, so it was not sent: {exc}")
@@ -333,6 +348,7 @@ class RequestTab(QWidget):
             self.response.show_message("Not sent", str(exc))
             return False
         self.panel.show_body_error("")
+        self.variables.sent()
         self.preview = False
         self.request_id = self.last_request_id = request_id
         self.panel.set_running(True)
@@ -353,6 +369,7 @@ class RequestTab(QWidget):
             self.response.show_message("Cancelled", "The request was cancelled; nothing was shown.")
         else:
             self.response.show_answer(answer)
+        self.variables.judge(answer)
         self.titleChanged.emit()
 
     # -- documents -----------------------------------------------------------------------------
@@ -368,6 +385,9 @@ class RequestTab(QWidget):
             body=self.panel.body_text(),
             notes=self.saved_spec.notes if self.saved_spec else "",
             presentation=self.saved_spec.presentation if self.saved_spec else None,
+            variables=dict(self.variables.own),
+            checks=self.panel.checks.checks(),
+            captures=self.panel.checks.captures(),
         )
 
     def to_draft(self, position: int = 0, current: bool = False) -> TabDraft:
@@ -399,6 +419,8 @@ class RequestTab(QWidget):
                 self.panel.set_verb(spec.verb)
             self.panel.set_method(spec.method)
             self.panel.set_body_text(spec.body)
+            self.panel.checks.set_items(spec.checks, spec.captures)
+            self.variables.set_own(spec.variables)
             self.load_methods()  # after the method: its description or error then stays
         self.titleChanged.emit()
         self.edited.emit()
@@ -416,4 +438,6 @@ class RequestTab(QWidget):
             self.panel.set_verb(other.verb())
             self.panel.set_method(other.method())
             self.panel.set_body_text(other.body_text())
+            self.panel.checks.set_items(other.panel.checks.checks(), other.panel.checks.captures())
+            self.variables.set_own(other.variables.own)
             self.load_methods()

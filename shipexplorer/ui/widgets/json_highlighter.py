@@ -64,6 +64,9 @@ def _utf16_offsets(text: str) -> list[int] | None:
     return offsets
 
 
+_VARIABLE = re.compile(r"\{\{[A-Za-z_][A-Za-z0-9_.\-]*\}\}")
+
+
 class JsonHighlighter(QSyntaxHighlighter):
     """Colours keys, strings, numbers, literals and punctuation of JSON in ``document``."""
 
@@ -88,6 +91,21 @@ class JsonHighlighter(QSyntaxHighlighter):
                     self._apply(offsets, colon - 1, colon, formats["punct"])
             else:
                 self._apply(offsets, match.start(), match.end(), formats[kind])
+        if "{{" in text:
+            self._highlight_variables(text, offsets)
+
+    def _highlight_variables(self, text: str, offsets: list[int] | None) -> None:
+        """``{{name}}`` references in the variable colour, bold, over whatever they are in."""
+        fmt = getattr(self, "_variable_format", None)
+        if fmt is None:
+            from shipexplorer.ui.style import colors
+
+            fmt = QTextCharFormat()
+            fmt.setForeground(colors.syntax("variable"))
+            fmt.setFontWeight(QFont.Weight.Bold)
+            self._variable_format = fmt
+        for match in _VARIABLE.finditer(text):
+            self._apply(offsets, match.start(), match.end(), fmt)
 
     def _apply(self, offsets: list[int] | None, start: int, end: int, fmt) -> None:
         if offsets is not None:

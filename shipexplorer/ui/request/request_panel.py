@@ -21,6 +21,7 @@ from shipexplorer.api import MethodSpec, PackageSpec
 from shipexplorer.services.body_check import pretty_body
 from shipexplorer.ui.request.json_editor import JsonEditor
 from shipexplorer.ui.request.method_form import MethodForm
+from shipexplorer.ui.style import colors, icons, sheets
 
 VERBS = ("POST", "GET")
 
@@ -124,7 +125,7 @@ class RequestPanel(QWidget):
         self.body_error = _ClickLabel(self)
         self.body_error.setAccessibleName("Request body problem")
         self.body_error.setWordWrap(True)
-        self.body_error.setStyleSheet("color: #b00020;")
+        sheets.tone(self.body_error, colors.DANGER)
         self.body_error.setToolTip("Click (or press F8 in the body) to go to the problem")
         self.body_error.clicked.connect(self.go_to_problem)
         self.body_error.hide()
@@ -140,11 +141,15 @@ class RequestPanel(QWidget):
         self.cancel_button.setAccessibleName("Cancel request")
         self.cancel_button.setToolTip("Abort the running request (Esc)")
         self.cancel_button.setEnabled(False)
+        icons.bind(self.send_button, "send")
+        icons.bind(self.cancel_button, "cancel")
         self.send_button.clicked.connect(self.sendRequested)
         self.cancel_button.clicked.connect(self.cancelRequested)
         self.method_combo.currentTextChanged.connect(self._method_changed)
         self.verb_combo.currentTextChanged.connect(self.body_edit.set_verb)
         self.body_edit.set_verb(self.verb())
+        icons.hub().refreshed.connect(self._dress_verbs)
+        self._dress_verbs()
 
         row = QHBoxLayout()
         row.addWidget(self.verb_combo)
@@ -182,6 +187,15 @@ class RequestPanel(QWidget):
 
     def method(self) -> str:
         return self.method_combo.currentText().strip().lstrip("/")
+
+    @Slot()
+    def _dress_verbs(self) -> None:
+        """Each verb of the picker with its badge icon (once icons are loaded)."""
+        if not icons.ready():
+            return
+        for index in range(self.verb_combo.count()):
+            verb = self.verb_combo.itemText(index)
+            self.verb_combo.setItemIcon(index, icons.icon(f"verb {verb}"))
 
     def verb(self) -> str:
         return self.verb_combo.currentText()

@@ -66,8 +66,8 @@ from shipexplorer.ui.response.rendered_view import (
     RenderedView,
     text_chunks,
 )
-from shipexplorer.ui.response.status_badge import show_tone
-from shipexplorer.ui.style import metrics, sheets
+from shipexplorer.ui.response.status_badge import show_kind, show_tone
+from shipexplorer.ui.style import icons, metrics, sheets
 from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
 
 if TYPE_CHECKING:
@@ -117,6 +117,10 @@ class ResponseView(QWidget):
         self.error_banner.setTextFormat(Qt.TextFormat.PlainText)
         self.error_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_banner.hide()
+        self.kind_icon = QLabel(self)  # what kind of answer it is, beside its status
+        self.kind_icon.setAccessibleName("Answer kind")
+        self.kind_icon.hide()
+        icons.hub().refreshed.connect(self._show_kind)
         self.meta_label = QLabel(self)
         sheets.muted(self.meta_label)
         self.meta_label.setAccessibleName("Response time and size")
@@ -186,6 +190,8 @@ class ResponseView(QWidget):
         self.info_label = QLabel(self)
         self.info_label.setAccessibleName("Response view messages")
         top = QHBoxLayout()
+        top.setSpacing(metrics.space(2))
+        top.addWidget(self.kind_icon)
         top.addWidget(self.status_label)
         top.addWidget(self.meta_label, 1)
         top.addWidget(self.headers_button)
@@ -294,6 +300,7 @@ class ResponseView(QWidget):
             old.close()
         self.progress.hide()
         self._set_status(p.status_line, status_tone(p), p.status)
+        self._show_kind()
         self.meta_label.setText(p.meta_line)
         content = p.content()
         self.save_button.setEnabled(bool(content.raw) or bool(content.body_file))
@@ -310,6 +317,11 @@ class ResponseView(QWidget):
             self.saveRequested.emit(p.content(), path)  # an error's body as received
 
     # --- status ------------------------------------------------------------------------------
+    @Slot()
+    def _show_kind(self) -> None:
+        """The answer kind's icon (JSON, text, image, audio, binary, task) once icons are in."""
+        show_kind(self.kind_icon, self.answer, self.status_label.fontMetrics().height())
+
     def _set_status(self, text: str, tone: str, status: int | None = None) -> None:
         """The status badge: ``text`` says it; the tone's colour helps (status_badge, drawn by
         the app style sheet, which follows light and dark)."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel
 
-from shipexplorer.core.documents.answer import FAILURE, PENDING, SUCCESS, WARNING
-from shipexplorer.ui.style import colors, sheets
+from shipexplorer.core.documents.answer import FAILURE, PENDING, SUCCESS, WARNING, Answer
+from shipexplorer.ui.style import colors, icons, sheets
 from shipexplorer.ui.style.colors import is_dark
 
 _ROLES = {
@@ -45,4 +45,38 @@ def show_tone(badge: QLabel, banner: QLabel, tone: str, status: int | None = Non
     return role
 
 
-__all__ = ["is_dark", "show_tone", "tone_colors", "tone_role"]
+#: answer kind: its icon (ui/style/icons)
+_KIND_ICONS = {
+    "json": "answer json",
+    "text": "answer text",
+    "markdown": "answer text",
+    "html": "answer text",
+    "image": "answer image",
+    "audio": "answer audio",
+    "bytes": "answer binary",
+    "task": "answer task",
+}
+
+
+def kind_icon(p: Answer) -> str | None:
+    """The icon name of an answer's kind (audio is bytes of an audio type); None: no icon."""
+    kind = p.kind
+    if kind == "bytes" and (p.mime_type or "").lower().startswith("audio/"):
+        kind = "audio"
+    return _KIND_ICONS.get(kind)
+
+
+def show_kind(label: QLabel, p: Answer | None, size: int) -> None:
+    """``label`` shows the icon of ``p``'s kind at ``size`` px (hidden before icons load)."""
+    name = kind_icon(p) if p is not None else None
+    if name is None or not icons.ready():
+        label.hide()
+        return
+    label.setPixmap(icons.icon(name).pixmap(size, size))
+    words = f"A {name.removeprefix('answer ')} answer"
+    label.setToolTip(words)
+    label.setAccessibleDescription(words)
+    label.show()
+
+
+__all__ = ["is_dark", "kind_icon", "show_kind", "show_tone", "tone_colors", "tone_role"]

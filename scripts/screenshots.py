@@ -178,9 +178,26 @@ def quantized(image):
 
     image = image.convertToFormat(QImage.Format.Format_RGB32)
     counts = Counter(memoryview(image.constBits()).cast("I"))
-    table = [0xFF000000 | (rgb & 0xFFFFFF) for rgb, _ in counts.most_common(256)]
+    # the design system's colours first: small coloured marks (icons, dots, badges) keep their hue
+    table = list(dict.fromkeys(design_colours()))
+    for rgb, _ in counts.most_common(256):
+        if len(table) >= 256:
+            break
+        if 0xFF000000 | (rgb & 0xFFFFFF) not in table:
+            table.append(0xFF000000 | (rgb & 0xFFFFFF))
     flags = Qt.ImageConversionFlag.ThresholdDither
     return image.convertToFormat(QImage.Format.Format_Indexed8, table, flags)
+
+
+def design_colours() -> list[int]:
+    """The semantic and syntax colours of the palette in use, as ARGB numbers."""
+    from shipexplorer.ui.style import colors
+
+    found = []
+    for role in colors.ROLES:
+        found += [colors.semantic(role).rgba(), colors.semantic_fill(role).rgba()]
+    kinds = ("key", "string", "number", "literal", "punct", "variable")
+    return found + [colors.syntax(kind).rgba() for kind in kinds]
 
 
 def _smooth():

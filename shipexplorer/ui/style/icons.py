@@ -1,23 +1,38 @@
-"""Icons by meaning, from one icon font (Phosphor, MIT, through qtawesome), coloured by role.
+"""Icons by meaning, from one icon font (Phosphor, MIT, as qtawesome ships it), coloured by role.
 
 ``icon("send")`` is the only way a widget gets an icon: the name says what it is for, this
 module picks the glyph. Icons follow the palette: each is drawn in a semantic colour of
 :mod:`.colors` (or the palette's text colour), and the cache is dropped when the theme changes
 (:func:`clear_cache`, called by :mod:`.theme`), so icons asked for again come in the new colours.
 
-The font is loaded on the first ``icon()`` call (qtawesome and its Qt shim cost tens of
-milliseconds to import). Widgets built before the first paint :func:`bind` their buttons and
-actions instead: those get their icons when :func:`load` runs (the main window calls it once it
-is painted), and again in new colours whenever the theme changes. Views that draw icons
+The font is the one qtawesome bundles, drawn by a small icon engine here: importing qtawesome
+itself would bring its Qt shim (qtpy), which imports QtOpenGL (about 25 MB and 100 ms). The font
+is loaded on the first ``icon()`` call (about 10 ms). Widgets built before the first paint
+:func:`bind` their buttons and actions instead: those get their icons when :func:`load` runs
+(the main window calls it once it is painted), and again in new colours whenever the theme
+changes. Views that draw icons
 themselves (a tab bar, an item model) listen to ``hub().refreshed``.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
@@ -58,9 +73,11 @@ ICONS: dict[str, tuple[str, str | None]] = {
     "info": ("info", colors.INFO),
 }
 
-_PREFIX = "ph"
+#: a pseudo-role: the colour of text on the accent (a primary button's icon)
+ON_ACCENT = "on accent"
+_FONT_STEM = "phosphor"
 _cache: dict[tuple[str, str | None], QIcon] = {}
-_font: Any = None
+_font: _Font | None = None
 _ready = False
 _bound: list[tuple[Any, str, str | None]] = []
 
@@ -82,16 +99,67 @@ def hub() -> _Hub:
     return _hub
 
 
-def _iconic_font() -> Any:
-    """qtawesome's font loader over the one font this app uses (not all of qtawesome's)."""
+def _font_files() -> tuple[Path, Path]:
+    """qtawesome's Phosphor font and its charmap, found without importing qtawesome (its Qt
+    shim, qtpy, would import QtOpenGL: 25 MB and a tenth of a second for nothing)."""
+    spec = importlib.util.find_spec("qtawesome")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
+        fonts = Path(folder) / "fonts"
+        ttf = sorted(fonts.glob(f"{_FONT_STEM}-[0-9]*.ttf"))
+        if ttf:
+            version = ttf[-1].stem.removeprefix(f"{_FONT_STEM}-")
+            return ttf[-1], fonts / f"{_FONT_STEM}-charmap-{version}.json"
+    raise FileNotFoundError("the qtawesome package (its Phosphor icon font) is not installed")
+
+
+class _Font:
+    """The icon font registered with Qt, and its glyph names."""
+
+    def __init__(self) -> None:
+        ttf, charmap = _font_files()
+        font_id = QFontDatabase.addApplicationFont(str(ttf))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        if not families:
+            raise OSError(f"the icon font {ttf.name} could not be loaded")
+        self.family = families[0]
+        with charmap.open(encoding="utf-8") as stream:
+            self.chars = {name: chr(int(code, 16)) for name, code in json.load(stream).items()}
+
+
+class _GlyphEngine(QIconEngine):
+    """Draws one glyph of the icon font, in a colour (another when disabled)."""
+
+    def __init__(self, family: str, char: str, color: QColor, disabled: QColor) -> None:
+        super().__init__()
+        self._family, self._char = family, char
+        self._color, self._disabled = QColor(color), QColor(disabled)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        painter.save()
+        glyph = QFont(self._family)
+        glyph.setPixelSize(max(1, round(0.875 * rect.height())))  # room for the bearing
+        painter.setFont(glyph)
+        painter.setPen(self._disabled if mode == QIcon.Mode.Disabled else self._color)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._char)
+        painter.restore()
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        pixmap = QPixmap(size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.end()
+        return pixmap
+
+    def clone(self) -> QIconEngine:
+        return _GlyphEngine(self._family, self._char, self._color, self._disabled)
+
+
+def _iconic_font() -> _Font:
     global _font
     if _font is None:
-        import qtawesome
-        from qtawesome.iconic_font import IconicFont
-
-        bundled = getattr(qtawesome, "_BUNDLED_FONTS", ())
-        spec = next((f for f in bundled if f[0] == _PREFIX), None)
-        _font = IconicFont(spec) if spec is not None else qtawesome._instance()
+        _font = _Font()
     return _font
 
 
@@ -113,14 +181,18 @@ def icon(name: str, role: str | None = None) -> QIcon:
         return cached
     if name not in ICONS:
         return QIcon()
-    glyph = ICONS[name][0]
-    color = colors.semantic(role) if role is not None else icon_color(name)
+    font = _iconic_font()
+    glyph = font.chars.get(ICONS[name][0])
+    if glyph is None:
+        return QIcon()
+    if role == ON_ACCENT:
+        color = QGuiApplication.palette().color(QPalette.ColorRole.HighlightedText)
+    else:
+        color = colors.semantic(role) if role is not None else icon_color(name)
     disabled = QGuiApplication.palette().color(
         QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText
     )
-    made = _iconic_font().icon(
-        f"{_PREFIX}.{glyph}", color=color.name(), color_disabled=disabled.name()
-    )
+    made = QIcon(_GlyphEngine(font.family, glyph, color, disabled))
     _cache[key] = made
     return made
 
@@ -185,6 +257,7 @@ def clear_cache() -> None:
 
 __all__ = [
     "ICONS",
+    "ON_ACCENT",
     "bind",
     "clear_cache",
     "hub",

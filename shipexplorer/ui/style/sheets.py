@@ -14,9 +14,6 @@ from PySide6.QtWidgets import QWidget
 from shipexplorer.ui.style import colors
 from shipexplorer.ui.style.metrics import space
 
-#: verbs with a badge of their own colour in the method picker and the tabs
-VERB_ROLES = {"GET": colors.SUCCESS, "POST": colors.INFO}
-
 
 def _mark(widget: QWidget, name: str, value: str | None) -> None:
     if widget.property(name) == value:
@@ -48,6 +45,30 @@ def muted(widget: QWidget) -> None:
     _mark(widget, "muted", "true")
 
 
+def primary(widget: QWidget) -> None:
+    """``widget`` (a push button) as the one main action of its area, in the accent colour."""
+    _mark(widget, "primary", "true")
+
+
+def _primary_rules(pal: QPalette) -> list[str]:
+    accent = pal.color(QPalette.ColorRole.Highlight)
+    on_accent = pal.color(QPalette.ColorRole.HighlightedText).name()
+    disabled = pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText).name()
+    button, mid = pal.color(QPalette.ColorRole.Button).name(), pal.color(QPalette.ColorRole.Mid)
+    focus = pal.color(QPalette.ColorRole.WindowText).name()
+    sel = 'QPushButton[primary="true"]'
+    return [
+        f"{sel} {{ background-color: {accent.name()}; color: {on_accent}; "
+        f"border: 1px solid {accent.darker(120).name()}; border-radius: {space(1)}px; "
+        f"padding: {space(1)}px {space(4)}px; font-weight: bold; }}",
+        f"{sel}:hover {{ background-color: {accent.lighter(112).name()}; }}",
+        f"{sel}:pressed {{ background-color: {accent.darker(115).name()}; }}",
+        f"{sel}:focus {{ border: 2px solid {focus}; }}",
+        f"{sel}:disabled {{ background-color: {button}; color: {disabled}; "
+        f"border: 1px solid {mid.name()}; }}",
+    ]
+
+
 def app_style_sheet(palette: QPalette | None = None) -> str:
     """The one style sheet of the application, in ``palette``'s colours (the app's)."""
     pal = palette if palette is not None else QGuiApplication.palette()
@@ -68,7 +89,8 @@ def app_style_sheet(palette: QPalette | None = None) -> str:
         )
     placeholder = pal.color(QPalette.ColorRole.PlaceholderText).name()
     rules.append(f'QLabel[muted="true"] {{ color: {placeholder}; }}')
+    rules += _primary_rules(pal)
     return "\n".join(rules) + "\n"
 
 
-__all__ = ["VERB_ROLES", "app_style_sheet", "badge", "banner", "muted", "tone"]
+__all__ = ["app_style_sheet", "badge", "banner", "muted", "primary", "tone"]

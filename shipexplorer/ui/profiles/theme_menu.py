@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QWidget
 
-from shipexplorer.core.theme_choice import CHOICES, LABELS
+from shipexplorer.core.theme_choice import CHOICES, DARK, LIGHT, SYSTEM
 from shipexplorer.ui.style import icons
 
 if TYPE_CHECKING:
     from shipexplorer.services.preferences import Preferences, PreferenceService
+
+#: the menu's words for each choice, with their mnemonics
+MENU_TEXT = {SYSTEM: "Follow the &system", LIGHT: "&Light", DARK: "&Dark"}
 
 
 def theme_menu(preferences: PreferenceService, parent_menu: QMenu, owner: QWidget) -> QMenu:
@@ -24,7 +27,7 @@ def theme_menu(preferences: PreferenceService, parent_menu: QMenu, owner: QWidge
     group = QActionGroup(menu)
     actions: dict[str, QAction] = {}
     for choice in CHOICES:
-        action = QAction(LABELS[choice], owner)
+        action = QAction(MENU_TEXT[choice], owner)
         action.setCheckable(True)
         action.setData(choice)
         action.triggered.connect(

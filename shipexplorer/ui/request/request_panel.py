@@ -355,6 +355,7 @@ class RequestPanel(QWidget):
         if problem:
             text += ' <a href="#problem">Go to the problem (F8)</a>'
         self.body_status.setText(text)
+        sheets.tone(self.body_status, colors.DANGER if problem else None)
         self.body_status.setVisible(problem or self.body_edit.is_stale())
 
     @Slot(str)
@@ -362,6 +363,7 @@ class RequestPanel(QWidget):
         sentences = " ".join(line.strip() for line in text.splitlines() if line.strip())
         shown = f"Warnings (the server decides): {sentences}" if sentences else ""
         self.body_warnings.setText(shown)
+        sheets.tone(self.body_warnings, colors.WARNING if shown else None)
         self.body_warnings.setVisible(bool(text))
 
     @Slot(str)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from shipexplorer.services.body_check import pretty_body
 from shipexplorer.ui.request.json_editor import JsonEditor
 from shipexplorer.ui.request.method_form import MethodForm
 from shipexplorer.ui.style import colors, icons, sheets
+from shipexplorer.ui.style.metrics import space
 
 VERBS = ("POST", "GET")
 
@@ -144,6 +145,8 @@ class RequestPanel(QWidget):
         self.cancel_button.setEnabled(False)
         icons.bind(self.send_button, "send", icons.ON_ACCENT)
         sheets.primary(self.send_button)
+        for widget in (self.send_button, self.cancel_button, self.verb_combo):
+            widget.setIconSize(QSize(space(3), space(3)))  # no taller than the text
         icons.bind(self.cancel_button, "cancel")
         self.send_button.clicked.connect(self.sendRequested)
         self.cancel_button.clicked.connect(self.cancelRequested)

@@ -89,6 +89,7 @@ class RequestTabs(QTabWidget):
         explorer.clients.profiles.profilesChanged.connect(self._profiles_listed)
         icons.hub().refreshed.connect(self._retitle)  # verb icons, in the theme's colours
         icons.bind(self.new_tab_button, "new tab")
+        self.setIconSize(QSize(space(3), space(3)))  # verb icons no taller than the title
         self.new_tab()
 
     def tabs(self) -> list[RequestTab]:
@@ -254,7 +255,7 @@ class RequestTabs(QTabWidget):
         button = QToolButton(self)
         button.setAutoRaise(True)
         button.setText("✕")  # until the icon is loaded
-        button.setFixedSize(space(5), space(5))
+        button.setFixedSize(space(4), space(4))
         button.setIconSize(QSize(space(3), space(3)))
         button.setAccessibleName("Close tab")
         button.setToolTip("Close this tab (Ctrl+W)")

@@ -60,7 +60,7 @@ def _primary_rules(pal: QPalette) -> list[str]:
     return [
         f"{sel} {{ background-color: {accent.name()}; color: {on_accent}; "
         f"border: 1px solid {accent.darker(120).name()}; border-radius: {space(1)}px; "
-        f"padding: {space(1)}px {space(4)}px; font-weight: bold; }}",
+        f"padding: {space(1) // 2}px {space(4)}px; font-weight: bold; }}",
         f"{sel}:hover {{ background-color: {accent.lighter(112).name()}; }}",
         f"{sel}:pressed {{ background-color: {accent.darker(115).name()}; }}",
         f"{sel}:focus {{ border: 2px solid {focus}; }}",

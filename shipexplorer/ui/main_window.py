@@ -54,12 +54,11 @@ from shipexplorer.ui.response.response_view import (
     TREE_TAB,
     ResponseView,
 )
-from shipexplorer.ui.style import icons
-from shipexplorer.ui.style.metrics import space
 from shipexplorer.ui.widgets.notice_bar import NoticeBar
 from shipexplorer.ui.widgets.screen_fit import available_rect, fit_window, frame_extra
 from shipexplorer.ui.widgets.splitter_sizes import release
 from shipexplorer.ui.window_docks import DockServices, WindowDocks
+from shipexplorer.ui.window_icons import dress_window
 
 #: View > Answer view: (menu text, body view, key)
 ANSWER_VIEWS = (
@@ -165,7 +164,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self._build_help_menu()
-        self._dress_toolbar()
+        dress_window(self)  # toolbar icons beside labels, menu icons (ui/window_icons.py)
 
         profiles.currentChanged.connect(self._current_changed)
         profiles.problem.connect(self._problem)
@@ -252,40 +251,6 @@ class MainWindow(QMainWindow):
                 self.messages.show_message,
             )
         return self.view
-
-    def _dress_toolbar(self) -> None:
-        """Icons beside the toolbar's labels, and on the menus' main actions: bound now, drawn
-        once the window is painted (ui/style/icons loads the icon font then)."""
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toolbar.setMovable(False)
-        self.toolbar.layout().setSpacing(space(1))
-        bindings = [(self.profiles_action, "profile"), (self.shortcuts_action, "help")]
-        if self.view is not None:
-            bindings += [
-                (self.new_workspace_action, "workspace"),
-                (self.refresh_action, "refresh"),
-                (self.create_instance_action, "create instance"),
-            ]
-            actions = self.request_actions
-            self.toolbar.addSeparator()
-            self.toolbar.addAction(actions.new_tab_action)
-            bindings += [
-                (actions.send_action, "send"),
-                (actions.cancel_action, "cancel"),
-                (actions.new_tab_action, "new tab"),
-                (actions.close_tab_action, "close tab"),
-            ]
-        if self.docks is not None:
-            self.toolbar.addAction(self.docks.save_action)
-            bindings += [
-                (self.docks.save_action, "save"),
-                (self.docks.preferences_action, "theme"),
-            ]
-            for dock, name in zip(self.docks.docks, ("tasks", "history", "saved"), strict=False):
-                bindings.append((dock.toggleViewAction(), name))
-        for action, name in bindings:
-            icons.bind(action, name)
-        icons.load_after_first_paint(self)
 
     def _build_answer_views(self, view_menu: QMenu) -> None:
         """View > Answer view: window-wide Alt+1..4, so they switch the answer's view wherever

@@ -2,6 +2,7 @@
 """Write the README's screenshots by driving the real window on the local emulator.
 
     python scripts/screenshots.py [--out docs/screenshots] [--only NAME ...] [--max-kb 150]
+                                  [--theme system|light|dark]
 
 The app's own pieces run in this process: the emulator on 127.0.0.1, the services and the window
 as ``shipexplorer --local`` builds them, with ``SHIPEXPLORER_HOME`` in a temporary folder and an
@@ -46,6 +47,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=root / "docs" / "screenshots")
     parser.add_argument("--only", nargs="+", choices=NAMES, help="write only these pictures")
     parser.add_argument("--max-kb", type=int, default=150, help="size budget of one PNG")
+    parser.add_argument(
+        "--theme",
+        choices=("system", "light", "dark"),
+        default="light",
+        help="the window's theme, as the Preferences set it (default: light)",
+    )
     return parser.parse_args(argv)
 
 
@@ -171,9 +178,26 @@ def quantized(image):
 
     image = image.convertToFormat(QImage.Format.Format_RGB32)
     counts = Counter(memoryview(image.constBits()).cast("I"))
-    table = [0xFF000000 | (rgb & 0xFFFFFF) for rgb, _ in counts.most_common(256)]
+    # the design system's colours first: small coloured marks (icons, dots, badges) keep their hue
+    table = list(dict.fromkeys(design_colours()))
+    for rgb, _ in counts.most_common(256):
+        if len(table) >= 256:
+            break
+        if 0xFF000000 | (rgb & 0xFFFFFF) not in table:
+            table.append(0xFF000000 | (rgb & 0xFFFFFF))
     flags = Qt.ImageConversionFlag.ThresholdDither
     return image.convertToFormat(QImage.Format.Format_Indexed8, table, flags)
+
+
+def design_colours() -> list[int]:
+    """The semantic and syntax colours of the palette in use, as ARGB numbers."""
+    from shipexplorer.ui.style import colors
+
+    found = []
+    for role in colors.ROLES:
+        found += [colors.semantic(role).rgba(), colors.semantic_fill(role).rgba()]
+    kinds = ("key", "string", "number", "literal", "punct", "variable")
+    return found + [colors.syntax(kind).rgba() for kind in kinds]
 
 
 def _smooth():
@@ -195,7 +219,9 @@ def widget_texts(root) -> str:
 class Tour:
     """The app over the emulator, and the steps that put each picture on screen."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, theme: str = "light") -> None:
+        from dataclasses import replace
+
         from shipexplorer.app import AppContext, build_services, build_window
         from shipexplorer.emulator import DEMO_API_KEY, Emulator
 
@@ -204,6 +230,8 @@ class Tour:
         self._seed()
         # home/environ point at the temporary folder: no ~/.steamship.json import is offered
         self.services = build_services(self.context, home=home, environ={})
+        prefs = self.services.preferences
+        prefs.update(replace(prefs.current, theme=theme))  # as the Preferences dialog does
         self.window = build_window(self.context, self.services)
         self.window.resize(*SIZE)
         self.window.move(0, 0)
@@ -455,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
         app = QApplication.instance() or QApplication([sys.argv[0]])
         app.setApplicationName("shipexplorer")
         try:
-            tour = Tour(Path(home))
+            tour = Tour(Path(home), args.theme)
         except StepTimeout as exc:
             print(f"screenshots: the window did not come up: {exc}", file=sys.stderr)
             return 1

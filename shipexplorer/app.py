@@ -399,6 +399,7 @@ def build_window(context: AppContext, services: Services) -> MainWindow:
     from shipexplorer.services import paths
     from shipexplorer.ui.main_window import MainWindow
 
+    apply_theme(services)
     window = MainWindow(
         services.profiles,
         services.credentials,
@@ -420,6 +421,18 @@ def build_window(context: AppContext, services: Services) -> MainWindow:
     if pending:
         window.messages.show_message("\n".join(pending))
     return window
+
+
+def apply_theme(services: Services) -> None:
+    """Fusion, the light or dark palette and the app style sheet, following the preference
+    (System / Light / Dark) and the desktop, before any widget is built."""
+    from PySide6.QtWidgets import QApplication
+
+    from shipexplorer.ui.style import theme
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        theme.install(app, services.preferences)
 
 
 def after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:

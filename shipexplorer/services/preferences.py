@@ -1,6 +1,7 @@
 """The user's preferences: the size above which answers are spooled to disk, the history's budget
-for big bodies, desktop notifications when tasks end, and the limits on answer bodies (held in
-memory, and spooled to disk; see :mod:`shipexplorer.api.limits`).
+for big bodies, desktop notifications when tasks end, the limits on answer bodies (held in
+memory, and spooled to disk; see :mod:`shipexplorer.api.limits`) and the theme (follow the
+system, light or dark; see :mod:`shipexplorer.core.theme_choice`).
 
 Kept in ``preferences.json`` in the config folder (versioned, written atomically on the worker pool;
 a corrupt file is moved aside and the defaults used; a newer one is read but never written back).
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from shipexplorer.core import storage
+from shipexplorer.core.theme_choice import SYSTEM, parse_theme
 from shipexplorer.services import paths
 
 if TYPE_CHECKING:
@@ -39,6 +41,8 @@ class Preferences:
     memory_body_limit_mb: int = 16
     #: the most of an answer spooled to disk; over it the call stops and the file is deleted
     spool_limit_mb: int = 1000
+    #: "system" (follow the desktop), "light" or "dark"
+    theme: str = SYSTEM
 
     LIMITS = {
         "spool_threshold_mb": (0.1, 1000.0),
@@ -61,7 +65,9 @@ class Preferences:
         for spec in fields(cls):
             value = data.get(spec.name)
             default = spec.default
-            if isinstance(default, bool):
+            if spec.name == "theme":
+                values[spec.name] = parse_theme(value)
+            elif isinstance(default, bool):
                 if isinstance(value, bool):
                     values[spec.name] = value
             elif (

@@ -58,6 +58,7 @@ from shipexplorer.ui.widgets.notice_bar import NoticeBar
 from shipexplorer.ui.widgets.screen_fit import available_rect, fit_window, frame_extra
 from shipexplorer.ui.widgets.splitter_sizes import release
 from shipexplorer.ui.window_docks import DockServices, WindowDocks
+from shipexplorer.ui.window_icons import dress_window
 
 #: View > Answer view: (menu text, body view, key)
 ANSWER_VIEWS = (
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self._build_help_menu()
+        dress_window(self)  # toolbar icons beside labels, menu icons (ui/window_icons.py)
 
         profiles.currentChanged.connect(self._current_changed)
         profiles.problem.connect(self._problem)

@@ -92,6 +92,7 @@ class WindowDocks(QObject):
         self._actions = actions
         self._status = show_status
         self._problem = show_problem
+        self._view_menu = view_menu
         docks = [
             (self._build_tasks(services), "Ctrl+Shift+1"),
             (self._build_history(services), "Ctrl+Shift+2"),
@@ -283,6 +284,9 @@ class WindowDocks(QObject):
         preferences.problem.connect(self._problem)
         self.notifier.set_enabled(preferences.current.notify_tasks)
         preferences.changed.connect(lambda chosen: self.notifier.set_enabled(chosen.notify_tasks))
+        from shipexplorer.ui.profiles.theme_menu import theme_menu
+
+        self.theme_menu = theme_menu(preferences, self._view_menu, self._window)
 
     @Slot()
     def open_preferences(self) -> None:

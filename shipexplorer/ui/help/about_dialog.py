@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from shipexplorer import __version__
 from shipexplorer.services.diagnosis import Diagnosis, diagnosis_text
+from shipexplorer.ui.style.metrics import code_font
 
 GATHERING = "Gathering versions, key storage and folders…"
 
@@ -44,7 +45,7 @@ class AboutDialog(QDialog):
         self.facts = QPlainTextEdit(self)
         self.facts.setReadOnly(True)
         self.facts.setAccessibleName("Versions, key storage and folders")
-        self.facts.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.facts.setFont(code_font())
         self.facts.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.facts.setPlainText(GATHERING)
         self.copy_button = QPushButton("&Copy to clipboard", self)

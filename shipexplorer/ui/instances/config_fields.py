@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from shipexplorer.api import ConfigField
 from shipexplorer.api.methods import type_words
+from shipexplorer.ui.style import sheets
 from shipexplorer.ui.widgets.error_label import error_label, show_error
 
 _NO_OVERRIDE = object()
@@ -80,7 +81,7 @@ class FieldEditor(QWidget):
         self.help.setWordWrap(True)
         self.help.setAccessibleName(f"{spec.name} help")
         self.help.setVisible(bool(spec.description))
-        self.help.setStyleSheet("color: palette(placeholder-text);")
+        sheets.muted(self.help)
         if spec.description:
             self.editor.setToolTip(spec.description)
             self.editor.setAccessibleDescription(spec.description)

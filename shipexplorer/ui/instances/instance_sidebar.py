@@ -14,8 +14,12 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QMenu, QVBoxLayout, 
 from shipexplorer.api import PackageInstance
 from shipexplorer.services.explorer import INSTANCES, Explorer
 from shipexplorer.services.instance_init import FAILED, InitProgress, init_state
+from shipexplorer.ui.instances.instance_delegate import STATE_ROLE, InstanceDelegate
+from shipexplorer.ui.style import sheets
+from shipexplorer.ui.style.metrics import space
 
 ROLE = Qt.ItemDataRole.UserRole + 1
+NO_INSTANCES = "No package instances here yet: create one with Create package instance (Ctrl+N)."
 
 
 def instance_state(instance: PackageInstance) -> str:
@@ -60,6 +64,8 @@ class InstanceSidebar(QWidget):
         self.state_label = QLabel(self)
         self.state_label.setWordWrap(True)
         self.state_label.setAccessibleName("Instances state")
+        self.state_label.setContentsMargins(space(1), space(2), space(1), space(2))
+        sheets.muted(self.state_label)
         self.model = QStandardItemModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -68,12 +74,15 @@ class InstanceSidebar(QWidget):
         self.list.setModel(self.proxy)
         self.list.setAccessibleName("Package instances")
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.list.setItemDelegate(InstanceDelegate(self.list))
+        self.list.setUniformItemSizes(True)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._menu)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(space(1))
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.state_label)
         layout.addWidget(self.list, 1)
@@ -155,7 +164,7 @@ class InstanceSidebar(QWidget):
         if instances:
             self._set_state("")
         elif not self._explorer.is_loading(INSTANCES) and not self._explorer.error(INSTANCES):
-            self._set_state("No package instances here yet: Create package instance (Ctrl+N).")
+            self._set_state(NO_INSTANCES)
         if wanted is not None:
             self.show_instance(wanted.workspace_handle, wanted.handle)
 
@@ -166,6 +175,9 @@ class InstanceSidebar(QWidget):
         text = describe_instance(instance, progress, workspace=self._explorer.across_workspaces())
         if item.text() != text:
             item.setText(text)
+        state = progress.state if progress is not None else instance_state(instance)
+        if item.data(STATE_ROLE) != state:
+            item.setData(state, STATE_ROLE)
         tip = instance.invocation_url or instance.handle or ""
         if progress.state == FAILED or progress.timed_out:
             tip = progress.sentence()
@@ -193,7 +205,7 @@ class InstanceSidebar(QWidget):
         if self.model.rowCount():
             self._set_state("")
         else:
-            self._set_state("No package instances here yet: Create package instance (Ctrl+N).")
+            self._set_state(NO_INSTANCES)
 
     @Slot(str, str)
     def _error(self, area: str, message: str) -> None:

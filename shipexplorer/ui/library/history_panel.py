@@ -57,6 +57,7 @@ from shipexplorer.ui.library.history_table_model import (
     HistoryTableModel,
 )
 from shipexplorer.ui.response.json_diff_view import JsonDiffDialog
+from shipexplorer.ui.widgets.empty_state import EmptyState
 from shipexplorer.ui.widgets.error_label import error_label, show_error
 
 STATUS_CHOICES = (
@@ -163,6 +164,9 @@ class HistoryPanel(QDockWidget):
         self.model = HistoryTableModel(self._fetch_page, self)
         self.table = QTableView(body)
         self.table.setModel(self.model)
+        self.empty_state = EmptyState(
+            self.table, "No requests here yet: send one (Ctrl+Enter) and it is kept here."
+        )
         self.table.setAccessibleName("History entries")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

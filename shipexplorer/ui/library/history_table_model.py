@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from shipexplorer.core.history_records import APP, HistoryEntry
+from shipexplorer.ui.style import colors
 from shipexplorer.ui.widgets.column_headers import column_header
 
 PAGE_SIZE = 100
@@ -32,6 +33,20 @@ def size_text(size: int) -> str:
 def status_text(entry: HistoryEntry) -> str:
     """``200 OK``, ``200 OK · task``, ``404 Not Found``, ``cancelled`` (words, never colour)."""
     return entry.status_text
+
+
+def status_role(entry: HistoryEntry) -> str:
+    """The design system's role of an entry's status: 2xx success, 3xx info, 4xx warning, 5xx
+    and failures danger, anything else (cancelled) neutral. The words say it; this helps."""
+    status = entry.status
+    if status is None:
+        cancelled = (entry.error or "").startswith("Cancelled")
+        return colors.NEUTRAL if cancelled or not entry.error else colors.DANGER
+    if 200 <= status < 300 and not entry.error:
+        return colors.SUCCESS
+    if 300 <= status < 400:
+        return colors.INFO
+    return colors.WARNING if 400 <= status < 500 else colors.DANGER
 
 
 class HistoryTableModel(QAbstractTableModel):
@@ -73,6 +88,8 @@ class HistoryTableModel(QAbstractTableModel):
             return f"{entry.verb} {entry.url}{error}{note}{own}"
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (ELAPSED, SIZE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == STATUS:
+            return colors.semantic(status_role(entry))
         if role == EntryRole:
             return entry
         return None

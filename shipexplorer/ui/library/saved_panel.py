@@ -52,6 +52,7 @@ from shipexplorer.ui.library.saved_tree_model import (
     REQUEST,
     SavedTreeModel,
 )
+from shipexplorer.ui.widgets.empty_state import EmptyState
 
 TOP = "(top folder)"
 #: how many places of a key the dialog lists
@@ -107,6 +108,9 @@ class SavedRequestsPanel(QDockWidget):
         self.model = SavedTreeModel(self._dropped, self)
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
+        self.empty_state = EmptyState(
+            self.tree, "No saved requests yet: save the current tab with Ctrl+S."
+        )
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName("Saved requests tree")
         self.tree.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)

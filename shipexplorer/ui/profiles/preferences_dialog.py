@@ -1,6 +1,7 @@
-"""File ▸ Preferences…: when answers go to disk, how big an answer may be (in memory, and on
-disk), how much history keeps of big bodies, and whether an ended task raises a desktop
-notification."""
+"""File ▸ Preferences…: the theme (follow the system, light or dark: shown as soon as it is
+picked, kept on OK, undone on Cancel), when answers go to disk, how big an answer may be (in
+memory, and on disk), how much history keeps of big bodies, and whether an ended task raises a
+desktop notification."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -17,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shipexplorer.core.theme_choice import CHOICES, LABELS
 from shipexplorer.services.preferences import Preferences
+from shipexplorer.ui.style import theme
 
 if TYPE_CHECKING:
     from shipexplorer.services.preferences import PreferenceService
@@ -31,6 +35,12 @@ class PreferencesDialog(QDialog):
         self._service = service
         self.setWindowTitle("Preferences")
         self.setAccessibleName("Preferences")
+        self.theme = QComboBox(self)
+        for choice in CHOICES:
+            self.theme.addItem(LABELS[choice], choice)
+        self.theme.setAccessibleName("Theme")
+        self.theme.setToolTip("Light or dark windows; by default as the desktop is set")
+        self.theme.currentIndexChanged.connect(self._preview_theme)
         low, high = Preferences.LIMITS["spool_threshold_mb"]
         self.spool = QDoubleSpinBox(self)
         self.spool.setRange(low, high)
@@ -81,6 +91,7 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        form.addRow("&Theme:", self.theme)
         form.addRow("Keep answers on &disk above:", self.spool)
         form.addRow("In-memory body &limit:", self.memory_limit)
         form.addRow("S&pooled body limit:", self.spool_limit)
@@ -91,6 +102,7 @@ class PreferencesDialog(QDialog):
         self.show_preferences(service.current)
 
     def show_preferences(self, preferences: Preferences) -> None:
+        self.theme.setCurrentIndex(max(0, self.theme.findData(preferences.theme)))
         self.spool.setValue(preferences.spool_threshold_mb)
         self.budget.setValue(preferences.history_budget_mb)
         self.memory_limit.setValue(preferences.memory_body_limit_mb)
@@ -109,8 +121,20 @@ class PreferencesDialog(QDialog):
             notify_tasks=self.notify.isChecked(),
             memory_body_limit_mb=self.memory_limit.value(),
             spool_limit_mb=self.spool_limit.value(),
+            theme=str(self.theme.currentData()),
         )
+
+    def _preview_theme(self) -> None:
+        installed = theme.current()
+        if installed is not None:
+            installed.set_choice(str(self.theme.currentData()))
 
     def accept(self) -> None:
         self._service.update(self.chosen())
         super().accept()
+
+    def reject(self) -> None:
+        installed = theme.current()
+        if installed is not None:  # the picked theme was only a preview
+            installed.set_choice(self._service.current.theme)
+        super().reject()

@@ -19,7 +19,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QFontDatabase,
     QKeyEvent,
     QKeySequence,
@@ -36,6 +35,7 @@ from shipexplorer.ui.request.body_completion import BodyCompleter
 from shipexplorer.ui.request.bracket_match import matching_pair
 from shipexplorer.ui.request.line_gutter import LineGutter
 from shipexplorer.ui.request.text_edits import utf16_len
+from shipexplorer.ui.style import colors
 from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
 
 LIVE_LIMIT = 200_000
@@ -300,7 +300,7 @@ class JsonEditor(QPlainTextEdit):
             sel = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            fmt.setUnderlineColor(QColor("#d00000"))
+            fmt.setUnderlineColor(colors.semantic(colors.DANGER))
             sel.format = fmt
             cursor = QTextCursor(self.document())
             cursor.setPosition(self._position(self._problem.line, self._problem.column))

@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from shipexplorer.ui.style import colors
+from shipexplorer.ui.style.colors import DANGER
 
 
 class LineGutter(QWidget):
@@ -69,8 +72,8 @@ class LineGutter(QWidget):
             if block.isVisible() and bottom >= event.rect().top():
                 painter.setPen(palette.color(palette.ColorRole.PlaceholderText))
                 if marked == number + 1:
-                    painter.fillRect(0, top, width, height, QColor("#f4c7c7"))
-                    painter.setPen(QColor("#8b0000"))
+                    painter.fillRect(0, top, width, height, colors.semantic_fill(DANGER, palette))
+                    painter.setPen(colors.semantic(DANGER, palette))
                     painter.drawText(2, top, width, height, Qt.AlignmentFlag.AlignLeft, "!")
                 painter.drawText(
                     0, top, width - 4, height, Qt.AlignmentFlag.AlignRight, str(number + 1)

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 
 from shipexplorer.api import ArgSpec, MethodSpec
 from shipexplorer.services.body_check import form_kind
+from shipexplorer.ui.style import sheets
+from shipexplorer.ui.style.metrics import space
 
 NOT_SET = "(not set)"
 #: what a field holds when the argument's own type says nothing more (see ``type_words``)
@@ -90,9 +92,10 @@ class MethodForm(QWidget):
         self._layout.addWidget(self.note)
         self._layout.addLayout(self._form)
         self._layout.addStretch(1)
-        font = self.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        self.setFont(font)  # big and clear, for demos
+        # the UI font, as every other tab (presentation mode scales its own copy with A+/A-)
+        self._layout.setSpacing(space(2))
+        self._form.setVerticalSpacing(space(2))
+        self._form.setHorizontalSpacing(space(3))
 
     def supports(self, spec: MethodSpec | None) -> bool:
         return supports(spec)
@@ -125,6 +128,7 @@ class MethodForm(QWidget):
             label.setFont(bold)
             kind_label = QLabel(words, self)
             kind_label.setAccessibleName(f"{arg.name} kind")
+            sheets.muted(kind_label)
             row = QVBoxLayout()
             row.setSpacing(0)
             row.addWidget(field)

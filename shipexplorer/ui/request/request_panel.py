@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,7 +22,8 @@ from shipexplorer.services.body_check import pretty_body
 from shipexplorer.ui.request.checks_tab import ChecksTab
 from shipexplorer.ui.request.json_editor import JsonEditor
 from shipexplorer.ui.request.method_form import MethodForm
-from shipexplorer.ui.style import colors
+from shipexplorer.ui.style import colors, icons, sheets
+from shipexplorer.ui.style.metrics import space
 
 VERBS = ("POST", "GET")
 
@@ -79,6 +80,7 @@ class RequestPanel(QWidget):
         self.verb_combo = QComboBox(self)
         self.verb_combo.addItems(VERBS)
         self.verb_combo.setAccessibleName("HTTP verb")
+        self.verb_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.doc_label = QLabel(self)
         self.doc_label.setWordWrap(True)
         self.doc_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -119,7 +121,7 @@ class RequestPanel(QWidget):
         self.variables_status = QLabel(self)
         self.variables_status.setAccessibleName("Unknown variables")
         self.variables_status.setWordWrap(True)
-        self.variables_status.setStyleSheet(f"color: {colors.semantic(colors.DANGER).name()};")
+        sheets.tone(self.variables_status, colors.DANGER)
         self.variables_status.hide()
         self.format_button = self._action_button(self.body_edit.format_action, "Format body")
         self.minify_button = self._action_button(self.body_edit.minify_action, "Minify body")
@@ -142,7 +144,7 @@ class RequestPanel(QWidget):
         self.body_error = _ClickLabel(self)
         self.body_error.setAccessibleName("Request body problem")
         self.body_error.setWordWrap(True)
-        self.body_error.setStyleSheet("color: #b00020;")
+        sheets.tone(self.body_error, colors.DANGER)
         self.body_error.setToolTip("Click (or press F8 in the body) to go to the problem")
         self.body_error.clicked.connect(self.go_to_problem)
         self.body_error.hide()
@@ -158,11 +160,18 @@ class RequestPanel(QWidget):
         self.cancel_button.setAccessibleName("Cancel request")
         self.cancel_button.setToolTip("Abort the running request (Esc)")
         self.cancel_button.setEnabled(False)
+        icons.bind(self.send_button, "send", icons.ON_ACCENT)
+        sheets.primary(self.send_button)
+        for widget in (self.send_button, self.cancel_button, self.verb_combo):
+            widget.setIconSize(QSize(space(3), space(3)))  # no taller than the text
+        icons.bind(self.cancel_button, "cancel")
         self.send_button.clicked.connect(self.sendRequested)
         self.cancel_button.clicked.connect(self.cancelRequested)
         self.method_combo.currentTextChanged.connect(self._method_changed)
         self.verb_combo.currentTextChanged.connect(self.body_edit.set_verb)
         self.body_edit.set_verb(self.verb())
+        icons.hub().refreshed.connect(self._dress_verbs)
+        self._dress_verbs()
 
         row = QHBoxLayout()
         row.addWidget(self.verb_combo)
@@ -207,6 +216,15 @@ class RequestPanel(QWidget):
 
     def method(self) -> str:
         return self.method_combo.currentText().strip().lstrip("/")
+
+    @Slot()
+    def _dress_verbs(self) -> None:
+        """Each verb of the picker with its badge icon (once icons are loaded)."""
+        if not icons.ready():
+            return
+        for index in range(self.verb_combo.count()):
+            verb = self.verb_combo.itemText(index)
+            self.verb_combo.setItemIcon(index, icons.icon(f"verb {verb}"))
 
     def verb(self) -> str:
         return self.verb_combo.currentText()
@@ -364,6 +382,7 @@ class RequestPanel(QWidget):
         if problem:
             text += ' <a href="#problem">Go to the problem (F8)</a>'
         self.body_status.setText(text)
+        sheets.tone(self.body_status, colors.DANGER if problem else None)
         self.body_status.setVisible(problem or self.body_edit.is_stale())
 
     @Slot(str)
@@ -371,6 +390,7 @@ class RequestPanel(QWidget):
         sentences = " ".join(line.strip() for line in text.splitlines() if line.strip())
         shown = f"Warnings (the server decides): {sentences}" if sentences else ""
         self.body_warnings.setText(shown)
+        sheets.tone(self.body_warnings, colors.WARNING if shown else None)
         self.body_warnings.setVisible(bool(text))
 
     @Slot(str)

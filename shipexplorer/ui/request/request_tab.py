@@ -169,7 +169,7 @@ class RequestTab(QWidget):
     def describe_target(self) -> str:
         """One sentence for the tooltip: where this tab sends."""
         if self.instance is None:
-            return "No instance yet: pick one in the Package instances list."
+            return "No instance yet: create an instance (Ctrl+N) or pick one on the left."
         parts = [f"Instance {self.handle}"]
         if self.workspace:
             parts.append(f"in workspace {self.workspace}")
@@ -270,7 +270,7 @@ class RequestTab(QWidget):
         current = self._explorer.clients.current_profile()
         inst = self.instance
         if inst is None:
-            html = "No instance yet: pick one in the Package instances list."
+            html = "No instance yet: create an instance (Ctrl+N) or pick one on the left."
         else:
             html = f"Instance <b>{escape(inst.handle or '')}</b>"
             if inst.package_handle:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QTabWidget, QToolButton
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtWidgets import QStyle, QTabBar, QTabWidget, QToolButton
 
 from shipexplorer.api import PackageInstance
 from shipexplorer.core.documents.answer import Answer
@@ -30,6 +30,8 @@ from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
 from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.ui.request.request_tab import RequestTab
+from shipexplorer.ui.style import icons
+from shipexplorer.ui.style.metrics import space
 
 
 class RequestTabs(QTabWidget):
@@ -61,7 +63,7 @@ class RequestTabs(QTabWidget):
         self._blocks = BlockFetcher(explorer.clients, explorer.pool, self)
         self._by_id: dict[int, RequestTab] = {}
         self.setAccessibleName("Requests")
-        self.setTabsClosable(True)
+        self.setTabsClosable(False)  # a close button of our own per tab (_add_close_button)
         self.setMovable(True)
         self.setDocumentMode(True)
         self.setUsesScrollButtons(True)
@@ -85,6 +87,9 @@ class RequestTabs(QTabWidget):
         explorer.clients.profiles.currentChanged.connect(self._profile_changed)
         explorer.clients.credentials.keyLoaded.connect(self._key_loaded)
         explorer.clients.profiles.profilesChanged.connect(self._profiles_listed)
+        icons.hub().refreshed.connect(self._retitle)  # verb icons, in the theme's colours
+        icons.bind(self.new_tab_button, "new tab")
+        self.setIconSize(QSize(space(3), space(3)))  # verb icons no taller than the title
         self.new_tab()
 
     def tabs(self) -> list[RequestTab]:
@@ -114,7 +119,9 @@ class RequestTabs(QTabWidget):
         tab.sendRequested.connect(lambda: self.send(tab))
         tab.titleChanged.connect(self._retitle)
         tab.switchProfileRequested.connect(self._switch_profile)
-        self.setCurrentIndex(self.addTab(tab, tab.base_title()))
+        index = self.addTab(tab, tab.base_title())
+        self._add_close_button(index, tab)
+        self.setCurrentIndex(index)
         self._retitle()
         self.tabOpened.emit(tab)
         self.layoutChanged.emit()
@@ -243,6 +250,24 @@ class RequestTabs(QTabWidget):
         """The user picked ``instance`` (as a sidebar click does)."""
         self.open_instance(instance)
 
+    def _add_close_button(self, index: int, tab: RequestTab) -> None:
+        """A neutral close icon (not the style's red cross) that closes its own tab."""
+        button = QToolButton(self)
+        button.setAutoRaise(True)
+        button.setText("✕")  # until the icon is loaded
+        button.setFixedSize(space(4), space(4))
+        button.setIconSize(QSize(space(3), space(3)))
+        button.setAccessibleName("Close tab")
+        button.setToolTip("Close this tab (Ctrl+W)")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+W is the keyboard path
+        button.clicked.connect(lambda: self.close_tab(self.indexOf(tab)))
+        icons.bind(button, "close tab")
+        bar = self.tabBar()
+        side = QTabBar.ButtonPosition(
+            bar.style().styleHint(QStyle.StyleHint.SH_TabBar_CloseButtonPosition, None, bar)
+        )
+        bar.setTabButton(index, side, button)
+
     @Slot(int)
     def close_tab(self, index: int) -> None:
         tab = self.widget(index)
@@ -271,6 +296,8 @@ class RequestTabs(QTabWidget):
             seen[base] += 1
             title = base if counts[base] == 1 or seen[base] == 1 else f"{base} ({seen[base]})"
             self.setTabText(index, tab.decorate(title))
+            if icons.ready():
+                self.setTabIcon(index, icons.icon(f"verb {tab.verb()}"))
             self.setTabToolTip(index, tab.describe_target())
 
     # -- slots ----------------------------------------------------------------------------------

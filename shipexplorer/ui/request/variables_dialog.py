@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shipexplorer.ui.style import colors, metrics
+from shipexplorer.ui.style import colors, metrics, sheets
 
 Saver = Callable[[dict[str, str]], list[str]]
 
@@ -109,7 +109,7 @@ class VariablesDialog(QDialog):
         self.message = QLabel(self)
         self.message.setAccessibleName("Variables problem")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {colors.semantic(colors.DANGER).name()};")
+        sheets.tone(self.message, colors.DANGER)
         intro = QLabel(
             "Write {{name}} in the instance, the method or the body. The first of these tabs "
             "that has the name gives its value. {{STEAMSHIP_API_KEY}} is the profile's key, "

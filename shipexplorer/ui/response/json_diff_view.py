@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 
 from shipexplorer.core.documents.json_diff import BodyDiff, Change
 from shipexplorer.core.history_records import HistoryEntry
+from shipexplorer.ui.style import colors
+from shipexplorer.ui.style.metrics import code_font
 from shipexplorer.ui.widgets.column_headers import column_header
 
 Index = QModelIndex | QPersistentModelIndex
 _WORDS = {"added": "added", "removed": "removed", "changed": "changed"}
-_TINTS = {"added": "#e6f4ea", "removed": "#fce8e6", "changed": "#fef7e0"}
 _VALUE_CHARS = 300
 
 
@@ -82,10 +83,12 @@ class ChangesModel(QAbstractTableModel):
                 return _value_text(change.new, change.kind != "removed")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return str(change)
-        if role == Qt.ItemDataRole.BackgroundRole and column == 0:
-            return QBrush(QColor(_TINTS[change.kind]))  # a hint only: the marker says it
+        if role == Qt.ItemDataRole.BackgroundRole and column == 0:  # a hint: the marker says it
+            return QBrush(colors.semantic_fill(colors.DIFF_ROLES[change.kind]))
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0:
+            return QBrush(colors.semantic(colors.DIFF_ROLES[change.kind]))
         if role == Qt.ItemDataRole.FontRole and column == 1:
-            return QFont("monospace")
+            return code_font()
         return None
 
     def headerData(
@@ -152,7 +155,7 @@ class JsonDiffView(QWidget):
         self.lines.setReadOnly(True)
         self.lines.setAccessibleName("Line differences")
         self.lines.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.lines.setFont(QFont("monospace"))
+        self.lines.setFont(code_font())
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.lines)

@@ -17,7 +17,6 @@ from typing import Protocol
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import (
-    QFontDatabase,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
@@ -30,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from shipexplorer.core.documents.text_source import WRAP
+from shipexplorer.ui.style.metrics import code_font
 
 #: at most this many lines are copied at once (each is a seek and a read of the source)
 MAX_COPY_LINES = 10_000
@@ -56,7 +56,7 @@ class RawTextView(QAbstractScrollArea):
         super().__init__(parent)
         self.setAccessibleName("Raw response body")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setFont(code_font())
         self._source: LineSource | None = None
         self._count = 0
         self._wrap = WRAP

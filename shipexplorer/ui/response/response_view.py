@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QFontDatabase, QShowEvent
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -66,7 +66,8 @@ from shipexplorer.ui.response.rendered_view import (
     RenderedView,
     text_chunks,
 )
-from shipexplorer.ui.response.status_badge import badge_style, banner_style
+from shipexplorer.ui.response.status_badge import show_kind, show_tone
+from shipexplorer.ui.style import icons, metrics, sheets
 from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ class ResponseView(QWidget):
         self._pretty_filled = True
         self._highlighter: JsonHighlighter | None = None
         self._tone: str | None = None  # the status's tone (status_tone), once one is shown
+        self.tone_role: str | None = None  # its role in the design system (ui/style/colors)
         self.status_label = QLabel("No request sent yet", self)
         self.status_label.setAccessibleName("Response status")
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -115,7 +117,12 @@ class ResponseView(QWidget):
         self.error_banner.setTextFormat(Qt.TextFormat.PlainText)
         self.error_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_banner.hide()
+        self.kind_icon = QLabel(self)  # what kind of answer it is, beside its status
+        self.kind_icon.setAccessibleName("Answer kind")
+        self.kind_icon.hide()
+        icons.hub().refreshed.connect(self._show_kind)
         self.meta_label = QLabel(self)
+        sheets.muted(self.meta_label)
         self.meta_label.setAccessibleName("Response time and size")
         self.headers_button = QToolButton(self)
         self.headers_button.setText("Headers")
@@ -150,12 +157,12 @@ class ResponseView(QWidget):
         self.views.setAccessibleName("Response body")  # the answer area as shown, whichever view
         self.tree_view = JsonTreeView(self)
         self.raw_view = RawTextView(self)
-        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        fixed = metrics.code_font()
         pretty = QWidget(self)
         self.note_label = QLabel(pretty)
         self.note_label.setAccessibleName("About the shown text")
         self.note_label.setWordWrap(True)
-        self.note_label.setStyleSheet("font-weight: bold;")
+        self.note_label.setFont(metrics.font(bold=True))
         self.note_label.hide()
         self.body_view = QPlainTextEdit(pretty)
         self.body_view.setReadOnly(True)
@@ -183,6 +190,8 @@ class ResponseView(QWidget):
         self.info_label = QLabel(self)
         self.info_label.setAccessibleName("Response view messages")
         top = QHBoxLayout()
+        top.setSpacing(metrics.space(2))
+        top.addWidget(self.kind_icon)
         top.addWidget(self.status_label)
         top.addWidget(self.meta_label, 1)
         top.addWidget(self.headers_button)
@@ -290,7 +299,8 @@ class ResponseView(QWidget):
         if old is not None and old is not p:
             old.close()
         self.progress.hide()
-        self._set_status(p.status_line, status_tone(p))
+        self._set_status(p.status_line, status_tone(p), p.status)
+        self._show_kind()
         self.meta_label.setText(p.meta_line)
         content = p.content()
         self.save_button.setEnabled(bool(content.raw) or bool(content.body_file))
@@ -307,24 +317,17 @@ class ResponseView(QWidget):
             self.saveRequested.emit(p.content(), path)  # an error's body as received
 
     # --- status ------------------------------------------------------------------------------
-    def _set_status(self, text: str, tone: str) -> None:
-        """The status badge: ``text`` says it; the tone's colour helps (status_badge)."""
+    @Slot()
+    def _show_kind(self) -> None:
+        """The answer kind's icon (JSON, text, image, audio, binary, task) once icons are in."""
+        show_kind(self.kind_icon, self.answer, self.status_label.fontMetrics().height())
+
+    def _set_status(self, text: str, tone: str, status: int | None = None) -> None:
+        """The status badge: ``text`` says it; the tone's colour helps (status_badge, drawn by
+        the app style sheet, which follows light and dark)."""
         self.status_label.setText(text)
-        if tone != self._tone:
-            self._tone = tone
-            self._apply_colors()
-
-    def _apply_colors(self) -> None:
-        if self._tone is None:
-            return
-        palette = self.palette()
-        self.status_label.setStyleSheet(badge_style(self._tone, palette))
-        self.error_banner.setStyleSheet(banner_style(self._tone, palette))
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:  # light <-> dark: the colours follow
-            self._apply_colors()
+        self._tone = tone
+        self.tone_role = show_tone(self.status_label, self.error_banner, tone, status)
 
     # --- rendering -------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:

@@ -1,62 +1,82 @@
-"""The colours of an answer's status: the response area's one place for semantic colours.
+"""The colours of an answer's status: which semantic role of the design system a status reads as.
 
 The words always carry the meaning ("404 Not Found", "Task running", "200 · invalid JSON"); the
-colour is an aid. :func:`tone_colors` is the single function that picks them for a tone of
-:func:`~shipexplorer.core.documents.answer.status_tone`, light or dark after the lightness of
-the palette's window colour (a neutral tone takes the palette's own colours). Every pair keeps a
-contrast of at least 4.5:1. A design system for the whole window may take this over later.
+colour is an aid. A tone of :func:`~shipexplorer.core.documents.answer.status_tone` maps to a
+role of :mod:`shipexplorer.ui.style.colors` (a redirect reads as info, a task under way as
+running); the app style sheet (:mod:`shipexplorer.ui.style.sheets`) draws the badge and the
+error banner in that role's colours, light or dark after the palette.
 """
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel
 
-from shipexplorer.core.documents.answer import FAILURE, PENDING, SUCCESS, WARNING
+from shipexplorer.core.documents.answer import FAILURE, PENDING, SUCCESS, WARNING, Answer
+from shipexplorer.ui.style import colors, icons, sheets
+from shipexplorer.ui.style.colors import is_dark
 
-# tone: (text, background) on a light window, then on a dark one
-_COLORS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
-    SUCCESS: (("#1d6631", "#e2f3e6"), ("#a3dcb2", "#1b3a24")),
-    WARNING: (("#7a4300", "#fdf0d8"), ("#f6d08f", "#402e0e")),
-    FAILURE: (("#a0161b", "#fbe5e4"), ("#f5aeaa", "#4a1f1e")),
-    PENDING: (("#0b4d98", "#e3edfb"), ("#abc9f5", "#172f4d")),
+_ROLES = {
+    SUCCESS: colors.SUCCESS,
+    WARNING: colors.WARNING,
+    FAILURE: colors.DANGER,
+    PENDING: colors.RUNNING,
 }
 
 
-def is_dark(palette: QPalette) -> bool:
-    """True when the palette's window is dark (light text on it)."""
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+def tone_role(tone: str, status: int | None = None) -> str:
+    """The design system's role for ``tone`` (a 3xx status reads as info, not as a warning)."""
+    if tone == WARNING and status is not None and 300 <= status < 400:
+        return colors.INFO
+    return _ROLES.get(tone, colors.NEUTRAL)
 
 
-def tone_colors(tone: str, palette: QPalette) -> tuple[QColor, QColor]:
-    """The (text, background) colours of ``tone`` in ``palette``: the one place they are chosen."""
-    pair = _COLORS.get(tone)
-    if pair is None:  # neutral (and anything unknown): the palette's own colours
-        return (
-            palette.color(QPalette.ColorRole.WindowText),
-            palette.color(QPalette.ColorRole.AlternateBase),
-        )
-    text, background = pair[1] if is_dark(palette) else pair[0]
-    return QColor(text), QColor(background)
+def tone_colors(tone: str, palette: QPalette, status: int | None = None) -> tuple[QColor, QColor]:
+    """The (text, background) colours of ``tone`` in ``palette``."""
+    role = tone_role(tone, status)
+    return colors.semantic(role, palette), colors.semantic_fill(role, palette)
 
 
-def badge_style(tone: str, palette: QPalette) -> str:
-    """The style sheet of the status label: a small badge in the tone's colours."""
-    text, background = tone_colors(tone, palette)
-    return (
-        f"QLabel {{ color: {text.name()}; background-color: {background.name()}; "
-        f"border: 1px solid {text.name()}; border-radius: 4px; padding: 1px 8px; "
-        "font-weight: bold; }"
-    )
+def show_tone(badge: QLabel, banner: QLabel, tone: str, status: int | None = None) -> str:
+    """Mark the status ``badge`` and the error ``banner`` with ``tone``'s role; returns it."""
+    role = tone_role(tone, status)
+    sheets.badge(badge, role)
+    sheets.banner(banner, role)
+    return role
 
 
-def banner_style(tone: str, palette: QPalette) -> str:
-    """The style sheet of the error explanation above the body: the tone's colours, a rule on
-    its left."""
-    text, background = tone_colors(tone, palette)
-    return (
-        f"QLabel {{ color: {text.name()}; background-color: {background.name()}; "
-        f"border-left: 4px solid {text.name()}; padding: 6px 8px; }}"
-    )
+#: answer kind: its icon (ui/style/icons)
+_KIND_ICONS = {
+    "json": "answer json",
+    "text": "answer text",
+    "markdown": "answer text",
+    "html": "answer text",
+    "image": "answer image",
+    "audio": "answer audio",
+    "bytes": "answer binary",
+    "task": "answer task",
+}
 
 
-__all__ = ["badge_style", "banner_style", "is_dark", "tone_colors"]
+def kind_icon(p: Answer) -> str | None:
+    """The icon name of an answer's kind (audio is bytes of an audio type); None: no icon."""
+    kind = p.kind
+    if kind == "bytes" and (p.mime_type or "").lower().startswith("audio/"):
+        kind = "audio"
+    return _KIND_ICONS.get(kind)
+
+
+def show_kind(label: QLabel, p: Answer | None, size: int) -> None:
+    """``label`` shows the icon of ``p``'s kind at ``size`` px (hidden before icons load)."""
+    name = kind_icon(p) if p is not None else None
+    if name is None or not icons.ready():
+        label.hide()
+        return
+    label.setPixmap(icons.icon(name).pixmap(size, size))
+    words = f"A {name.removeprefix('answer ')} answer"
+    label.setToolTip(words)
+    label.setAccessibleDescription(words)
+    label.show()
+
+
+__all__ = ["is_dark", "kind_icon", "show_kind", "show_tone", "tone_colors", "tone_role"]

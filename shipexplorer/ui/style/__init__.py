@@ -3,6 +3,11 @@
 - :mod:`.colors`: semantic colours (success, warning, danger, info, running, neutral) and syntax
   colours, each with a light and a dark value, picked after the palette in use.
 - :mod:`.metrics`: spacing on a 4/8 px grid and one type scale.
+- :mod:`.theme`: Fusion, the light or dark palette (the desktop's, or forced in the
+  Preferences) and the one app style sheet, applied live.
+- :mod:`.sheets`: that style sheet, and the marks widgets take instead of sheets of their own
+  (``badge``, ``banner``, ``tone``, ``muted``, ``primary``).
+- :mod:`.icons`: icons by meaning from one font (Phosphor), coloured by role.
 
 Widgets ask these modules; no widget writes a colour literal or a pixel size of its own.
 """

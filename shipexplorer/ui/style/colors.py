@@ -38,6 +38,10 @@ _SYNTAX: dict[str, tuple[str, str]] = {
 }
 
 
+#: a changed line of a JSON diff: the fill of its kind (added, removed, changed)
+DIFF_ROLES = {"added": SUCCESS, "removed": DANGER, "changed": WARNING}
+
+
 def _palette(palette: QPalette | None) -> QPalette:
     return palette if palette is not None else QGuiApplication.palette()
 
@@ -66,16 +70,49 @@ def syntax(kind: str, palette: QPalette | None = None) -> QColor:
     return QColor(dark if is_dark(palette) else light)
 
 
+def luminance(color: QColor) -> float:
+    """The relative luminance of ``color`` (WCAG 2)."""
+
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.redF())
+        + 0.7152 * channel(color.greenF())
+        + 0.0722 * channel(color.blueF())
+    )
+
+
+def contrast(first: QColor, second: QColor) -> float:
+    """The WCAG contrast ratio of two colours, from 1 (same) to 21 (black on white)."""
+    a, b = sorted((luminance(first), luminance(second)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def text_on(fill: QColor, palette: QPalette | None = None) -> QColor:
+    """The palette's text colour (dark or light) that reads best on ``fill``."""
+    pal = _palette(palette)
+    dark, light = (
+        QColor(pal.color(QPalette.ColorRole.WindowText)),
+        QColor(pal.color(QPalette.ColorRole.Window)),
+    )
+    return dark if contrast(dark, fill) >= contrast(light, fill) else light
+
+
 __all__ = [
     "DANGER",
+    "DIFF_ROLES",
     "INFO",
     "NEUTRAL",
     "ROLES",
     "RUNNING",
     "SUCCESS",
     "WARNING",
+    "contrast",
     "is_dark",
+    "luminance",
     "semantic",
     "semantic_fill",
     "syntax",
+    "text_on",
 ]

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from shipexplorer.core.documents.answer import answer_from_value
 from shipexplorer.core.task_text import format_duration, origin_text, time_of_day
 from shipexplorer.ui.response.response_view import ResponseView
+from shipexplorer.ui.style.metrics import code_font
 from shipexplorer.ui.tasks.task_timeline_bar import TaskTimelineBar
 from shipexplorer.ui.widgets.scroll_wrap import scrollable
 
@@ -112,7 +112,7 @@ class TaskDetail(QWidget):
         self.messages_view = QPlainTextEdit(self)
         self.messages_view.setReadOnly(True)
         self.messages_view.setAccessibleName("Progress messages")
-        self.messages_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.messages_view.setFont(code_font())
         self.output_view = ResponseView(self)
         self.output_view.setAccessibleName("Task output")
         self.tabs = QTabWidget(self)

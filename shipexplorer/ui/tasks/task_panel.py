@@ -58,6 +58,7 @@ from shipexplorer.ui.tasks.task_table_model import (
     TaskRole,
     TaskTableModel,
 )
+from shipexplorer.ui.widgets.empty_state import EmptyState
 from shipexplorer.ui.widgets.error_label import error_label, show_error
 
 if TYPE_CHECKING:
@@ -170,6 +171,11 @@ class TaskPanel(QDockWidget):
         table = QTableView(body)
         table.setAccessibleName("Tracked tasks")
         table.setModel(self.proxy)
+        self.empty_state = EmptyState(
+            table,
+            "No tasks yet: a method that starts a long job (slow-job's start) shows its task "
+            "here, live. To watch another task, use Add task id… (Ins).",
+        )
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.verticalHeader().hide()

@@ -25,8 +25,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtGui import QIcon
 
 from shipexplorer.core.task_text import (
     CATEGORIES,
@@ -37,6 +36,7 @@ from shipexplorer.core.task_text import (
     state_category,
     time_of_day,
 )
+from shipexplorer.ui.style import colors, icons
 from shipexplorer.ui.widgets.column_headers import column_header
 
 if TYPE_CHECKING:
@@ -55,51 +55,18 @@ SortRole = Qt.ItemDataRole.UserRole + 2
 #: the row's state category (see :func:`state_category`)
 CategoryRole = Qt.ItemDataRole.UserRole + 3
 
-#: the style's icon of each state ("waiting" has its own: :func:`hourglass_icon`)
-_ICONS: dict[str, QStyle.StandardPixmap] = {
-    "creating": QStyle.StandardPixmap.SP_FileDialogNewFolder,
-    "running": QStyle.StandardPixmap.SP_MediaPlay,
-    "reconnecting": QStyle.StandardPixmap.SP_BrowserReload,
-    "stopped": QStyle.StandardPixmap.SP_MediaPause,
-    "succeeded": QStyle.StandardPixmap.SP_DialogApplyButton,
-    "failed": QStyle.StandardPixmap.SP_MessageBoxCritical,
-    "unknown": QStyle.StandardPixmap.SP_MessageBoxQuestion,
+#: each state category's icon (ui/style/icons, in its role's colour, light or dark): a calm
+#: hourglass for waiting, a spinner for running; only "failed" is alarming
+_ICONS: dict[str, tuple[str, str | None]] = {
+    "creating": ("task waiting", None),
+    "waiting": ("task waiting", None),
+    "running": ("task running", None),
+    "reconnecting": ("refresh", colors.WARNING),
+    "stopped": ("task cancelled", None),
+    "succeeded": ("task succeeded", None),
+    "failed": ("task failed", None),
+    "unknown": ("help", colors.NEUTRAL),
 }
-
-
-def hourglass_icon() -> QIcon:
-    """A neutral hourglass in the palette's text colour (16 and 32 px): "waiting", not stopped."""
-    colour = QApplication.palette().color(QPalette.ColorRole.Text)
-    icon = QIcon()
-    for size in (16, 32):
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        unit = size / 16
-        pen = QPen(colour, 1.2 * unit)
-        painter.setPen(pen)
-        left, right, top, bottom = 4 * unit, 12 * unit, 2 * unit, 14 * unit
-        painter.drawLine(int(3 * unit), int(top), int(13 * unit), int(top))
-        painter.drawLine(int(3 * unit), int(bottom), int(13 * unit), int(bottom))
-        glass = QPainterPath()
-        glass.moveTo(left, top)
-        glass.lineTo(right, top)
-        glass.lineTo(8 * unit + unit, 8 * unit)
-        glass.lineTo(right, bottom)
-        glass.lineTo(left, bottom)
-        glass.lineTo(8 * unit - unit, 8 * unit)
-        glass.closeSubpath()
-        painter.drawPath(glass)
-        sand = QPainterPath()  # the sand at the bottom
-        sand.moveTo(8 * unit, 10.5 * unit)
-        sand.lineTo(right - unit, bottom - unit)
-        sand.lineTo(left + unit, bottom - unit)
-        sand.closeSubpath()
-        painter.fillPath(sand, colour)
-        painter.end()
-        icon.addPixmap(pixmap)
-    return icon
 
 
 class TaskTableModel(QAbstractTableModel):
@@ -130,6 +97,7 @@ class TaskTableModel(QAbstractTableModel):
         self._clock = clock
         self.tick_data_changed = True
         self._icons: dict[str, QIcon] = {}
+        icons.hub().refreshed.connect(self._recolor)
         self._ids: list[str] = [t.task_id for t in tracker.tasks()]
         self._rows: dict[str, int] = {tid: row for row, tid in enumerate(self._ids)}
         self._timer = QTimer(self)
@@ -320,12 +288,21 @@ class TaskTableModel(QAbstractTableModel):
     def _icon(self, category: str) -> QIcon:
         icon = self._icons.get(category)
         if icon is None:
-            if category == "waiting":
-                icon = hourglass_icon()
-            else:
-                icon = QApplication.style().standardIcon(_ICONS[category])
+            name, role = _ICONS.get(category, ("help", colors.NEUTRAL))
+            icon = icons.icon(name, role)
             self._icons[category] = icon
         return icon
+
+    @Slot()
+    def _recolor(self) -> None:
+        """The theme changed: the state icons are made again in its colours."""
+        self._icons.clear()
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, STATE),
+                self.index(len(self._ids) - 1, STATE),
+                [Qt.ItemDataRole.DecorationRole],
+            )
 
 
 class TaskFilterProxy(QSortFilterProxyModel):

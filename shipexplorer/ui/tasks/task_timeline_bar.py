@@ -12,18 +12,25 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette,
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from shipexplorer.core.task_text import format_duration
+from shipexplorer.ui.style import colors
 
 _FINAL = ("succeeded", "failed")
-# Light fills, dark text on every one of them; the words carry the meaning, the hue only helps.
-_FILLS = {
-    "creating": "#d9d2e9",
-    "waiting": "#fff2cc",
-    "running": "#cfe2f3",
-    "succeeded": "#d9ead3",
-    "failed": "#f4cccc",
+# Each state's semantic role (colors.semantic_fill behind, colors.semantic for the words, light
+# or dark after the palette); the words carry the meaning, the hue only helps.
+STATE_ROLES = {
+    "creating": colors.NEUTRAL,
+    "waiting": colors.WARNING,
+    "running": colors.RUNNING,
+    "succeeded": colors.SUCCESS,
+    "failed": colors.DANGER,
 }
-_OTHER_FILL = "#e0e0e0"
 _MIN_SEGMENT = 4.0
+
+
+def state_colors(state: str, palette: QPalette | None = None) -> tuple[QColor, QColor]:
+    """The (text, fill) colours of a segment in ``state``."""
+    role = STATE_ROLES.get(state, colors.NEUTRAL)
+    return colors.semantic(role, palette), colors.semantic_fill(role, palette)
 
 
 def segment_text(state: str, seconds: float) -> str:
@@ -104,14 +111,15 @@ class TaskTimelineBar(QWidget):
         widths = self._widths(rect.width())
         for (state, seconds), width in zip(self._segments, widths, strict=True):
             segment = QRectF(x, rect.top(), width, rect.height())
+            text_color, fill = state_colors(state, self.palette())
             painter.setPen(QPen(border, 1))
-            painter.setBrush(QColor(_FILLS.get(state, _OTHER_FILL)))
+            painter.setBrush(fill)
             painter.drawRect(segment)
             label = segment_text(state, seconds)
             if metrics.horizontalAdvance(label) + 6 > width:
                 label = state if metrics.horizontalAdvance(state) + 6 <= width else ""
             if label:
-                painter.setPen(QColor("#000000"))
+                painter.setPen(text_color)
                 painter.drawText(segment, Qt.AlignmentFlag.AlignCenter, label)
             x += width
         if self.hasFocus():

@@ -6,8 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 
 from shipexplorer.api.errors import RemoteError, describe
-
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
+from shipexplorer.ui.style import colors, sheets
 
 
 def error_label(name: str, parent: QWidget | None = None) -> QLabel:
@@ -15,7 +14,7 @@ def error_label(name: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(parent)
     label.setWordWrap(True)
     label.setAccessibleName(name)
-    label.setStyleSheet(ERROR_STYLE)
+    sheets.tone(label, colors.DANGER)  # the app style sheet colours it, light or dark
     label.hide()
     return label
 

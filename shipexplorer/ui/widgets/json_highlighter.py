@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 
 from PySide6.QtGui import (
-    QColor,
     QFont,
-    QGuiApplication,
-    QPalette,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextDocument,
 )
+
+from shipexplorer.ui.style import colors
 
 MAX_BLOCK_CHARS = 20_000
 
@@ -28,23 +27,17 @@ _TOKEN = re.compile(
     r"|(?P<punct>[{}\[\],:])"
 )
 
-# (light theme, dark theme) colours; the kind of token is also shown by weight or style, so
-# colour is never the only cue.
-_COLOURS = {
-    "key": ("#1a3f8f", "#9cc4ff"),
-    "string": ("#1d6b2a", "#9ad39a"),
-    "number": ("#8a4b00", "#f0b070"),
-    "literal": ("#7a1f7a", "#e0a0e0"),
-    "punct": ("#555555", "#aaaaaa"),
-}
+# token kinds, coloured by the design system (colors.syntax, light or dark after the palette);
+# the kind of token is also shown by weight or style, so colour is never the only cue.
+_COLOURS = ("key", "string", "number", "literal", "punct", "variable")
 
 
-def _formats(dark: bool) -> dict[str, QTextCharFormat]:
+def _formats() -> dict[str, QTextCharFormat]:
     formats = {}
-    for name, colours in _COLOURS.items():
+    for name in _COLOURS:
         fmt = QTextCharFormat()
-        fmt.setForeground(QColor(colours[1] if dark else colours[0]))
-        if name == "key":
+        fmt.setForeground(colors.syntax(name))
+        if name in ("key", "variable"):
             fmt.setFontWeight(QFont.Weight.Bold)
         elif name == "literal":
             fmt.setFontItalic(True)
@@ -72,8 +65,12 @@ class JsonHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
-        palette = QGuiApplication.palette()
-        self._formats = _formats(palette.color(QPalette.ColorRole.Base).lightness() < 128)
+        self._formats = _formats()
+
+    def recolor(self) -> None:
+        """The palette changed (light <-> dark): colour the text again (ui/style/theme)."""
+        self._formats = _formats()
+        self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
         text = text[:MAX_BLOCK_CHARS]
@@ -96,14 +93,7 @@ class JsonHighlighter(QSyntaxHighlighter):
 
     def _highlight_variables(self, text: str, offsets: list[int] | None) -> None:
         """``{{name}}`` references in the variable colour, bold, over whatever they are in."""
-        fmt = getattr(self, "_variable_format", None)
-        if fmt is None:
-            from shipexplorer.ui.style import colors
-
-            fmt = QTextCharFormat()
-            fmt.setForeground(colors.syntax("variable"))
-            fmt.setFontWeight(QFont.Weight.Bold)
-            self._variable_format = fmt
+        fmt = self._formats["variable"]
         for match in _VARIABLE.finditer(text):
             self._apply(offsets, match.start(), match.end(), fmt)
 

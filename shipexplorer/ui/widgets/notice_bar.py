@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+from shipexplorer.ui.style import icons
+from shipexplorer.ui.style.metrics import space
 
 
 class NoticeBar(QFrame):
@@ -15,9 +19,10 @@ class NoticeBar(QFrame):
         super().__init__(parent)
         self.setAccessibleName(name)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("NoticeBar { background: palette(alternate-base); }")
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setContentsMargins(space(2), space(1), space(2), space(1))
         self.label = QLabel(self)
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -31,7 +36,9 @@ class NoticeBar(QFrame):
         self.action_button.clicked.connect(self._run_action)
         if closable:
             close = QToolButton(self)
-            close.setText("✕")
+            close.setText("✕")  # the icon replaces it once icons are loaded
+            close.setAutoRaise(True)
+            icons.bind(close, "close tab")
             close.setAccessibleName(f"Dismiss {name.lower()}")
             close.setToolTip("Dismiss")
             close.clicked.connect(self.hide)

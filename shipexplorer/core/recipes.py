@@ -2,7 +2,8 @@
 
 A *demo* (a recipe) is a saved request marked for demo mode. Its ``presentation`` is
 ``{"title", "description"}`` and, optionally, ``"examples"`` (a JSON text: a list of objects, the
-example inputs the presenter clicks to fill the form), ``"layout"`` (``"chat"`` for a transcript
+example inputs the presenter clicks to fill the form; ``"exampleNames"``, a JSON list of their
+captions), ``"layout"`` (``"chat"`` for a transcript
 and an input line, else a form) and ``"labels"`` (a JSON text: argument name to plain label).
 Every value stays a string, so files written here still load in older versions, and old files
 (title and description only) load here. :func:`recipes_from` lists them from a saved-requests
@@ -43,6 +44,7 @@ class Recipe:
     examples: tuple[dict[str, Any], ...] = ()
     layout: str = FORM
     labels: tuple[tuple[str, str], ...] = ()
+    example_names: tuple[str, ...] = ()
 
     def label(self, name: str) -> str:
         """The plain label of argument ``name`` (see :func:`field_label`)."""
@@ -88,6 +90,7 @@ def recipe_of(rel: str, spec: RequestSpec, fallback_title: str = "") -> Recipe:
         parse_examples(_text(shown.get("examples"))),
         layout,
         tuple(sorted(labels.items())),
+        parse_names(_text(shown.get("exampleNames"))),
     )
 
 
@@ -111,6 +114,17 @@ def encode_examples(examples: Iterable[Mapping[str, Any]]) -> str:
     """Example inputs as the recipe stores them (a JSON text; "" for none)."""
     kept = [dict(item) for item in examples][:MAX_EXAMPLES]
     return json.dumps(kept, ensure_ascii=False) if kept else ""
+
+
+def parse_names(text: str) -> tuple[str, ...]:
+    """A recipe's ``exampleNames`` text as captions (texts only; () for anything else)."""
+    try:
+        value = json.loads(text) if text and text.strip() else []
+    except (ValueError, RecursionError):
+        return ()
+    if not isinstance(value, list):
+        return ()
+    return tuple(item.strip() if isinstance(item, str) else "" for item in value)[:MAX_EXAMPLES]
 
 
 def parse_labels(text: str) -> dict[str, str]:
@@ -148,6 +162,7 @@ def as_recipe(
     examples: Iterable[Mapping[str, Any]] | None = None,
     layout: str | None = None,
     labels: Mapping[str, str] | None = None,
+    example_names: Iterable[str] | None = None,
 ) -> RequestSpec:
     """``spec`` marked for demos (a blank title means the request's name). Examples, layout and
     labels it had are kept unless new ones are given."""
@@ -157,6 +172,9 @@ def as_recipe(
         shown["examples"] = encode_examples(examples)
     if layout is not None:
         shown["layout"] = CHAT if layout == CHAT else FORM
+    if example_names is not None:
+        names = [str(name) for name in example_names][:MAX_EXAMPLES]
+        shown["exampleNames"] = json.dumps(names, ensure_ascii=False) if any(names) else ""
     if labels is not None:
         shown["labels"] = json.dumps(dict(labels), ensure_ascii=False) if labels else ""
     return replace(spec, presentation={k: v for k, v in shown.items() if v or k == "description"})

@@ -49,6 +49,7 @@ class DemoRecipe:
     examples: tuple[dict[str, Any], ...] = ()
     layout: str = FORM
     labels: dict[str, str] = field(default_factory=dict)
+    example_names: tuple[str, ...] = ()
     #: the set of demos it came with (1: the first ones; a marker of an older set adds it)
     since: int = 1
 
@@ -69,6 +70,7 @@ class DemoRecipe:
             examples=self.examples,
             layout=self.layout,
             labels=self.labels,
+            example_names=self.example_names,
         )
 
 
@@ -94,6 +96,7 @@ DEMO_RECIPES: tuple[DemoRecipe, ...] = (
             {"message": "Hello from the local playground", "tags": ["demo"], "count": 3},
             {"message": "Good morning, everyone", "tags": ["greeting"], "count": 1},
         ),
+        labels={"message": "Your message", "count": "How many times"},
     ),
     DemoRecipe(
         "3 A long job",
@@ -107,6 +110,7 @@ DEMO_RECIPES: tuple[DemoRecipe, ...] = (
             {"seconds": 10, "steps": 5, "fail": False},
             {"seconds": 4, "steps": 2, "fail": True},
         ),
+        example_names=("A short job", "A longer job in five steps", "A job that fails"),
         labels={
             "seconds": "How long it takes (seconds)",
             "steps": "Number of steps",
@@ -121,6 +125,7 @@ DEMO_RECIPES: tuple[DemoRecipe, ...] = (
         "image",
         {"size": 128},
         examples=({"size": 64}, {"size": 128}, {"size": 256}),
+        example_names=("Small", "Medium", "Large"),
         labels={"size": "Picture size (pixels)"},
     ),
     DemoRecipe(

@@ -52,9 +52,9 @@ THINKING = ("Reading your question", "Looking for an answer", "Writing the answe
 def _chat_items(prompt: str) -> list[tuple[str, str, bytes | None]]:
     """A chat reply's blocks: a friendly answer, a short markdown list and a picture."""
     text = (
-        f"You asked: “{prompt.strip()}”. I am a pretend assistant running on this computer, "
-        "so I cannot look anything up, but this is how a real answer arrives: in pieces, "
-        "each shown as soon as it is ready."
+        f"You asked: “{prompt.strip()}”\n\nI am a pretend assistant running on this "
+        "computer, so I cannot look anything up, but this is how a real answer arrives: in "
+        "pieces, each shown as soon as it is ready."
     )
     markdown = (
         "**What just happened**\n\n"

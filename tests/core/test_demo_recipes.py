@@ -121,3 +121,16 @@ def test_labels_and_the_chat_argument():
     assert field_label("name", {"name": "Your name"}) == "Your name"
     assert chat_argument(["context_id", "prompt", "seconds"]) == "prompt"
     assert chat_argument(["name"]) is None
+
+
+def test_json_answers_read_as_lists_and_tables():
+    from shipexplorer.core.demo_answers import readable
+
+    assert readable({"result": "done", "completedSteps": 3, "ok": True}) == (
+        "- **Result:** done\n- **Completed steps:** 3\n- **Ok:** yes"
+    )
+    table = readable([{"name": "a", "size": 1}, {"name": "b|c", "size": 2}])
+    assert table.splitlines()[:2] == ["| Name | Size |", "|---|---|"]
+    assert "b\\|c" in table  # a cell cannot break the table
+    assert readable(["x", {"a": 1}]) == "- x\n- 1 detail"
+    assert readable([]) == "Nothing to show."

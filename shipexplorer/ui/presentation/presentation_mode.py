@@ -500,9 +500,13 @@ class PresentationMode(QWidget):
     # -- keys and events ------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter that no field took: a focused button is pressed, else the demo runs."""
+        """Enter that no field took: a focused button is pressed, else the demo runs (nothing
+        while it runs: the Enter that started it comes here too)."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.pages.currentIndex() == 1:
             focused = QApplication.focusWidget()
+            if self.is_running():
+                event.accept()
+                return
             if isinstance(focused, QAbstractButton) and self.isAncestorOf(focused):
                 focused.click()
             else:

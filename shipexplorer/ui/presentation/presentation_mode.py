@@ -18,7 +18,6 @@ Esc leaves.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
@@ -38,15 +37,13 @@ from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.recipes import (
     CHAT,
     Recipe,
-    body_summary,
-    chat_argument,
     field_label,
     plain_error,
     strip_technical,
 )
-from shipexplorer.services.exports import ExportService, mask_secrets
+from shipexplorer.services.exports import ExportService
 from shipexplorer.ui.presentation.demo_card import DemoCard
-from shipexplorer.ui.presentation.demo_form import supports
+from shipexplorer.ui.presentation.demo_inputs import DemoInputs
 from shipexplorer.ui.presentation.demo_target import DemoTarget
 from shipexplorer.ui.presentation.recipe_list import RecipeList
 from shipexplorer.ui.style.metrics import font, space
@@ -59,7 +56,6 @@ if TYPE_CHECKING:
     from shipexplorer.services.task_tracker import TaskTracker
 
 DEFAULT_SCALE, MIN_SCALE, MAX_SCALE, STEP = 1.6, 1.0, 3.5, 1.15
-NO_FORM = "These inputs are part of the demo; they are sent as they are."
 
 
 def _button(text: str, name: str, parent: QWidget, slot) -> QPushButton:
@@ -100,8 +96,6 @@ class PresentationMode(QWidget):
         self._scale = DEFAULT_SCALE
         self._target = DemoTarget(explorer, self)
         self._target.methodFound.connect(self._set_method_spec)
-        self._recipe: Recipe | None = None
-        self._body, self._spec = "", None
         self._request: int | None = None
         self._chat_request = False
         self._first_pending = False  # open the first demo once the demos are read
@@ -125,7 +119,9 @@ class PresentationMode(QWidget):
         card.run_button.clicked.connect(self.run)
         card.next_button.clicked.connect(self.next_recipe)
         card.exampleChosen.connect(self.use_example)
-        card.form.edited.connect(self._edited)
+        self._inputs = DemoInputs(card, exports, self)
+        self._inputs.fitted.connect(self._fit_inputs)
+        card.form.edited.connect(self._inputs.edited)
         card.form.submitted.connect(self.run)
         card.chat.sent.connect(self._ask)
         self._expose_parts()
@@ -266,7 +262,7 @@ class PresentationMode(QWidget):
     def open_recipe(self, recipe: Recipe) -> None:
         self.recipe_list.select(recipe.rel)
         spec = recipe.spec
-        self._recipe = recipe
+        self._inputs.reset(recipe, spec.body)
         self._open(
             recipe.instance, recipe.method, spec.verb, spec.body, recipe.title, spec.workspace
         )
@@ -280,7 +276,7 @@ class PresentationMode(QWidget):
         name = getattr(method, "path", method) or ""
         listed = self._explorer.instance(instance)
         workspace = listed.workspace_handle if listed is not None else None
-        self._recipe = None
+        self._inputs.reset(None, body)
         self._open(instance, name, getattr(method, "verb", "POST"), body, "", workspace)
         self.description_label.setText(strip_technical(getattr(method, "doc", None) or ""))
         self.description_label.setVisible(bool(self.description_label.text()))
@@ -292,13 +288,14 @@ class PresentationMode(QWidget):
         self, instance: str, method: str, verb: str, body: str, title: str, workspace: str | None
     ) -> None:
         self._first_pending = False
-        self._body, self._spec, self._request = body, None, None
+        self._request = None
         self.title_label.setText(
             title or field_label(method.lstrip("/")) or field_label(instance) or "Demo"
         )
         self.card.form.set_method(None)
         self.card.chat.clear()
-        self.card.set_chat(self._recipe is not None and self._recipe.layout == CHAT)
+        recipe = self._inputs.recipe
+        self.card.set_chat(recipe is not None and recipe.layout == CHAT)
         self.card.set_examples([], [])
         self._set_method_spec(None)
         self._show_nothing()
@@ -309,91 +306,14 @@ class PresentationMode(QWidget):
         (self.chat.input if self.card.is_chat() else self.run_button).setFocus()
         self._target.open(instance, method, verb, workspace)
 
-    def _examples(self) -> list[dict[str, Any]]:
-        return list(self._recipe.examples) if self._recipe is not None else []
-
-    def _captions(self) -> tuple[str, ...]:
-        return self._recipe.example_names if self._recipe is not None else ()
-
     @Slot(object)
     def _set_method_spec(self, spec: Any) -> None:
-        self._spec = spec
-        value = self._body_value()
-        examples = self._examples()
-        names = [arg.name for arg in spec.args] if spec is not None else []
-        self.answer_area.set_argument_names(names)
-        self.chat.set_argument_names(names)
-        if self.card.is_chat():
-            ask = chat_argument(names)
-            if ask is None and isinstance(value, dict):
-                ask = chat_argument(value)
-            self.card.set_examples(examples, [ask] if ask else [], self._captions())
-            first = next((e[ask] for e in examples if ask and isinstance(e.get(ask), str)), "")
-            self.chat.input.setPlaceholderText(
-                f"Ask a question, for example: {first}" if first else "Ask a question…"
-            )
-            return
-        if spec is not None and supports(spec) and isinstance(value, dict):
-            used = set(value) | {key for example in examples for key in example}
-            label = self._recipe.label if self._recipe is not None else field_label
-            self.form.set_method(spec, used, label=label, examples=examples, current=value)
-            self.form.set_value(value)
-            self.card.set_examples(examples, list(self.form.fields), self._captions())
-            self.form.show()
-            self.inputs_note.hide()
-            self.summary_label.hide()
-            self._fit_inputs()
-            return
-        self.form.hide()
-        self.card.set_examples(examples, [], self._captions())
-        no_inputs = spec is not None and not spec.args and value == {}
-        self.inputs_note.setText("No inputs needed." if no_inputs else NO_FORM)
-        self.inputs_note.show()
-        summary = "" if no_inputs else self._masked(body_summary(self._body))
-        self.summary_label.setText(summary)
-        self.summary_label.setVisible(not no_inputs)
-        self._fit_inputs()
+        self._inputs.set_method_spec(spec)
 
     @Slot(object)
     def use_example(self, example: dict[str, Any]) -> None:
         """Fill the inputs with ``example`` (over the demo's own body), ready to run."""
-        if self.card.is_chat():
-            names = [a.name for a in self._spec.args] if self._spec is not None else list(example)
-            ask = chat_argument(names) or chat_argument(example)
-            if ask and isinstance(example.get(ask), str):
-                self.chat.input.setText(example[ask])
-                self.chat.input.setFocus()
-            return
-        value = self._body_value()
-        merged = {**(value if isinstance(value, dict) else {}), **example}
-        self._body = json.dumps(merged, ensure_ascii=False)
-        if self.form.isVisibleTo(self) and self.form.fields:
-            self.form.set_value(merged)
-        else:
-            self.summary_label.setText(self._masked(body_summary(self._body)))
-        self.run_button.setFocus()
-
-    def _masked(self, text: str) -> str:
-        """``text`` with the profile's key masked, should a saved body hold it (never shown to
-        an audience); Bearer tokens are masked even with no export service."""
-        if self._exports is not None:
-            return self._exports.mask_current_key(text)
-        return mask_secrets(text, ())
-
-    def _body_value(self) -> Any:
-        try:
-            return json.loads(self._body) if self._body.strip() else {}
-        except (ValueError, RecursionError):
-            return None
-
-    @Slot(object)
-    def _edited(self, body: dict) -> None:
-        base = self._body_value()
-        merged = {**(base if isinstance(base, dict) else {}), **body}
-        for name in self.form.fields:  # a field emptied leaves its argument out
-            if name not in body:
-                merged.pop(name, None)
-        self._body = json.dumps(merged, ensure_ascii=False)
+        self._inputs.use_example(example)
 
     def instance_handle(self) -> str:
         return self._target.instance
@@ -402,7 +322,7 @@ class PresentationMode(QWidget):
         return self._target.method
 
     def body_text(self) -> str:
-        return self._body
+        return self._inputs.body
 
     def workspace_handle(self) -> str | None:
         """The workspace the open demo or method is sent to (None: the profile's)."""
@@ -423,7 +343,7 @@ class PresentationMode(QWidget):
             return
         self._show_nothing()
         try:
-            self._request = self._send(self._body)
+            self._request = self._send(self._inputs.body)
         except ValueError as exc:  # BodyError too: nothing was sent
             self.answer_area.show_error(plain_error(None, str(exc)))
             return
@@ -440,13 +360,9 @@ class PresentationMode(QWidget):
         """A chat question: the demo's body with the question in its prompt argument."""
         if self._request is not None or not self._target.method:
             return
-        value = self._body_value()
-        value = dict(value) if isinstance(value, dict) else {}
-        names = [a.name for a in self._spec.args] if self._spec is not None else list(value)
-        value[chat_argument(names) or chat_argument(value) or "prompt"] = question
         self.chat.add_question(question)
         try:
-            self._request = self._send(json.dumps(value, ensure_ascii=False))
+            self._request = self._send(self._inputs.chat_body(question))
         except ValueError as exc:
             self.chat.fail_to_send(plain_error(None, str(exc)).headline)
             return

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from shipexplorer.services.task_tracker import TaskTracker
 
 SHOW_DETAILS, HIDE_DETAILS = "Show &details", "Hide &details"
+WAITING_WORDS = "The answer shows here. Press Run."
 
 
 def output_answer(value: Any) -> Answer:
@@ -120,7 +121,16 @@ class AnswerArea(QWidget):
         self.details_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.details_button.toggled.connect(self._toggle_details)
         self.result_stack = QStackedWidget(self)
-        for widget in (QWidget(self), self.text_view, self.image_label, self.blocks_scroll):
+        self.waiting_label = QLabel(WAITING_WORDS, self)
+        self.waiting_label.setAccessibleName("Answer")
+        self.waiting_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting_label.setWordWrap(True)
+        muted = self.waiting_label.palette()
+        muted.setColor(
+            QPalette.ColorRole.WindowText, muted.color(QPalette.ColorRole.PlaceholderText)
+        )
+        self.waiting_label.setPalette(muted)
+        for widget in (self.waiting_label, self.text_view, self.image_label, self.blocks_scroll):
             self.result_stack.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -163,9 +173,16 @@ class AnswerArea(QWidget):
 
     # -- showing --------------------------------------------------------------------------------
 
+    def working(self) -> None:
+        """A request is in flight: the progress view ticks, the "answer shows here" line goes."""
+        self.waiting_label.clear()
+        self.progress.show_working()
+        self.progress.show()
+
     def show_answer(self, answer: Answer) -> None:
         """Show an answer (this area owns it from now on and closes it when it is replaced)."""
         self.clear()
+        self.waiting_label.clear()
         self._shown = answer
         if answer.kind == ERROR:
             error = plain_error(answer.error_title, answer.body_text)
@@ -259,6 +276,7 @@ class AnswerArea(QWidget):
 
     def show_error(self, error: PlainError) -> None:
         """An error in plain words: the headline, what happened and what to do."""
+        self.waiting_label.clear()
         self.error_headline.setText(error.headline)
         self.error_details.setText(error.message)
         self.error_suggestion.setText(f"What to do: {error.suggestion}" if error.suggestion else "")
@@ -280,6 +298,7 @@ class AnswerArea(QWidget):
             old.deleteLater()
         self.blocks = None
         self.result_stack.setCurrentIndex(0)
+        self.waiting_label.setText(WAITING_WORDS)
         self.progress.clear()
         for widget in (self.progress, self.error_headline, self.error_details):
             widget.hide()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from shipexplorer.ui.presentation.answer_area import AnswerArea
 from shipexplorer.ui.presentation.chat_view import ChatView
 from shipexplorer.ui.presentation.demo_form import DemoForm, example_text
+from shipexplorer.ui.style import colors
 from shipexplorer.ui.style.metrics import space
 
 if TYPE_CHECKING:
@@ -132,7 +133,23 @@ class DemoCard(QFrame):
         self.columns.setContentsMargins(0, 0, 0, 0)
         self.columns.setSpacing(space(8))
         self.columns.addLayout(left, 2)
-        self.columns.addWidget(self.answer_area, 3)
+        self.answer_box = QFrame(self)
+        self.answer_box.setAccessibleName("Answer box")
+        self.answer_box.setAutoFillBackground(True)
+        self.answer_box.setBackgroundRole(QPalette.ColorRole.Window)  # not the card's Base
+        tint = QPalette(self.answer_box.palette())
+        for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+            tint.setColor(role, colors.semantic_fill(colors.NEUTRAL))
+        self.answer_box.setPalette(tint)
+        self.answer_caption = QLabel("Answer", self.answer_box)
+        self.answer_caption.setAccessibleName("Answer heading")
+        box_layout = QVBoxLayout(self.answer_box)
+        box_layout.setContentsMargins(space(4), space(3), space(4), space(3))
+        box_layout.setSpacing(space(2))
+        box_layout.addWidget(self.answer_caption)
+        box_layout.addWidget(self.answer_area, 1)
+        self.answer_area.setParent(self.answer_box)
+        self.columns.addWidget(self.answer_box, 3)
         self.body = QStackedWidget(self)
         self.body.addWidget(form_page)
         self.body.addWidget(self.chat)
@@ -193,6 +210,7 @@ class DemoCard(QFrame):
         """Type for every part (a presenter's A+ and A-), and the card's width for it."""
         self.setFont(body)
         self.title_label.setFont(title)
+        self.answer_caption.setFont(headline)
         self.answer_area.set_fonts(body, headline)
         self.chat.set_fonts(body, QFont(headline))
         height = QFontMetrics(body).height()

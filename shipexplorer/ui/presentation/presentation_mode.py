@@ -94,6 +94,7 @@ class PresentationMode(QWidget):
         self._explorer, self._runner, self._tracker = explorer, runner, tracker
         self._exports = exports
         self._scale = DEFAULT_SCALE
+        self._scale_chosen = False
         self._target = DemoTarget(explorer, self)
         self._target.methodFound.connect(self._set_method_spec)
         self._request: int | None = None
@@ -208,7 +209,21 @@ class PresentationMode(QWidget):
         self.set_scale(self._scale / STEP)
 
     def reset_scale(self) -> None:
-        self.set_scale(DEFAULT_SCALE)
+        self.set_scale(self._usual_scale())
+
+    def _usual_scale(self) -> float:
+        """The usual type scale for the screen the mode is on: :data:`DEFAULT_SCALE` up to a
+        screen of 720 lines, and as much more as the screen is taller (up to twice)."""
+        screen = self.screen()
+        lines = screen.availableGeometry().height() if screen is not None else 720
+        return DEFAULT_SCALE * min(2.0, max(1.0, lines / 720))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._scale_chosen:  # the first time, the type fits the screen it is shown on
+            self._scale_chosen = True
+            if self._scale == DEFAULT_SCALE:
+                self.set_scale(self._usual_scale())
 
     def _apply_scale(self) -> None:
         body = font("body", scale=self._scale)
@@ -347,8 +362,7 @@ class PresentationMode(QWidget):
         except ValueError as exc:  # BodyError too: nothing was sent
             self.answer_area.show_error(plain_error(None, str(exc)))
             return
-        self.progress.show_working()
-        self.progress.show()
+        self.answer_area.working()
         self.run_button.setEnabled(False)
 
     def _send(self, body: str) -> int:

@@ -18,7 +18,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QLabel, QListWidget, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from shipexplorer.core.recipes import plain_failure, strip_technical
 from shipexplorer.core.task_timeline import TrackedTask
@@ -136,8 +143,12 @@ class TaskProgressView(QWidget):
         self.messages.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.state_label, self.bar, self.elapsed_label):
-            layout.addWidget(widget)
+        heading = QHBoxLayout()  # the state and the time on one line
+        heading.addWidget(self.state_label)
+        heading.addStretch(1)
+        heading.addWidget(self.elapsed_label)
+        layout.addLayout(heading)
+        layout.addWidget(self.bar)
         layout.addWidget(self.failure_label)
         layout.addWidget(self.suggestion_label)
         layout.addWidget(self.messages, 1)
@@ -183,6 +194,7 @@ class TaskProgressView(QWidget):
         self._task_id, self._started, self._ended = None, None, False
         self._timer.stop()
         self.messages.clear()
+        self.messages.hide()
         self._set_failure("", "")
         self.state_label.setText(WAITING)
         self.elapsed_label.setText("")
@@ -260,6 +272,8 @@ class TaskProgressView(QWidget):
         elif words == LOST:
             self._set_failure("", "It may have ended long ago. Run it again to start afresh.")
         self._tick()
+        # once it succeeded the answer needs the room: what it said while working goes
+        self.messages.setVisible(bool(texts) and words != DONE)
         if finished and not self._ended:
             self._ended = True
             self._timer.stop()

@@ -266,15 +266,17 @@ def test_a_failing_method_reads_as_plain_words(qtbot, present):
 def test_type_size_grows_and_shrinks(qtbot, present):
     mode = present
     before = mode.text_view.font().pointSizeF()
+    usual = mode.scale()  # DEFAULT_SCALE, more on a screen taller than 720 lines
+    assert usual == mode._usual_scale() >= DEFAULT_SCALE
     mode.enlarge_button.click()
-    assert mode.scale() > DEFAULT_SCALE
+    assert mode.scale() > usual
     assert mode.text_view.font().pointSizeF() > before
     assert mode.form.font().pointSizeF() == mode.font().pointSizeF()
     assert mode.run_button.font().pointSizeF() == mode.font().pointSizeF()
     qtbot.keyClick(mode.exit_button, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
-    assert mode.scale() > DEFAULT_SCALE * 1.2
+    assert mode.scale() > usual * 1.2
     qtbot.keyClick(mode.exit_button, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
-    assert mode.scale() == DEFAULT_SCALE and mode.text_view.font().pointSizeF() == before
+    assert mode.scale() == usual and mode.text_view.font().pointSizeF() == before
     for _ in range(20):
         mode.shrink_action.trigger()
     assert mode.scale() == 1.0 and not mode.shrink_button.isEnabled()

@@ -186,13 +186,23 @@ class ChatView(QWidget):
         for bubble in self.bubbles:
             bubble.deleteLater()
         self.bubbles = []
+        while self._column.count() > 2:  # the rows the bubbles stood in (keep hint and stretch)
+            item = self._column.takeAt(1)
+            if item is not None and item.layout() is not None:
+                item.layout().deleteLater()
         self.empty_label.show()
         self.input.clear()
 
     def _bubble(self, who: str, role: str) -> Bubble:
         bubble = Bubble(who, role, self.transcript.widget())
         bubble.who.setFont(self._fonts[1])
-        self._column.insertWidget(self._column.count() - 1, bubble)
+        row = QHBoxLayout()  # the presenter's turns lean right, the answers left
+        if who == YOU:
+            row.addStretch(1)
+        row.addWidget(bubble, 6)
+        if who != YOU:
+            row.addStretch(1)
+        self._column.insertLayout(self._column.count() - 1, row)
         self.bubbles.append(bubble)
         self.empty_label.hide()
         return bubble

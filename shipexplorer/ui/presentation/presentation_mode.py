@@ -229,6 +229,7 @@ class PresentationMode(QWidget):
         body = font("body", scale=self._scale)
         self.setFont(body)
         self.recipe_list.set_heading_scale(1.5)
+        self.recipe_list.set_content_width(body.pointSizeF() * 60)
         self.card.apply_fonts(
             body,
             font("headline", scale=self._scale, bold=True),
@@ -303,7 +304,7 @@ class PresentationMode(QWidget):
         self, instance: str, method: str, verb: str, body: str, title: str, workspace: str | None
     ) -> None:
         self._first_pending = False
-        self._request = None
+        self._request, self._chat_request = None, False  # a late answer is dropped
         self.title_label.setText(
             title or field_label(method.lstrip("/")) or field_label(instance) or "Demo"
         )

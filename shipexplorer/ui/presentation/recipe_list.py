@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QFont, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from shipexplorer.api import PackageSpec
 from shipexplorer.core.recipes import Recipe, recipes_from
+from shipexplorer.ui.style.metrics import space
 
 NO_RECIPES = (
     "No demos yet. A demo is a saved request with a title and a short description: in the "
@@ -67,6 +68,7 @@ class RecipeList(QWidget):
         self._explorer = explorer
         self._recipes: list[Recipe] = []
         self._methods: dict[str, Any] = {}
+        self._content_width = 10_000
         self.setAccessibleName("Demos and methods")
         self.heading = QLabel("Demos", self)
         self.heading.setAccessibleName("Demos heading")
@@ -121,12 +123,11 @@ class RecipeList(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.empty_label)
-        layout.addWidget(self.list, 3)
+        layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         layout.addSpacing(12)
         layout.addWidget(self.pick_label)
         layout.addLayout(chooser)
-        layout.addStretch(1)
 
         if saved is not None:
             saved.changed.connect(self.refresh)
@@ -136,6 +137,20 @@ class RecipeList(QWidget):
             self._instances_changed(explorer.instances())
         self.refresh()
         self.set_heading_scale(1.3)
+
+    def set_content_width(self, width: float) -> None:
+        """Keep the list and the chooser at most ``width`` pixels wide, centred (a wide screen
+        shows a column, not rows across the whole screen)."""
+        self._content_width = int(width)
+        self._centre()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._centre()
+
+    def _centre(self) -> None:
+        side = max(space(2), (self.width() - self._content_width) // 2)
+        self.layout().setContentsMargins(side, space(2), side, space(4))
 
     def set_heading_scale(self, factor: float) -> None:
         """Make the heading ``factor`` times the list's type size, bold."""

@@ -263,3 +263,10 @@ def test_the_card_fits_and_fills_the_screen(qtbot, demo, size):
     for widget in (mode.run_button, mode.progress.state_label):
         corner = widget.mapTo(mode, widget.rect().bottomRight())
         assert corner.y() <= size[1] and corner.x() <= size[0]
+
+
+def test_demo_and_present_both_open_demo_mode():
+    from shipexplorer.app import parse_args
+
+    assert parse_args(["--demo"]).present and parse_args(["--present"]).present
+    assert not parse_args([]).present

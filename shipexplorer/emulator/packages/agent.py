@@ -106,7 +106,9 @@ class AgentPackage(Package):
         )
         return [block.to_json() for block in blocks]
 
-    @method("prompt")
+    # it declares a list of blocks, as an agent's prompt does; with `seconds` the engine-style
+    # task answer takes its place
+    @method("prompt", returns="<class 'list'>", returns_name="list")
     def prompt(
         self,
         prompt: str,

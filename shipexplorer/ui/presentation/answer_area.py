@@ -46,7 +46,7 @@ from shipexplorer.ui.presentation.block_stack import BlockStack
 from shipexplorer.ui.presentation.task_progress_view import TaskProgressView
 from shipexplorer.ui.response.json_tree_view import JsonTreeView
 from shipexplorer.ui.style import colors
-from shipexplorer.ui.style.metrics import space
+from shipexplorer.ui.style.metrics import TYPE_SCALE, space
 
 if TYPE_CHECKING:
     from shipexplorer.api import ConnectionSettings
@@ -157,9 +157,12 @@ class AnswerArea(QWidget):
         self.error_headline.setPalette(palette)
 
     def set_fonts(self, font: QFont, headline: QFont) -> None:
-        """The result's type (its document keeps a font of its own) and the headlines'."""
-        self.text_view.setFont(font)
-        self.text_view.document().setDefaultFont(font)
+        """The result's type, a step larger than the rest (its document keeps a font of its
+        own), and the headlines'."""
+        answer = QFont(font)
+        answer.setPointSizeF(font.pointSizeF() * TYPE_SCALE["title"])
+        self.text_view.setFont(answer)
+        self.text_view.document().setDefaultFont(answer)
         self.error_headline.setFont(headline)
         self.progress.set_fonts(font, headline)
 

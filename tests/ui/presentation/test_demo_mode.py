@@ -38,6 +38,7 @@ from shipexplorer.ui.presentation.presentation_mode import PresentationMode
 from shipexplorer.ui.presentation.switch import Switch
 from tests.canary import widget_texts
 from tests.service_support import profile_services
+from tests.ui.test_accessibility import offenders
 
 
 @pytest.fixture
@@ -122,6 +123,7 @@ def test_examples_fill_the_form_and_enter_runs(qtbot, demo):
     buttons[1].click()
     assert field.text() == "Alan" and json.loads(mode.body_text()) == {"name": "Alan"}
     assert mode.run_button.hasFocus() or not mode.isActiveWindow()
+    assert offenders(mode) == []
     with qtbot.waitSignal(mode._runner.finished, timeout=5000):
         qtbot.keyClick(field, Qt.Key.Key_Return)
     assert mode.text_view.toPlainText() == "Hello, Alan!"
@@ -207,6 +209,7 @@ def test_a_chat_demo_keeps_a_transcript_with_progress(qtbot, demo):
     assert stack is not None
     qtbot.waitUntil(lambda: all(part.layout().count() for part in stack.parts), timeout=5000)
     assert "What can you do?" in widget_texts(answer)
+    assert offenders(mode) == []  # every control named and reachable by keyboard
     chat.input.setText("And then?")
     chat.send()
     assert len(chat.bubbles) == 4  # the transcript keeps the first turn

@@ -162,27 +162,19 @@ class PresentationMode(QWidget):
 
     def _expose_parts(self) -> None:
         """The card's parts under the names the mode has always had (tests, the tour)."""
-        card = self.card
-        self.title_label, self.description_label = card.title_label, card.description_label
-        self.form, self.inputs_note, self.summary_label = (
-            card.form,
-            card.inputs_note,
-            card.summary_label,
+        c, a = self.card, self.card.answer_area
+        self.title_label, self.description_label, self.form = (
+            c.title_label,
+            c.description_label,
+            c.form,
         )
-        self.inputs, self.inputs_scroll = card.inputs, card.inputs_scroll
-        self.run_button, self.next_button, self.chat = card.run_button, card.next_button, card.chat
-        self.answer_area = answer = card.answer_area
-        self.progress, self.result_stack = answer.progress, answer.result_stack
-        self.text_view, self.image_label, self.tree_view = (
-            answer.text_view,
-            answer.image_label,
-            answer.tree_view,
-        )
-        self.error_headline, self.error_details, self.error_suggestion = (
-            answer.error_headline,
-            answer.error_details,
-            answer.error_suggestion,
-        )
+        self.inputs_note, self.summary_label, self.inputs = c.inputs_note, c.summary_label, c.inputs
+        self.inputs_scroll, self.chat, self.answer_area = c.inputs_scroll, c.chat, a
+        self.run_button, self.next_button = c.run_button, c.next_button
+        self.progress, self.result_stack, self.text_view = a.progress, a.result_stack, a.text_view
+        self.image_label, self.tree_view = a.image_label, a.tree_view
+        self.error_headline, self.error_details = a.error_headline, a.error_details
+        self.error_suggestion = a.error_suggestion
 
     def _action(self, text: str, keys: tuple[str, ...], slot) -> QAction:
         action = QAction(text, self)

@@ -428,7 +428,7 @@ class Tour:
         """Presentation mode from the View menu; while the window has no such entry yet, the
         mode's widget over the same services, in a window of its own."""
         toggle = next(
-            (a for a in self.window.view_menu.actions() if "present" in a.text().lower()), None
+            (a for a in self.window.view_menu.actions() if _is_demo_toggle(a.text())), None
         )
         if toggle is not None:
             toggle.trigger()
@@ -450,6 +450,12 @@ class Tour:
         mode.show_recipes()
         self._presentation = mode  # kept alive until the tour ends
         return mode
+
+
+def _is_demo_toggle(text: str) -> bool:
+    """The View menu's toggle of demo mode (named "Presentation mode" before)."""
+    words = text.replace("&", "").lower()
+    return "present" in words or "demo mode" in words
 
 
 def wait_for_widget(class_name: str, seconds: float):

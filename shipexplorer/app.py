@@ -60,9 +60,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="start the embedded Steamship emulator with demo packages and connect to it",
     )
     parser.add_argument(
+        "--demo",
         "--present",
+        dest="present",
         action="store_true",
-        help="open in presentation mode, for an audience (F11 toggles it)",
+        help="open in demo mode, for an audience (F11 toggles it)",
     )
     parser.add_argument(
         "--emulator-port",

@@ -1,31 +1,54 @@
-"""Recipes for presentation mode, and errors and progress in plain words for an audience.
+"""Demos (recipes), and errors and progress in plain words for an audience.
 
-A *recipe* is a saved request marked for presentation (its ``presentation`` is ``{"title",
-"description"}``): :func:`recipes_from` lists them from a saved-requests snapshot and
-:func:`mark_as_recipe` marks one. :func:`plain_error` and :func:`strip_technical` turn an error
-answer's text or a task's messages into sentences without addresses, ids, codes, headers or
-tracebacks. Pure Python apart from the store it is handed; no widgets.
+A *demo* (a recipe) is a saved request marked for demo mode. Its ``presentation`` is
+``{"title", "description"}`` and, optionally, ``"examples"`` (a JSON text: a list of objects, the
+example inputs the presenter clicks to fill the form; ``"exampleNames"``, a JSON list of their
+captions), ``"layout"`` (``"chat"`` for a transcript
+and an input line, else a form) and ``"labels"`` (a JSON text: argument name to plain label).
+Every value stays a string, so files written here still load in older versions, and old files
+(title and description only) load here. :func:`recipes_from` lists them from a saved-requests
+snapshot and :func:`mark_as_recipe` marks one. :func:`plain_error`, :func:`plain_failure` and
+:func:`strip_technical` turn an error answer's text or a task's messages into sentences without
+addresses, ids, codes, headers, tracebacks or argument names. Pure Python apart from the store it
+is handed; no widgets.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
 from shipexplorer.core.saved_files import RequestSpec, Snapshot
 
+FORM, CHAT = "form", "chat"
+#: the most example inputs kept for one demo
+MAX_EXAMPLES = 8
+#: argument names a chat demo types its question into, in order of preference
+CHAT_ARGUMENTS = ("prompt", "question", "message", "query", "text")
+
 
 @dataclass(frozen=True)
 class Recipe:
-    """A saved request shown in presentation mode: ``rel`` is its file in the saved folder."""
+    """A saved request shown in demo mode: ``rel`` is its file in the saved folder;
+    ``examples`` the example inputs (objects), ``layout`` :data:`FORM` or :data:`CHAT`,
+    ``labels`` plain labels for argument names."""
 
     rel: str
     title: str
     description: str
     spec: RequestSpec
+    examples: tuple[dict[str, Any], ...] = ()
+    layout: str = FORM
+    labels: tuple[tuple[str, str], ...] = ()
+    example_names: tuple[str, ...] = ()
+
+    def label(self, name: str) -> str:
+        """The plain label of argument ``name`` (see :func:`field_label`)."""
+        return field_label(name, dict(self.labels))
 
     @property
     def instance(self) -> str:
@@ -48,27 +71,130 @@ def recipes_from(snapshot: Snapshot | None) -> list[Recipe]:
         spec = entry.spec
         if spec is None or spec.presentation is None:
             continue
-        shown = spec.presentation
-        title = (shown.get("title") or "").strip() or spec.name or PurePosixPath(entry.rel).stem
-        found.append(Recipe(entry.rel, title, (shown.get("description") or "").strip(), spec))
+        found.append(recipe_of(entry.rel, spec, PurePosixPath(entry.rel).stem))
     return found
 
 
-def as_recipe(spec: RequestSpec, title: str, description: str = "") -> RequestSpec:
-    """``spec`` marked for presentation (a blank title means the request's name)."""
-    shown = {"title": title.strip() or spec.name, "description": description.strip()}
-    return replace(spec, presentation=shown)
+def recipe_of(rel: str, spec: RequestSpec, fallback_title: str = "") -> Recipe:
+    """The :class:`Recipe` of a saved request marked for demos (whatever its ``presentation``
+    holds: unknown keys are ignored, broken examples or labels are left out). Never raises."""
+    shown: Mapping[str, Any] = spec.presentation or {}
+    title = _text(shown.get("title")).strip() or spec.name or fallback_title
+    layout = CHAT if _text(shown.get("layout")).strip().lower() == CHAT else FORM
+    labels = parse_labels(_text(shown.get("labels")))
+    return Recipe(
+        rel,
+        title,
+        _text(shown.get("description")).strip(),
+        spec,
+        parse_examples(_text(shown.get("examples"))),
+        layout,
+        tuple(sorted(labels.items())),
+        parse_names(_text(shown.get("exampleNames"))),
+    )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def parse_examples(text: str) -> tuple[dict[str, Any], ...]:
+    """The example inputs a recipe's ``examples`` text holds: the objects of a JSON list (other
+    items, and anything past :data:`MAX_EXAMPLES`, left out); () for anything else."""
+    try:
+        value = json.loads(text) if text and text.strip() else []
+    except (ValueError, RecursionError):
+        return ()
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, dict))[:MAX_EXAMPLES]
+
+
+def encode_examples(examples: Iterable[Mapping[str, Any]]) -> str:
+    """Example inputs as the recipe stores them (a JSON text; "" for none)."""
+    kept = [dict(item) for item in examples][:MAX_EXAMPLES]
+    return json.dumps(kept, ensure_ascii=False) if kept else ""
+
+
+def parse_names(text: str) -> tuple[str, ...]:
+    """A recipe's ``exampleNames`` text as captions (texts only; () for anything else)."""
+    try:
+        value = json.loads(text) if text and text.strip() else []
+    except (ValueError, RecursionError):
+        return ()
+    if not isinstance(value, list):
+        return ()
+    return tuple(item.strip() if isinstance(item, str) else "" for item in value)[:MAX_EXAMPLES]
+
+
+def parse_labels(text: str) -> dict[str, str]:
+    """A recipe's ``labels`` text as ``{argument: label}`` (texts only; {} for anything else)."""
+    try:
+        value = json.loads(text) if text and text.strip() else {}
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {k: v.strip() for k, v in value.items() if isinstance(v, str) and v.strip()}
+
+
+def field_label(name: str, labels: Mapping[str, str] | None = None) -> str:
+    """A plain label for argument ``name``: the recipe's own, else the name in words
+    (``image_size`` reads "Image size", ``contextId`` "Context id")."""
+    if labels and labels.get(name):
+        return labels[name]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").replace("-", " ")
+    words = " ".join(words.split()).lower()
+    return words[:1].upper() + words[1:] if words else name
+
+
+def chat_argument(names: Iterable[str]) -> str | None:
+    """Which of a method's argument ``names`` a chat demo types into (None: no chat)."""
+    present = list(names)
+    return next((name for name in CHAT_ARGUMENTS if name in present), None)
+
+
+def as_recipe(
+    spec: RequestSpec,
+    title: str,
+    description: str = "",
+    *,
+    examples: Iterable[Mapping[str, Any]] | None = None,
+    layout: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    example_names: Iterable[str] | None = None,
+) -> RequestSpec:
+    """``spec`` marked for demos (a blank title means the request's name). Examples, layout and
+    labels it had are kept unless new ones are given."""
+    shown = {k: v for k, v in (spec.presentation or {}).items() if isinstance(v, str)}
+    shown.update({"title": title.strip() or spec.name, "description": description.strip()})
+    if examples is not None:
+        shown["examples"] = encode_examples(examples)
+    if layout is not None:
+        shown["layout"] = CHAT if layout == CHAT else FORM
+    if example_names is not None:
+        names = [str(name) for name in example_names][:MAX_EXAMPLES]
+        shown["exampleNames"] = json.dumps(names, ensure_ascii=False) if any(names) else ""
+    if labels is not None:
+        shown["labels"] = json.dumps(dict(labels), ensure_ascii=False) if labels else ""
+    return replace(spec, presentation={k: v for k, v in shown.items() if v or k == "description"})
 
 
 def mark_as_recipe(
-    store: Any, spec: RequestSpec, title: str, description: str = "", *, rel: str | None = None
+    store: Any,
+    spec: RequestSpec,
+    title: str,
+    description: str = "",
+    *,
+    rel: str | None = None,
+    examples: Iterable[Mapping[str, Any]] | None = None,
 ) -> str:
-    """Mark a saved request for presentation; returns its ``rel``.
+    """Mark a saved request for demos; returns its ``rel``.
 
     With ``rel`` the file there is rewritten (``store.overwrite``); without it ``spec`` is saved as
     a new request (``store.save``). Raises what the store raises (``SavedRequestError``).
     """
-    marked = as_recipe(spec, title, description)
+    marked = as_recipe(spec, title, description, examples=examples)
     return store.overwrite(rel, marked) if rel else store.save(marked)
 
 
@@ -188,6 +314,44 @@ def plain_error(error_title: str | None, body_text: str = "", *, max_lines: int 
         " ".join(_sentence(line) for line in clean_message),
         " ".join(_sentence(line) for line in clean_suggestion),
     )
+
+
+#: what a presenter can try when the package's own advice is for developers
+TRY_AGAIN = "Try it again, or pick another example."
+_ASSIGNMENT = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\s*=")
+_CODEISH = re.compile(r"`|\{|\}|\b[a-z]+_[a-z_]+\b|\b[a-z]+[A-Z][A-Za-z]*\b")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
+
+def _speaks_code(sentence: str, names: Iterable[str]) -> bool:
+    """Whether a sentence names an argument, sets one (``fail=false``) or reads as code."""
+    if _ASSIGNMENT.search(sentence) or _CODEISH.search(sentence):
+        return True
+    lower = sentence.lower()
+    return any(re.search(rf"\b{re.escape(name.lower())}\b", lower) for name in names if name)
+
+
+def for_audience(text: str, names: Iterable[str] = ()) -> str:
+    """``text`` without technical lines (:func:`strip_technical`) and without the sentences that
+    name one of the arguments ``names``, set one or read as code."""
+    names = list(names)
+    kept = [
+        sentence
+        for line in strip_technical(text).splitlines()
+        for sentence in _SENTENCES.split(line)
+        if sentence.strip() and not _speaks_code(sentence, names)
+    ]
+    return " ".join(_sentence(sentence) for sentence in kept)
+
+
+def plain_failure(message: str, suggestion: str, names: Iterable[str] = ()) -> PlainError:
+    """A failed job for an audience: what happened and what the presenter can try, with no
+    argument name in either (a package's "Start it again with fail=false" becomes
+    :data:`TRY_AGAIN`)."""
+    names = list(names)
+    said = for_audience(message, names)
+    advice = for_audience(suggestion, names)
+    return PlainError("The job did not finish.", said, advice or TRY_AGAIN)
 
 
 def body_summary(body_text: str, *, max_lines: int = 12) -> str:

@@ -53,11 +53,13 @@ class Failure:
 
 @dataclass(frozen=True)
 class Schedule:
-    """``wait`` seconds waiting, then ``run`` seconds split into ``steps`` running steps."""
+    """``wait`` seconds waiting, then ``run`` seconds split into ``steps`` running steps;
+    ``notes`` (optional, one per step) say what each step does ("Reading the question")."""
 
     wait: float
     run: float
     steps: int = 1
+    notes: tuple[str, ...] = ()
 
     @property
     def total(self) -> float:
@@ -121,13 +123,17 @@ class Task:
         return Snapshot(SUCCEEDED, None, sched.total, True, last)
 
     def _progress(self, elapsed: float) -> str:
-        """The progress ("step i of n") ``elapsed`` seconds into the schedule."""
+        """The progress ("step i of n", after the step's note when it has one) ``elapsed``
+        seconds into the schedule."""
         sched = self.schedule
         steps = max(1, sched.steps)
         if sched.run <= 0:
-            return f"step {steps} of {steps}"
-        step = min(steps, int((elapsed - sched.wait) / (sched.run / steps)) + 1)
-        return f"step {max(1, step)} of {steps}"
+            step = steps
+        else:
+            step = max(1, min(steps, int((elapsed - sched.wait) / (sched.run / steps)) + 1))
+        if len(sched.notes) >= step:
+            return f"{sched.notes[step - 1]} (step {step} of {steps})"
+        return f"step {step} of {steps}"
 
     @property
     def reports_progress(self) -> bool:

@@ -241,6 +241,7 @@ def test_dir_lists_kinds_in_both_spellings(client: httpx.Client) -> None:
         "prompt": "str",
         "context_id": "Optional[str]",
         "image_size": "int",
+        "seconds": "float",
     }
     assert kinds(agent, "/async_prompt")["seconds"] == "float"
     prompt = next(m for m in agent["methods"] if m["path"] == "/prompt")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from shipexplorer.api import ConnectionSettings, InstanceRef, SteamshipClient
-from shipexplorer.core.recipes import recipes_from
+from shipexplorer.core.recipes import CHAT, recipes_from
 from shipexplorer.core.saved_files import parse_bytes, scan, to_bytes
 from shipexplorer.emulator import Emulator
 from shipexplorer.emulator.demo import DEMO_INSTANCES
@@ -98,3 +98,24 @@ def test_every_demo_recipe_runs_on_the_demo_instances():
                 exchange = client.send(request)
                 assert exchange.error is None, (recipe.title, exchange.error)
                 assert exchange.status == 200
+
+
+def test_a_marker_of_the_first_set_gets_only_the_new_chat_demo(tmp_path):
+    folder, marker = tmp_path / "saved", tmp_path / "playground.json"
+    marker.write_text(
+        json.dumps({"kind": playground.MARKER_KIND, "schemaVersion": 1, "demoRecipes": True})
+    )
+    result = seed_demo_recipes(folder, marker)
+    new = [d for d in DEMO_RECIPES if d.since > 1]
+    assert result.written == [f"{DEMO_FOLDER}/{d.name}.json" for d in new]
+    assert json.loads(marker.read_text())["demoSet"] == playground.DEMO_SET
+    assert seed_demo_recipes(folder, marker).written == []
+
+
+def test_every_demo_has_examples_and_the_chat_demo_is_a_chat(tmp_path):
+    seed_demo_recipes(tmp_path / "saved", tmp_path / "marker.json")
+    recipes = recipes_from(scan(tmp_path / "saved"))
+    assert all(recipe.examples for recipe in recipes)
+    chats = [recipe for recipe in recipes if recipe.layout == CHAT]
+    assert [(c.instance, c.method) for c in chats] == [("agent-1", "prompt")]
+    assert json.loads(chats[0].spec.body)["seconds"] > 0  # it answers through a task

@@ -28,7 +28,7 @@ def test_view_menu_toggles_every_dock(qtbot, make_explorer):
         a for a in setup.window.view_menu.actions() if not a.isSeparator() and a.menu() is None
     ]
     texts = [a.text() for a in actions]
-    assert texts == ["&Presentation mode", "Tasks", "History", "Saved requests"], texts
+    assert texts == ["&Demo mode", "Tasks", "History", "Saved requests"], texts
     for action in actions:
         assert not action.shortcut().isEmpty()
 
@@ -154,8 +154,10 @@ def test_a_saved_request_marked_for_presentation_runs_in_presentation_mode(
     store = setup.docks.saved
     qtbot.waitUntil(lambda: len(store.snapshot().entries) == 1, timeout=5_000)
     assert saved_panel.select(store.snapshot().entries[0].rel)
-    answers = iter(["Say hello", "The greeter greets Ada."])
-    monkeypatch.setattr(saved_panel, "ask_text", lambda *_a, **_k: next(answers))
+    from shipexplorer.ui.presentation.demo_dialog import DemoChoice
+
+    choice = DemoChoice("Say hello", "The greeter greets Ada.")
+    monkeypatch.setattr(saved_panel, "ask_demo", lambda *_a, **_k: choice)  # one dialog
     saved_panel.actions["present"].trigger()
     qtbot.waitUntil(
         lambda: (store.snapshot().entries[0].spec.presentation or {}).get("title") == "Say hello",

@@ -2,7 +2,10 @@
 
 An agent's ``prompt`` answers a JSON list of blocks (the official client's ``Block``: ``id``,
 ``fileId``, ``text``, ``mimeType``, ``contentURL``, ...); ``answer`` answers the same under
-``{"blocks": [...]}``; ``async_prompt`` answers ``{"task", "file"}`` (a streaming response: a task
+``{"blocks": [...]}``. With ``seconds`` above 0, ``prompt`` answers a short task instead, as a
+slow agent does: its progress messages say what the agent is doing ("Reading your question")
+and its output is a chat reply's blocks (text, a markdown list, a picture). ``async_prompt``
+answers ``{"task", "file"}`` (a streaming response: a task
 whose output is the reply's blocks, and the chat file holding the prompt). Every block's content
 is kept by the emulator and served by ``POST block/raw {"id"}`` with the block's MIME type:
 text, markdown, a PNG image and a WAV sound.
@@ -42,15 +45,41 @@ def _reply_items(prompt: str, image_size: int) -> list[tuple[str, str, bytes | N
     ]
 
 
+#: what the agent's task says at each step (the progress messages a demo shows)
+THINKING = ("Reading your question", "Looking for an answer", "Writing the answer")
+
+
+def _chat_items(prompt: str) -> list[tuple[str, str, bytes | None]]:
+    """A chat reply's blocks: a friendly answer, a short markdown list and a picture."""
+    text = (
+        f"You asked: “{prompt.strip()}”\n\nI am a pretend assistant running on this "
+        "computer, so I cannot look anything up, but this is how a real answer arrives: in "
+        "pieces, each shown as soon as it is ready."
+    )
+    markdown = (
+        "**What just happened**\n\n"
+        "1. Your question was sent to the assistant.\n"
+        "2. It reported what it was doing while it worked.\n"
+        "3. The answer came back as text, this list and a picture.\n"
+    )
+    return [
+        (text, "text/plain", None),
+        (markdown, "text/markdown", None),
+        ("", "image/png", png(96, 64)),
+    ]
+
+
 class AgentPackage(Package):
     """A pretend chat agent whose answers are blocks: text, markdown, an image and a sound."""
 
     handle = "agent"
     description = "A pretend chat agent that answers in blocks (text, markdown, image, audio)."
     readme = (
-        "# agent\n\n`prompt(prompt, context_id=None)` answers a list of blocks, as an agent "
-        'package does; `answer` answers them as `{"blocks": [...]}`; `async_prompt` answers '
-        '`{"task", "file"}` whose task reports progress and ends with the blocks. '
+        "# agent\n\n`prompt(prompt, context_id=None, image_size=32, seconds=0)` answers a list "
+        "of blocks, as an agent package does (with `seconds`, a task that reports its progress "
+        "and ends with a chat reply's blocks); `answer` answers them as "
+        '`{"blocks": [...]}`; `async_prompt` answers `{"task", "file"}` whose task reports '
+        "progress and ends with the blocks. "
         "`block/raw` serves each block's content with its MIME type.\n"
     )
     kind_spelling = "name"
@@ -62,28 +91,51 @@ class AgentPackage(Package):
             return stable_id(f"chat-file:{self.ctx.instance.id}:{context_id}")
         return new_id()
 
-    def _reply(self, prompt: str, context_id: str | None, image_size: int) -> list[dict[str, Any]]:
+    def _reply(
+        self, prompt: str, context_id: str | None, image_size: int, *, chat: bool = False
+    ) -> list[dict[str, Any]]:
         if not prompt.strip():
             raise ArgumentError("prompt must not be empty.")
         if len(prompt) > MAX_PROMPT:
             raise ArgumentError(f"prompt must be at most {MAX_PROMPT} characters long.")
         if not 1 <= image_size <= 256:
             raise ArgumentError(f"image_size must be between 1 and 256, got {image_size}.")
+        items = _chat_items(prompt) if chat else _reply_items(prompt, image_size)
         blocks = self.ctx.store.create_blocks(
-            self.ctx.instance.workspace.id,
-            self._file_id(context_id),
-            _reply_items(prompt, image_size),
+            self.ctx.instance.workspace.id, self._file_id(context_id), items
         )
         return [block.to_json() for block in blocks]
 
-    @method("prompt")
-    def prompt(self, prompt: str, context_id: str | None = None, image_size: int = 32) -> list:
+    # it declares a list of blocks, as an agent's prompt does; with `seconds` the engine-style
+    # task answer takes its place
+    @method("prompt", returns="<class 'list'>", returns_name="list")
+    def prompt(
+        self,
+        prompt: str,
+        context_id: str | None = None,
+        image_size: int = 32,
+        seconds: float = 0,
+    ) -> Any:
         """Answer `prompt` with a list of blocks: text, markdown, a PNG image, a WAV sound.
 
         Each block's content comes from block/raw {"id"}; `image_size` is the image's side in
-        pixels (1 to 256).
+        pixels (1 to 256). With `seconds` above 0 (up to 600) it answers a task that runs that
+        long, reports what it is doing, and ends with a chat reply's blocks.
         """
-        return self._reply(prompt, context_id, image_size)
+        if not seconds:
+            return self._reply(prompt, context_id, image_size)
+        if not 0 < seconds <= MAX_SECONDS:
+            raise ArgumentError(f"seconds must be between 0 and {MAX_SECONDS:g}, got {seconds}.")
+        blocks = self._reply(prompt, context_id, image_size, chat=True)
+        wait = min(0.3, seconds * 0.1)
+        task = self.ctx.store.create_task(
+            self.ctx.instance.workspace.id,
+            Schedule(wait=wait, run=seconds - wait, steps=len(THINKING), notes=THINKING),
+            output=blocks,
+            input=json.dumps({"prompt": prompt, "context_id": context_id}),
+            task_type="infer",
+        )
+        return task.to_json(self.ctx.dialect)
 
     @method("answer")
     def answer(self, prompt: str, context_id: str | None = None, image_size: int = 32) -> dict:

@@ -52,6 +52,7 @@ from shipexplorer.ui.library.saved_tree_model import (
     REQUEST,
     SavedTreeModel,
 )
+from shipexplorer.ui.presentation.demo_dialog import DemoChoice, DemoDialog
 from shipexplorer.ui.widgets.empty_state import EmptyState
 
 TOP = "(top folder)"
@@ -139,9 +140,9 @@ class SavedRequestsPanel(QDockWidget):
              self.move_current),
             ("delete", "Delete…", "Delete saved request", "Delete (Delete)",
              QKeySequence(QKeySequence.StandardKey.Delete), self.delete_current),
-            ("present", "Mark for presentation…", "Mark saved request for presentation",
-             "Show it as a recipe in presentation mode, with a title and a description "
-             "(an empty title takes it out)", None, self.mark_current),
+            ("present", "Use as demo…", "Use saved request as demo",
+             "Show it in demo mode, with a title and a one-line description", None,
+             self.mark_current),
             ("folder", "New folder…", "New saved-requests folder", "Make a folder", None,
              self.new_folder),
             ("choose", "Choose folder…", "Choose saved-requests folder",
@@ -161,6 +162,9 @@ class SavedRequestsPanel(QDockWidget):
             button.setAccessibleName(name)
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # "Use as demo…" in the tree's context menu too (with the actions that have keys)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.tree.addAction(self.actions["present"])
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -379,31 +383,33 @@ class SavedRequestsPanel(QDockWidget):
         if name:
             self._select_after = self._run(self.store.rename, entry.rel, name)
 
+    def ask_demo(self, title: str, description: str, is_demo: bool) -> DemoChoice | None:
+        """The one "Use as demo" dialog (prefilled); None when cancelled."""
+        dialog = DemoDialog(title, description, is_demo=is_demo, parent=self)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     @Slot()
     def mark_current(self) -> None:
-        """Give the selected request a presentation title and description (a recipe); an empty
-        title takes it out of presentation mode."""
+        """Use the selected request as a demo (one dialog: title and description, prefilled),
+        or stop using it as one."""
         entry = self._current_request()
         if entry is None or entry.spec is None:
             return
         shown = entry.spec.presentation or {}
-        title = self.ask_text(
-            "Mark for presentation", "Title (empty: not a recipe):",
-            shown.get("title", entry.display_name),
-        )  # fmt: skip
-        if title is None:
+        choice = self.ask_demo(
+            shown.get("title") or entry.display_name,
+            shown.get("description", ""),
+            entry.spec.presentation is not None,
+        )
+        if choice is None:
             return
         spec = self.without_keys(entry.spec)  # a file written elsewhere may hold one
         if spec is None:
             return
-        if not title.strip():
+        if choice.remove or not choice.title:
             self._select_after = self._run(self.store.unmark_recipe, entry.rel, spec)
             return
-        description = self.ask_text(
-            "Mark for presentation", "A short description:", shown.get("description", "")
-        )
-        if description is None:
-            return
+        title, description = choice.title, choice.description
         if self._holds_key(title, description):
             self.show_message("Not marked: a title or description must not hold an API key.")
             return

@@ -1,9 +1,10 @@
-"""The View menu's "Presentation mode" (F11, ``--present``): shows and hides the mode's window.
+"""The View menu's "Demo mode" (F11, ``--demo`` or ``--present``): shows and hides its window.
 
-Presentation mode gets a full-screen window of its own rather than taking the main window's place:
-it can be moved to the projector, and the explorer, its docks and its saved geometry stay as they
-are. The first time, the mode opens the first recipe (as soon as the recipes are read); later it
-opens on the recipe list, and keeps its current recipe and type size between toggles.
+Demo mode (formerly presentation mode) gets a full-screen window of its own rather than taking
+the main window's place: it can be moved to the projector, and the explorer, its docks and its
+saved geometry stay as they are. The first time, the mode opens the first demo (as soon as the
+demos are read); later it
+opens on the list of demos, and keeps its current demo and type size between toggles.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ if TYPE_CHECKING:  # the mode's module loads when the mode is first asked for
 
 
 class PresentationSwitch(QObject):
-    """Owns the toggle action and, once first asked for, the presentation window."""
+    """Owns the toggle action and, once first asked for, the demo window."""
 
     def __init__(
         self,
@@ -45,12 +46,12 @@ class PresentationSwitch(QObject):
         self._services = (explorer, runner, tracker, saved, queries)
         self._exports = exports
         self.mode: PresentationMode | None = None
-        self.action = QAction("&Presentation mode", window)
+        self.action = QAction("&Demo mode", window)
         self.action.setCheckable(True)
         self.action.setShortcut(QKeySequence(Qt.Key.Key_F11))
         # F11 also leaves the mode from its own window
         self.action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.action.setToolTip("Large type, one method at a time, for an audience (F11)")
+        self.action.setToolTip("Large type, one demo at a time, for an audience (F11)")
         self.action.toggled.connect(self.set_presenting)
         menu.addAction(self.action)
 

@@ -1,10 +1,11 @@
-"""What presentation mode opens on: the recipes, in big rows, and a chooser of any method.
+"""What demo mode opens on: the demos, in big rows, and a chooser of any method.
 
-Recipes are the saved requests marked for presentation
-(:func:`~shipexplorer.core.recipes.recipes_from`). Enter (or a double click, or "Open") opens
-the current one; "Next recipe" (Ctrl+Right) opens the one after it, so a demo runs through them in
-order. Without recipes a friendly text says how to mark one; the chooser of an instance and a
-method (from the :class:`~shipexplorer.services.explorer.Explorer`) keeps the mode usable anyway.
+Demos (recipes) are the saved requests marked as demos
+(:func:`~shipexplorer.core.recipes.recipes_from`); each row shows its title and description.
+Enter (or a double click, or "Open") opens the current one; "Next demo" (Ctrl+Right) opens the one
+after it and Ctrl+Left the one before, so a presenter runs through them in order. Without demos a
+friendly text says how to mark one; the chooser of a service and an action (from the
+:class:`~shipexplorer.services.explorer.Explorer`) keeps the mode usable anyway.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QFont, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -27,18 +28,19 @@ from PySide6.QtWidgets import (
 
 from shipexplorer.api import PackageSpec
 from shipexplorer.core.recipes import Recipe, recipes_from
+from shipexplorer.ui.style.metrics import space
 
 NO_RECIPES = (
-    "No recipes yet. A recipe is a saved request marked for presentation, with a title and a "
-    "short description: in the Saved requests panel, choose a request and use "
-    "“Mark for presentation…”. Until then, pick an instance and a method below."
+    "No demos yet. A demo is a saved request with a title and a short description: in the "
+    "Saved requests panel, choose a request and use “Use as demo…”. Until then, pick a "
+    "service and what to run below."
 )
 
 if TYPE_CHECKING:
     from shipexplorer.services.explorer import Explorer
     from shipexplorer.services.saved_requests import SavedRequests
 
-PICK_HINT = "Or pick an instance and a method:"
+PICK_HINT = "Or run something else:"
 _RECIPE = Qt.ItemDataRole.UserRole
 
 
@@ -66,30 +68,31 @@ class RecipeList(QWidget):
         self._explorer = explorer
         self._recipes: list[Recipe] = []
         self._methods: dict[str, Any] = {}
-        self.setAccessibleName("Recipes and methods")
-        self.heading = QLabel("Recipes", self)
-        self.heading.setAccessibleName("Recipes heading")
+        self._content_width = 10_000
+        self.setAccessibleName("Demos and methods")
+        self.heading = QLabel("Demos", self)
+        self.heading.setAccessibleName("Demos heading")
         self.empty_label = QLabel(NO_RECIPES, self)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setAccessibleName("How to add recipes")
+        self.empty_label.setAccessibleName("How to add demos")
         self.list = QListWidget(self)
-        self.list.setAccessibleName("Recipes")
-        self.list.setAccessibleDescription("Enter opens the recipe; Ctrl+Right opens the next one")
+        self.list.setAccessibleName("Demos")
+        self.list.setAccessibleDescription("Enter opens the demo; Ctrl+Right opens the next one")
         self.list.setWordWrap(True)
         self.list.setSpacing(6)
         self.list.setAlternatingRowColors(True)
         self.list.itemActivated.connect(self._activated)
-        self.open_button = QPushButton("&Open recipe", self)
-        self.open_button.setAccessibleName("Open recipe")
+        self.open_button = QPushButton("&Open demo", self)
+        self.open_button.setAccessibleName("Open demo")
         self.open_button.clicked.connect(self.open_current)
-        self.next_action = QAction("Next recipe", self)
+        self.next_action = QAction("Next demo", self)
         self.next_action.setShortcut(QKeySequence("Ctrl+Right"))
         self.next_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.next_action.triggered.connect(self.open_next)
         self.addAction(self.next_action)
-        self.next_button = QPushButton("&Next recipe", self)
-        self.next_button.setAccessibleName("Next recipe")
-        self.next_button.setToolTip("Open the next recipe (Ctrl+Right)")
+        self.next_button = QPushButton("&Next demo", self)
+        self.next_button.setAccessibleName("Next demo")
+        self.next_button.setToolTip("Open the next demo (Ctrl+Right)")
         self.next_button.clicked.connect(self.open_next)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
@@ -99,19 +102,19 @@ class RecipeList(QWidget):
         self.pick_label = QLabel(PICK_HINT, self)
         self.pick_label.setAccessibleName("Method chooser heading")
         self.instance_combo = QComboBox(self)
-        self.instance_combo.setAccessibleName("Instance")
+        self.instance_combo.setAccessibleName("Service")
         self.instance_combo.setMinimumContentsLength(16)
         self.instance_combo.activated.connect(self._instance_picked)
         self.method_combo = QComboBox(self)
-        self.method_combo.setAccessibleName("Method")
+        self.method_combo.setAccessibleName("What to run")
         self.method_combo.setMinimumContentsLength(16)
-        self.pick_button = QPushButton("O&pen method", self)
-        self.pick_button.setAccessibleName("Open method")
+        self.pick_button = QPushButton("O&pen it", self)
+        self.pick_button.setAccessibleName("Open what was picked")
         self.pick_button.clicked.connect(self.open_method)
         chooser = QFormLayout()
-        instance_label = QLabel("&Instance", self)
+        instance_label = QLabel("&Service", self)
         instance_label.setBuddy(self.instance_combo)
-        method_label = QLabel("&Method", self)
+        method_label = QLabel("&What to run", self)
         method_label.setBuddy(self.method_combo)
         chooser.addRow(instance_label, self.instance_combo)
         chooser.addRow(method_label, self.method_combo)
@@ -120,12 +123,11 @@ class RecipeList(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.empty_label)
-        layout.addWidget(self.list, 3)
+        layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         layout.addSpacing(12)
         layout.addWidget(self.pick_label)
         layout.addLayout(chooser)
-        layout.addStretch(1)
 
         if saved is not None:
             saved.changed.connect(self.refresh)
@@ -135,6 +137,20 @@ class RecipeList(QWidget):
             self._instances_changed(explorer.instances())
         self.refresh()
         self.set_heading_scale(1.3)
+
+    def set_content_width(self, width: float) -> None:
+        """Keep the list and the chooser at most ``width`` pixels wide, centred (a wide screen
+        shows a column, not rows across the whole screen)."""
+        self._content_width = int(width)
+        self._centre()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._centre()
+
+    def _centre(self) -> None:
+        side = max(space(2), (self.width() - self._content_width) // 2)
+        self.layout().setContentsMargins(side, space(2), side, space(4))
 
     def set_heading_scale(self, factor: float) -> None:
         """Make the heading ``factor`` times the list's type size, bold."""
@@ -160,7 +176,8 @@ class RecipeList(QWidget):
             text = recipe.title + (f"\n{recipe.description}" if recipe.description else "")
             item = QListWidgetItem(text)
             item.setData(_RECIPE, recipe)
-            item.setToolTip(recipe.subtitle)
+            saved_as = recipe.rel.removesuffix(".json")
+            item.setToolTip(f"Saved request “{saved_as}” · {recipe.subtitle}")
             self.list.addItem(item)
         has = bool(recipes)
         self.empty_label.setVisible(not has)
@@ -168,7 +185,7 @@ class RecipeList(QWidget):
         self.open_button.setVisible(has)
         self.next_button.setVisible(has)
         self.next_action.setEnabled(has)
-        self.pick_label.setText(PICK_HINT if has else "Pick an instance and a method:")
+        self.pick_label.setText(PICK_HINT if has else "Pick a service and what to run:")
         if has:
             rels = [r.rel for r in recipes]
             row = rels.index(current.rel) if current is not None and current.rel in rels else 0
@@ -200,6 +217,17 @@ class RecipeList(QWidget):
             return None
         row = self.list.currentRow()
         self.list.setCurrentRow((row + 1) % len(self._recipes) if row >= 0 else 0)
+        recipe = self.current_recipe()
+        if recipe is not None:
+            self.recipeChosen.emit(recipe)
+        return recipe
+
+    def open_previous(self) -> Recipe | None:
+        """Move to the previous demo (round to the last from the first) and open it."""
+        if not self._recipes:
+            return None
+        row = self.list.currentRow()
+        self.list.setCurrentRow((row - 1) % len(self._recipes) if row >= 0 else 0)
         recipe = self.current_recipe()
         if recipe is not None:
             self.recipeChosen.emit(recipe)
@@ -257,7 +285,7 @@ class RecipeList(QWidget):
         for method in package.methods:
             if method.path.startswith("__"):
                 continue  # __dir__ and friends are plumbing
-            self.method_combo.addItem(f"{method.path} ({method.verb})", method)
+            self.method_combo.addItem(method.path, method)
 
     @Slot()
     def open_method(self) -> None:

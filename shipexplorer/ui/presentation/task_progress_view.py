@@ -4,8 +4,10 @@
 TaskTracker` by id (the id itself is never shown), or a plain request in flight
 (:meth:`show_working`). States read "Waiting to start", "Working…", "Done", "Something went wrong";
 the bar is busy until a message such as "step 2 of 5" or "40%" says how far along it is; the
-elapsed time ticks once a second until the task ends. A failed task shows its message and
-suggestion in plain words (:func:`~shipexplorer.core.recipes.strip_technical`).
+elapsed time ticks once a second until the task ends. The end state shows in colour and words
+(the design system's success and danger colours: the bar never stays full and blue after a
+failure). A failed task says what happened and what the presenter can try in plain words, never
+an argument name (:func:`~shipexplorer.core.recipes.plain_failure`).
 """
 
 from __future__ import annotations
@@ -15,23 +17,32 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QTimer, Signal, Slot
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QListWidget, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
-from shipexplorer.core.recipes import strip_technical
+from shipexplorer.core.recipes import plain_failure, strip_technical
 from shipexplorer.core.task_timeline import TrackedTask
 from shipexplorer.services.task_tracker import TaskTracker
+from shipexplorer.ui.style import colors
 
 WAITING, WORKING, DONE, FAILED = (
     "Waiting to start",
     "Working…",
     "Done",
-    "Something went wrong",
+    "It did not finish",
 )
 LOST = "The service no longer knows this job"
 NOT_FOLLOWED = "No longer followed (it may still be working)"
 RECONNECTING = "Reconnecting to the service…"
 _STEP = re.compile(r"\b(\d+)\s*(?:of|/)\s*(\d+)\b")
+_NOTED_STEP = re.compile(r"\s*\(step (\d+) of (\d+)\)\s*$", re.IGNORECASE)
 _PERCENT = re.compile(r"\b(\d{1,3}(?:\.\d+)?)\s*%")
 
 
@@ -67,6 +78,17 @@ def fraction_done(messages: list[str]) -> float | None:
     return None
 
 
+def progress_words(message: str) -> str:
+    """A task's progress message as the audience reads it: "Reading your question… (1 of 3)"."""
+    text = " ".join((message or "").split())
+    match = _NOTED_STEP.search(text)
+    if match is None:
+        return text[:1].upper() + text[1:]
+    head = text[: match.start()].rstrip(" .…")
+    count = f"({match.group(1)} of {match.group(2)})"
+    return f"{head[:1].upper()}{head[1:]}… {count}" if head else f"Working… {count}"
+
+
 def elapsed_clock(seconds: float) -> str:
     """``"0:07"``, ``"12:03"``, ``"1:02:03"``."""
     whole = int(max(0.0, seconds))
@@ -97,6 +119,7 @@ class TaskProgressView(QWidget):
         self._task_id: str | None = None
         self._started: float | None = None  # a request in flight (no task)
         self._ended = False
+        self._names: list[str] = []
         self.setAccessibleName("Progress")
         self.state_label = QLabel(WAITING, self)
         self.state_label.setAccessibleName("State")
@@ -119,8 +142,13 @@ class TaskProgressView(QWidget):
         self.messages.setAccessibleDescription("What the job reported, oldest first")
         self.messages.setWordWrap(True)
         layout = QVBoxLayout(self)
-        for widget in (self.state_label, self.bar, self.elapsed_label):
-            layout.addWidget(widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        heading = QHBoxLayout()  # the state and the time on one line
+        heading.addWidget(self.state_label)
+        heading.addStretch(1)
+        heading.addWidget(self.elapsed_label)
+        layout.addLayout(heading)
+        layout.addWidget(self.bar)
         layout.addWidget(self.failure_label)
         layout.addWidget(self.suggestion_label)
         layout.addWidget(self.messages, 1)
@@ -138,16 +166,41 @@ class TaskProgressView(QWidget):
     def task_id(self) -> str | None:
         return self._task_id
 
+    def set_argument_names(self, names: list[str]) -> None:
+        """The method's arguments: a failure's words never name one."""
+        self._names = list(names)
+
+    def set_fonts(self, body: QFont, headline: QFont) -> None:
+        """The state in ``headline`` type, the rest in ``body`` (a presenter's A+ and A-)."""
+        self.state_label.setFont(headline)
+        for widget in (self.elapsed_label, self.failure_label, self.suggestion_label):
+            widget.setFont(body)
+        self.messages.setFont(body)
+        self.bar.setMinimumHeight(max(8, body.pointSize()))
+
+    def _tone(self, role: str | None) -> None:
+        """Colour the state and the bar after ``role`` (None: the palette's own)."""
+        for widget, colour_role in (
+            (self.state_label, QPalette.ColorRole.WindowText),
+            (self.bar, QPalette.ColorRole.Highlight),
+        ):
+            palette = QPalette(self.palette())
+            if role is not None:
+                palette.setColor(colour_role, colors.semantic(role))
+            widget.setPalette(palette)
+
     def clear(self) -> None:
         """Follow nothing."""
         self._task_id, self._started, self._ended = None, None, False
         self._timer.stop()
         self.messages.clear()
+        self.messages.hide()
         self._set_failure("", "")
         self.state_label.setText(WAITING)
         self.elapsed_label.setText("")
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
+        self._tone(None)
 
     def show_working(self) -> None:
         """A request in flight: "Working…", a busy bar and the time ticking."""
@@ -155,6 +208,7 @@ class TaskProgressView(QWidget):
         self._started = self._clock()
         self.state_label.setText(WORKING)
         self.bar.setRange(0, 0)
+        self._tone(colors.RUNNING)
         self._tick()
         self._timer.start()
 
@@ -165,6 +219,7 @@ class TaskProgressView(QWidget):
         self._started = self._clock()
         self.state_label.setText(WORKING if initial_state == "running" else WAITING)
         self.bar.setRange(0, 0)
+        self._tone(colors.RUNNING)
         self._timer.start()
         self._refresh()
 
@@ -190,7 +245,7 @@ class TaskProgressView(QWidget):
             return
         words = state_words(task)
         self.state_label.setText(words)
-        texts = [strip_technical(text) for _, text in task.messages]
+        texts = [progress_words(strip_technical(text)) for _, text in task.messages]
         failure = strip_technical(task.status_message or "")
         texts = [text for text in texts if text and not (words == FAILED and text == failure)]
         if texts != [self.messages.item(i).text() for i in range(self.messages.count())]:
@@ -200,7 +255,10 @@ class TaskProgressView(QWidget):
         finished = words in (DONE, FAILED, LOST)
         if finished:
             self.bar.setRange(0, 100)
-            self.bar.setValue(100 if words == DONE else self.bar.value())
+            reached = fraction_done(texts)
+            value = round((reached or 0) * 100)
+            self.bar.setValue(100 if words == DONE else min(value, 99))
+            self._tone(colors.SUCCESS if words == DONE else colors.DANGER)
         else:
             fraction = fraction_done(texts) if words == WORKING else None
             if fraction is None:
@@ -209,11 +267,13 @@ class TaskProgressView(QWidget):
                 self.bar.setRange(0, 100)
                 self.bar.setValue(round(fraction * 100))
         if words == FAILED:
-            suggestion = strip_technical(task.status_suggestion or "")
-            self._set_failure(failure, suggestion)
+            plain = plain_failure(failure, task.status_suggestion or "", self._names)
+            self._set_failure(plain.message or plain.headline, plain.suggestion)
         elif words == LOST:
             self._set_failure("", "It may have ended long ago. Run it again to start afresh.")
         self._tick()
+        # once it succeeded the answer needs the room: what it said while working goes
+        self.messages.setVisible(bool(texts) and words != DONE)
         if finished and not self._ended:
             self._ended = True
             self._timer.stop()
@@ -238,9 +298,9 @@ class TaskProgressView(QWidget):
             self._fit_messages()
 
     def _fit_messages(self) -> None:
-        """About six messages show; the list scrolls for more (the result needs the room)."""
+        """About four messages show; the list scrolls for more (the result needs the room)."""
         frame = self.messages.frameWidth() * 2 + 4
-        self.messages.setMaximumHeight(self.messages.fontMetrics().lineSpacing() * 6 + frame)
+        self.messages.setMaximumHeight(self.messages.fontMetrics().lineSpacing() * 4 + frame)
 
     @Slot()
     def _tick(self) -> None:

@@ -1,6 +1,7 @@
-"""Presentation mode over the in-process emulator: recipes run from the list and show their answer
-rendered; a long task shows the friendly progress, then its output; failures read as plain words
-with the suggestion; no key, address, id or traceback is ever on screen; type can be enlarged."""
+"""Demo mode over the in-process emulator: demos run from the list and show their answer rendered;
+a long task shows the friendly progress, then its output; failures read as plain words with what
+to try (no argument name); no key, address, id or traceback is ever on screen; type can be
+enlarged."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import uuid
 
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from shipexplorer.api import (
@@ -22,7 +23,7 @@ from shipexplorer.api import (
     SteamshipClient,
 )
 from shipexplorer.core.profiles import Profile
-from shipexplorer.core.recipes import mark_as_recipe
+from shipexplorer.core.recipes import TRY_AGAIN, mark_as_recipe
 from shipexplorer.core.saved_files import RequestSpec
 from shipexplorer.services.client_provider import ClientProvider
 from shipexplorer.services.document_queries import DocumentQueries
@@ -40,6 +41,7 @@ from shipexplorer.ui.presentation.task_progress_view import (
     WORKING,
     TaskProgressView,
 )
+from shipexplorer.ui.style import colors
 from tests.canary import assert_not_in_text, widget_texts
 from tests.service_support import profile_services
 from tests.ui.test_accessibility import offenders
@@ -135,12 +137,14 @@ def test_empty_list_says_how_to_add_recipes_and_a_method_can_be_picked(qtbot, pr
     )
     methods.setCurrentIndex(methods.findText("greet", Qt.MatchFlag.MatchStartsWith))
     mode.recipe_list.pick_button.click()
-    assert mode.pages.currentIndex() == 1 and mode.title_label.text() == "g · greet"
+    assert mode.pages.currentIndex() == 1 and mode.title_label.text() == "Greet"
     assert mode.form.isVisibleTo(mode) and "name" in mode.form.fields
+    assert mode.form.labels["name"].text() == "Name"
     mode.form.fields["name"].setFocus()
     qtbot.keyClicks(mode.form.fields["name"], "Grace")
     assert json.loads(mode.body_text()) == {"name": "Grace"}
-    run_and_wait(qtbot, mode, mode.form.fields["name"])
+    with qtbot.waitSignal(mode._runner.finished, timeout=5000):
+        qtbot.keyClick(mode.form.fields["name"], Qt.Key.Key_Return)  # Enter runs
     assert mode.text_view.toPlainText() == "Hello, Grace!"
 
 
@@ -159,7 +163,7 @@ def test_a_greeter_recipe_runs_from_the_list(qtbot, present):
     assert mode.title_label.text() == "Say hello"
     assert mode.description_label.text() == "The greeter greets Ada."
     qtbot.waitUntil(lambda: "name" in mode.form.fields, timeout=5000)
-    assert mode.form.fields["name"].text() == "Ada" and not mode.form.note.isVisibleTo(mode)
+    assert mode.form.fields["name"].text() == "Ada"
     run_and_wait(qtbot, mode)
     assert mode.result_stack.currentWidget() is mode.text_view
     assert mode.text_view.toPlainText() == "Hello, Ada!"
@@ -194,27 +198,47 @@ def test_a_slow_job_shows_progress_then_its_output(qtbot, present):
     messages = [
         mode.progress.messages.item(i).text() for i in range(mode.progress.messages.count())
     ]
-    assert any("step" in text for text in messages)
+    assert any(text.startswith("Step ") for text in messages)
     assert mode.progress.elapsed_label.text().startswith("Time taken: 0:0")
-    qtbot.waitUntil(lambda: mode.result_stack.currentWidget() is mode.tree_view, timeout=5000)
+    qtbot.waitUntil(lambda: mode.result_stack.currentWidget() is mode.text_view, timeout=5000)
+    shown = mode.text_view.toPlainText()
+    assert "Result: done" in shown and "{" not in shown  # a list for people, not JSON
+    assert not mode.tree_view.isVisibleTo(mode)  # the JSON is behind "Show details"
+    mode.answer_area.details_button.click()
+    assert mode.tree_view.isVisibleTo(mode)
     model = mode.tree_view.tree_model
     qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=5000)
     keys = {model.index(r, 0).data() for r in range(model.rowCount())}
     assert "result" in keys
+    assert mode.progress.bar.value() == 100
+    assert mode.progress.bar.palette().color(QPalette.ColorRole.Highlight) == colors.semantic(
+        colors.SUCCESS
+    )
     assert_nothing_technical(mode, [task_id])
 
 
-def test_a_failing_job_reads_as_plain_words_with_the_suggestion(qtbot, present):
+def test_a_failing_job_reads_as_plain_words_without_argument_names(qtbot, present):
     mode = present
     mode.add_recipe("Fails", "", "job", "start", {"seconds": 0.5, "steps": 1, "fail": True})
     mode.recipe_list.refresh()
     mode.recipe_list.open_current()
+    qtbot.waitUntil(lambda: "fail" in mode.form.fields, timeout=5000)
     run_and_wait(qtbot, mode)
     task_id = mode.progress.task_id()
     qtbot.waitUntil(lambda: mode.progress.state_label.text() == FAILED, timeout=10000)
     progress = mode.progress
     assert progress.failure_label.text() == "The slow job failed at step 1 of 1, as requested."
-    assert progress.suggestion_label.text() == "What to do: Start it again with fail=false."
+    assert progress.suggestion_label.text() == f"What to do: {TRY_AGAIN}"
+    said = " ".join(
+        label.text() for label in (progress.state_label, progress.failure_label,
+                                   progress.suggestion_label)
+    )  # fmt: skip
+    assert "fail=" not in said and "seconds" not in said and "steps" not in said
+    # the bar ends in the danger colour, not full and blue
+    assert progress.bar.value() < 100
+    assert progress.bar.palette().color(QPalette.ColorRole.Highlight) == colors.semantic(
+        colors.DANGER
+    )
     assert "SlowJobFailed" not in widget_texts(mode)
     assert_nothing_technical(mode, [task_id])
 
@@ -230,6 +254,9 @@ def test_a_failing_method_reads_as_plain_words(qtbot, present):
     assert mode.error_headline.text() == "The service reported a problem."
     assert mode.error_details.text() == "Broken with *** inside."
     assert mode.error_suggestion.text() == "What to do: Try greet instead."
+    assert mode.error_headline.palette().color(QPalette.ColorRole.WindowText) == (
+        colors.semantic(colors.DANGER)
+    )
     assert "DemoFailure" not in widget_texts(mode)
     if "message" in mode.form.fields:
         mode.form.fields["message"].clear()  # what the presenter typed is theirs to see
@@ -239,14 +266,17 @@ def test_a_failing_method_reads_as_plain_words(qtbot, present):
 def test_type_size_grows_and_shrinks(qtbot, present):
     mode = present
     before = mode.text_view.font().pointSizeF()
+    usual = mode.scale()  # DEFAULT_SCALE, more on a screen taller than 720 lines
+    assert usual == mode._usual_scale() >= DEFAULT_SCALE
     mode.enlarge_button.click()
-    assert mode.scale() > DEFAULT_SCALE
+    assert mode.scale() > usual
     assert mode.text_view.font().pointSizeF() > before
     assert mode.form.font().pointSizeF() == mode.font().pointSizeF()
+    assert mode.run_button.font().pointSizeF() == mode.font().pointSizeF()
     qtbot.keyClick(mode.exit_button, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
-    assert mode.scale() > DEFAULT_SCALE * 1.2
+    assert mode.scale() > usual * 1.2
     qtbot.keyClick(mode.exit_button, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
-    assert mode.scale() == DEFAULT_SCALE and mode.text_view.font().pointSizeF() == before
+    assert mode.scale() == usual and mode.text_view.font().pointSizeF() == before
     for _ in range(20):
         mode.shrink_action.trigger()
     assert mode.scale() == 1.0 and not mode.shrink_button.isEnabled()
@@ -281,7 +311,7 @@ def test_every_control_is_named_and_reachable(qtbot, present):
         assert button.accessibleName()
     assert not any(w.styleSheet() for w in [mode, *mode.findChildren(QWidget)])  # palette only
     assert mode.objectName() == "presentation-mode"
-    assert mode.accessibleName() == "Presentation mode"
+    assert mode.accessibleName() == "Demo mode"
 
 
 def test_progress_view_without_a_tracker_ticks_for_a_request(qtbot):
@@ -316,6 +346,7 @@ def test_images_and_markdown_are_rendered(qtbot, present):
     assert mode.result_stack.currentWidget() is mode.text_view
     text = mode.text_view.toPlainText()
     assert "A markdown answer" in text and "**" not in text and "# " not in text
+    assert not mode.answer_area.details_button.isVisibleTo(mode)  # no JSON, no details
 
 
 class FakeExplorer(QObject):

@@ -84,3 +84,12 @@ def test_recipes_from_a_store(tmp_path):
     rel = mark_as_recipe(saved, RequestSpec(name="hello", instance="g", method="greet"), "Hi", "")
     recipes = recipes_from(saved.snapshot())
     assert [(r.rel, r.title, r.subtitle) for r in recipes] == [(rel, "Hi", "g · greet")]
+
+
+def test_progress_messages_read_as_sentences():
+    from shipexplorer.ui.presentation.task_progress_view import progress_words
+
+    noted = progress_words("Reading your question (step 1 of 3)")
+    assert noted == "Reading your question… (1 of 3)"
+    assert progress_words("step 2 of 5") == "Step 2 of 5"
+    assert progress_words("") == ""

@@ -141,7 +141,7 @@ def test_what_the_user_opened_first_stays_open(qtbot, setup):
     setup.mode.open_method("g", "greet", '{"name": "Ada"}')
     recipe(setup.saved, "Say hello", "g", "default", {"name": "Grace"})
     qtbot.waitUntil(lambda: len(setup.mode.recipe_list.recipes()) == 1, timeout=5000)
-    assert setup.mode.title_label.text() == "g · greet"
+    assert setup.mode.title_label.text() == "Greet"
 
 
 def test_a_hidden_mode_does_not_open_a_recipe_later(qtbot, setup):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
+from shipexplorer.core.recipes import recipe_of
 from shipexplorer.core.saved_files import SavedEntry, Snapshot
 
 MIME = "application/x-shipexplorer-saved-request"
@@ -17,11 +18,14 @@ FOLDER, REQUEST = "folder", "request"
 
 
 def entry_text(entry: SavedEntry) -> str:
-    """What the tree shows for a file: its name, and "broken"/"read-only" in words."""
+    """What the tree shows for a file: its name, "broken"/"read-only" in words, and "demo" when
+    it is marked for demo mode."""
     if entry.spec is None:
         return f"{entry.display_name} — broken: {entry.error}"
     if entry.read_only:
         return f"{entry.display_name} (read-only: written by a newer version)"
+    if entry.spec.presentation is not None:
+        return f"{entry.display_name} · demo"
     return entry.display_name
 
 
@@ -31,6 +35,9 @@ def entry_tip(entry: SavedEntry) -> str:
         return f"{entry.rel}\nThis file is broken ({entry.error}); it is left untouched."
     spec = entry.spec
     lines = [f"{spec.verb} {spec.instance or '?'} / {spec.method or '?'}", entry.rel]
+    if spec.presentation is not None:
+        title = recipe_of(entry.rel, spec, entry.display_name).title
+        lines.append(f"Used as a demo: “{title}” (Demo mode lists it)")
     if spec.notes:
         lines.append(spec.notes)
     return "\n".join(lines)

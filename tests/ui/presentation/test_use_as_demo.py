@@ -10,6 +10,7 @@ from shipexplorer.core.recipes import recipes_from
 from shipexplorer.core.saved_files import RequestSpec, to_bytes
 from shipexplorer.services.saved_requests import SavedRequests
 from shipexplorer.ui.library.saved_panel import SavedRequestsPanel
+from shipexplorer.ui.library.saved_tree_model import REQUEST
 from shipexplorer.ui.presentation.demo_dialog import DemoChoice, DemoDialog
 from shipexplorer.ui.presentation.recipe_list import RecipeList
 
@@ -46,6 +47,9 @@ def test_one_dialog_marks_and_unmarks(qtbot, tmp_path, worker_pool, monkeypatch)
     assert (recipe.title, recipe.description) == ("Greet", "Says hello.")
     qtbot.waitUntil(lambda: demos.list.count() == 1, timeout=5000)
     assert demos.list.item(0).text() == "Greet\nSays hello."
+    marked = panel.model.find("Greet.json", REQUEST)
+    assert marked.data() == "Greet · demo"  # the saved tree says which requests are demos
+    assert "Used as a demo: “Greet”" in marked.data(Qt.ItemDataRole.ToolTipRole)
     monkeypatch.setattr(panel, "ask_demo", lambda *a: asked.append(a) or DemoChoice(remove=True))
     panel.select("Greet.json")
     with qtbot.waitSignal(store.changed, timeout=5000):
@@ -53,6 +57,7 @@ def test_one_dialog_marks_and_unmarks(qtbot, tmp_path, worker_pool, monkeypatch)
     assert asked[-1] == ("Greet", "Says hello.", True)
     assert recipes_from(store.snapshot()) == []
     qtbot.waitUntil(lambda: demos.list.count() == 0, timeout=5000)
+    assert panel.model.find("Greet.json", REQUEST).data() == "Greet"
 
 
 def test_the_dialog_is_prefilled_and_offers_to_stop(qtbot):

@@ -5,7 +5,8 @@ the bundle's executable; ``freeze_support()`` turns that run into the child inst
 window. Outside a bundle it does nothing.
 
 ``SHIPEXPLORER_BUNDLE_CHECK=spawn`` makes the bundle start such a child and exit instead of opening
-the window: CI's proof that children work in the bundle.
+the window: CI's proof that children work in the bundle. ``SHIPEXPLORER_BUNDLE_CHECK=icons`` loads
+the icon font as the window does and exits: the proof that the font's files are in the bundle.
 """
 
 from __future__ import annotations
@@ -33,10 +34,28 @@ def check_spawn() -> int:
     return 0
 
 
+def check_icons() -> int:
+    """Load the icon font as the window does (offscreen) and draw one icon; 0 when it worked."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])  # noqa: F841 (icons need the application object)
+    from shipexplorer.ui.style import icons
+
+    drawn = icons.icon("send").pixmap(16, 16)
+    if not icons.loaded() or drawn.isNull():
+        print("the icon font is missing from the bundle")
+        return 1
+    print("the icon font loaded and drew an icon")
+    return 0
+
+
 if __name__ == "__main__":
     multiprocessing.freeze_support()
     if os.environ.get("SHIPEXPLORER_BUNDLE_CHECK") == "spawn":
         raise SystemExit(check_spawn())
+    if os.environ.get("SHIPEXPLORER_BUNDLE_CHECK") == "icons":
+        raise SystemExit(check_icons())
     from shipexplorer.app import main
 
     raise SystemExit(main())

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,8 @@ from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
 from shipexplorer.ui.style import colors
+
+log = logging.getLogger(__name__)
 
 #: meaning: (Phosphor glyph, semantic role or None for the palette's text colour)
 ICONS: dict[str, tuple[str, str | None]] = {
@@ -78,6 +82,7 @@ ON_ACCENT = "on accent"
 _FONT_STEM = "phosphor"
 _cache: dict[tuple[str, str | None], QIcon] = {}
 _font: _Font | None = None
+_font_missing = False  # the font could not be loaded: icons stay empty, said once in the log
 _ready = False
 _bound: list[tuple[Any, str, str | None]] = []
 
@@ -104,6 +109,9 @@ def _font_files() -> tuple[Path, Path]:
     shim, qtpy, would import QtOpenGL: 25 MB and a tenth of a second for nothing)."""
     spec = importlib.util.find_spec("qtawesome")
     folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    bundle = getattr(sys, "_MEIPASS", None)  # a PyInstaller bundle carries the font as data
+    if bundle:
+        folders.append(str(Path(bundle) / "qtawesome"))
     for folder in folders:
         fonts = Path(folder) / "fonts"
         ttf = sorted(fonts.glob(f"{_FONT_STEM}-[0-9]*.ttf"))
@@ -156,10 +164,16 @@ class _GlyphEngine(QIconEngine):
         return _GlyphEngine(self._family, self._char, self._color, self._disabled)
 
 
-def _iconic_font() -> _Font:
-    global _font
-    if _font is None:
-        _font = _Font()
+def _iconic_font() -> _Font | None:
+    """The icon font, loaded on first use; None (and one log line) when it cannot be loaded,
+    so a broken install shows buttons without icons instead of failing."""
+    global _font, _font_missing
+    if _font is None and not _font_missing:
+        try:
+            _font = _Font()
+        except (OSError, ValueError) as exc:  # FileNotFoundError, a bad charmap
+            _font_missing = True
+            log.warning("icons are off: %s", exc)
     return _font
 
 
@@ -182,6 +196,8 @@ def icon(name: str, role: str | None = None) -> QIcon:
     if name not in ICONS:
         return QIcon()
     font = _iconic_font()
+    if font is None:
+        return QIcon()
     glyph = font.chars.get(ICONS[name][0])
     if glyph is None:
         return QIcon()

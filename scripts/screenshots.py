@@ -4,11 +4,14 @@
     python scripts/screenshots.py [--out docs/screenshots] [--only NAME ...] [--max-kb 150]
                                   [--theme system|light|dark]
 
-The app's own pieces run in this process: the emulator on 127.0.0.1, the services and the window
+The app's own pieces run in this process: the emulator on 127.0.0.1 with the playground's demo
+instances, the demos (saved recipes) ``shipexplorer --local`` writes, the services and the window
 as ``shipexplorer --local`` builds them, with ``SHIPEXPLORER_HOME`` in a temporary folder and an
 in-memory keyring, so nothing of the user's is read, touched or shown. The window is driven as a
 user would drive it (select an instance, fill the body, send) and every wait is an event-loop
 wait with a deadline: a step that does not finish in time ends the run with a non-zero status.
+``explorer-dark`` is the explorer picture again after the theme is switched to dark live (as
+View ▸ Theme ▸ Dark does); the theme of ``--theme`` comes back after it.
 
 Without a display the script runs itself again under ``xvfb-run`` (Debian: ``xvfb xauth``);
 when that is missing it falls back to Qt's offscreen platform (``widget.grab()`` renders either
@@ -30,7 +33,16 @@ from pathlib import Path
 
 XVFB_MARK = "SHIPEXPLORER_SCREENSHOTS_XVFB"
 SIZE = (1280, 800)
-NAMES = ("explorer-greeter", "editor-error", "big-response-tree", "tasks", "presentation")
+#: the pictures, in the order they are made (the dark explorer right after the light one)
+NAMES = (
+    "explorer-greeter",
+    "explorer-dark",
+    "editor-error",
+    "big-response-tree",
+    "tasks",
+    "presentation",
+    "demo-chat",
+)
 
 
 class StepFailed(Exception):
@@ -216,6 +228,28 @@ def widget_texts(root) -> str:
     return read(root)
 
 
+def visible_texts(root) -> str:
+    """The texts a viewer reads in ``root``: labels, buttons, line and text edits on screen."""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QLabel,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+        QWidget,
+    )
+
+    texts = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisible():
+            continue
+        if isinstance(widget, (QLabel, QAbstractButton, QLineEdit)):
+            texts.append(widget.text())
+        elif isinstance(widget, (QTextEdit, QPlainTextEdit)):
+            texts.append(widget.toPlainText())
+    return "\n".join(texts)
+
+
 class Tour:
     """The app over the emulator, and the steps that put each picture on screen."""
 
@@ -224,12 +258,23 @@ class Tour:
 
         from shipexplorer.app import AppContext, build_services, build_window
         from shipexplorer.emulator import DEMO_API_KEY, Emulator
+        from shipexplorer.emulator.demo import DEMO_INSTANCES
+        from shipexplorer.services import playground
 
         self.key = DEMO_API_KEY
-        self.context = AppContext(emulator=Emulator(port=0).start())
-        self._seed()
+        self.theme = theme
+        self._mode = None  # demo mode, once a step opened it
+        self._greeted = False  # the explorer picture's request was sent
+        # the playground of ``shipexplorer --local``: its demo instances (greeter-1, ...,
+        # agent-1) in ``default`` (no state file: they live as long as the run)...
+        self.context = AppContext(emulator=Emulator(port=0, seed_demo=True).start())
         # home/environ point at the temporary folder: no ~/.steamship.json import is offered
         self.services = build_services(self.context, home=home, environ={})
+        # ...and its demos, written into the (temporary) saved-requests folder as the first
+        # ``--local`` start does, before the folder is first read
+        seeded = playground.seed_demo_recipes(self.services.saved.root)
+        if seeded.problem or not seeded.written:
+            raise StepFailed(f"the demos were not written: {seeded.problem or 'none'}")
         prefs = self.services.preferences
         prefs.update(replace(prefs.current, theme=theme))  # as the Preferences dialog does
         self.window = build_window(self.context, self.services)
@@ -237,21 +282,22 @@ class Tour:
         self.window.move(0, 0)
         self.window.show()
         self.services.start()
-        wait_until(lambda: self.window.sidebar.model.rowCount() >= 5, 20, "the instance list")
+        count = len(DEMO_INSTANCES)
+        wait_until(lambda: self.window.sidebar.model.rowCount() >= count, 20, "the instance list")
+        self._wait_ready([handle for _, handle in DEMO_INSTANCES])
 
-    def _seed(self) -> None:
-        from shipexplorer.api import ConnectionSettings, SteamshipClient
+    def _wait_ready(self, handles: list[str]) -> None:
+        """Until the list says every instance is ready (slow-init-1 takes a few seconds)."""
+        from shipexplorer.ui.instances.instance_sidebar import instance_state
 
-        emu = self.context.emulator
-        settings = ConnectionSettings(
-            api_base=emu.api_base, app_base=emu.app_base, api_key=self.key
-        )
-        with SteamshipClient(settings) as api:
-            api.instance_create("greeter", "greeter", config={"greeting": "Hello"})
-            api.instance_create("echo", "echo")
-            api.instance_create("faults", "faults")
-            api.instance_create("slow-job", "slow-job")
-            api.instance_create("media", "media")
+        explorer = self.services.explorer
+
+        def ready() -> bool:
+            found = [explorer.instance(handle) for handle in handles]
+            return all(i is not None and instance_state(i) == "ready" for i in found)
+
+        wait_until(ready, 30, "every demo instance to be ready")
+        settle(100)
 
     def close(self) -> None:
         self.window.close()
@@ -286,9 +332,10 @@ class Tour:
             print(f"screenshots: the window grew to {self.window.height()} px", file=sys.stderr)
 
     def open(self, handle: str, method: str, body: str, *, new_tab: bool = True):
-        """Select ``handle`` (in a new tab), pick ``method`` and type ``body``."""
+        """Select ``handle`` (in a new tab, as "+" then a click in the list), pick ``method``
+        and type ``body``."""
         if new_tab:
-            self.window.tabs.new_tab()
+            self.window.tabs.new_tab(blank=True)  # the click binds it: no copy of the last tab
         sidebar = self.window.sidebar
         wait_until(lambda: sidebar.select_handle(handle), 10, f"instance {handle}")
         tab = self.window.tabs.current()
@@ -304,14 +351,44 @@ class Tour:
         wait_until(lambda: not tab.running, seconds, f"the answer to {tab.panel.method()}")
 
     def greeter(self):
-        tab = self.open("greeter", "greet", '{\n  "name": "Ada"\n}', new_tab=False)
+        tab = self.open("greeter-1", "greet", '{\n  "name": "Ada"\n}', new_tab=False)
         self.send(tab)
         wait_until(lambda: "Hello, Ada!" in tab.response.body_text(), 10, "the greeting")
         history = self.window.docks.history_panel
         wait_until(lambda: history.model.rowCount() >= 1, 10, "the history entry")
         tab.panel.show_form(True)
         self.arrange(history, 230, 230)
+        self._greeted = True
         return self.window
+
+    def explorer_dark(self):
+        """The explorer picture again (made first when it was not), in the dark theme."""
+        if not self._greeted:
+            self.greeter()
+        self.set_theme("dark")
+        settle(300)  # icons made again, highlighters re-coloured
+        return self.window
+
+    def set_theme(self, choice: str) -> None:
+        """Switch the theme live through the preferences, as View ▸ Theme does."""
+        from dataclasses import replace
+
+        from shipexplorer.core.theme_choice import wants_dark
+        from shipexplorer.ui.style import theme
+
+        prefs = self.services.preferences
+        if prefs.current.theme != choice:
+            prefs.update(replace(prefs.current, theme=choice))
+        dark = wants_dark(choice, theme.system_is_dark())
+        installed = theme.current()
+        wait_until(
+            lambda: installed is not None and installed.dark == dark, 10, f"the {choice} theme"
+        )
+
+    def restore_theme(self) -> None:
+        """Back to the run's theme (``--theme``) when a step switched it."""
+        if self.services.preferences.current.theme != self.theme:
+            self.set_theme(self.theme)
 
     def editor_error(self):
         good = {
@@ -321,7 +398,7 @@ class Tour:
             "count": 3,
             "draft": False,
         }
-        tab = self.open("echo", "echo", json.dumps(good, indent=2))
+        tab = self.open("echo-1", "echo", json.dumps(good, indent=2))
         self.send(tab)
         # a comma lost while editing: the editor says where, before anything is sent
         broken = json.dumps(good, indent=2).replace('  },\n  "count"', '  }\n  "count"')
@@ -334,7 +411,7 @@ class Tour:
         return self.window
 
     def big_response(self):
-        tab = self.open("faults", "big", '{"megabytes": 50}')
+        tab = self.open("faults-1", "big", '{"megabytes": 50}')
         self.send(tab, seconds=180)
         view = tab.response
         model = view.tree_view.tree_model
@@ -353,7 +430,7 @@ class Tour:
 
     def tasks(self):
         tracker = self.services.tracker
-        tab = self.open("slow-job", "start", "")
+        tab = self.open("slow-job-1", "start", "")
         bodies = [{"seconds": 20, "steps": 5}] * 4 + [{"seconds": 1, "steps": 2, "fail": True}] * 2
         for body in bodies:
             tab.panel.body_edit.setPlainText(json.dumps(body))
@@ -382,47 +459,89 @@ class Tour:
         return panel
 
     def presentation(self):
-        """Two recipes saved (set-up, as the saved panel would mark them), the mode toggled
-        from the View menu, the greeter recipe opened and run."""
-        from shipexplorer.core.recipes import mark_as_recipe
-        from shipexplorer.core.saved_files import RequestSpec
+        """Demo mode from the View menu, the playground's "A long job" demo opened, its "A job
+        that fails" example clicked and run, until the card says it did not finish and why."""
+        from shipexplorer.ui.presentation.task_progress_view import FAILED
 
-        saved = self.services.saved
-        greet = RequestSpec(
-            name="Greet Ada",
-            instance="greeter",
-            workspace="default",
-            method="greet",
-            body='{"name": "Ada"}',
-        )
-        rel = mark_as_recipe(
-            saved, greet, "Say hello", "The greeter answers in its configured words."
-        )
-        job = RequestSpec(
-            name="A slow job",
-            instance="slow-job",
-            workspace="default",
-            method="start",
-            body='{"seconds": 5, "steps": 5}',
-        )
-        mark_as_recipe(saved, job, "A long job", "Runs for a few seconds and reports each step.")
-        for tab in self.window.tabs.tabs():  # nothing still running behind the audience view
-            wait_until(lambda tab=tab: not tab.running, 30, "the tabs' requests")
-        self.arrange()
-        mode = self._open_presentation()
-        recipes = mode.recipe_list
-        wait_until(lambda: recipes.refresh() or recipes.select(rel), 10, "the recipe list")
-        recipes.open_current()
-        wait_until(lambda: mode.form.isVisible(), 10, "the recipe's form")
-        mode.enlarge_button.click()  # a presenter's first move: larger type for the room
+        mode = self._demo("A long job")
+        self._example(mode, "A job that fails")
+        wait_until(lambda: json.loads(mode.body_text()).get("fail") is True, 5, "the example")
+        wait_until(lambda: mode.form.isVisible(), 10, "the demo's inputs")
         mode.run_button.click()
-        wait_until(lambda: mode.current_answer() is not None, 20, "the recipe's answer")
-        wait_until(lambda: not mode.is_running(), 20, "the recipe to end")
-        answer = mode.current_answer()
-        if answer.kind != "text" or "Hello, Ada" not in answer.body_text:
-            shown = " ".join(answer.body_text.split())[:200]
-            raise StepFailed(f"the recipe did not answer the greeting ({answer.kind}: {shown})")
+        wait_until(lambda: mode.current_answer() is not None, 20, "the demo's answer")
+        wait_until(lambda: not mode.is_running(), 30, "the job to end")
+        progress = mode.progress
+        if progress.state_label.text() != FAILED or not progress.failure_label.text():
+            said = " / ".join(
+                label.text()
+                for label in (progress.state_label, progress.failure_label)
+                if label.text()
+            )
+            raise StepFailed(f"the job did not end in a failure said in words ({said})")
+        self._no_jargon(mode)
         return mode.window()
+
+    def demo_chat(self):
+        """Demo mode's chat with the playground's assistant (agent-1): an example question
+        clicked, sent with Send, the answer's blocks all shown."""
+        mode = self._demo("Chat with an assistant")
+        chat = mode.chat
+        wait_until(lambda: mode.card.is_chat(), 5, "the chat layout")
+        question = "What is the weather like on Mars?"
+        self._example(mode, question)
+        wait_until(lambda: chat.input.text() == question, 5, "the question in the input line")
+        chat.send_button.click()
+        wait_until(lambda: chat.is_busy(), 5, "the question to be sent")
+        wait_until(lambda: not chat.is_busy(), 30, "the assistant's answer")
+        answer = chat.bubbles[-1]
+        if answer.status.isVisible() or answer.stack is None:
+            raise StepFailed(f"the assistant did not answer in blocks ({answer.status.text()})")
+
+        def all_shown() -> bool:
+            return all(part.layout().count() > 0 for part in answer.stack.parts)
+
+        wait_until(all_shown, 20, "every block of the answer")
+        self._no_jargon(mode)
+        return mode.window()
+
+    def _demo(self, title: str):
+        """Demo mode (opened from the View menu the first time) showing the playground's demo
+        titled ``title``; nothing still running behind it."""
+        from shipexplorer.core.saved_files import file_name
+        from shipexplorer.services.playground import DEMO_FOLDER, DEMO_RECIPES
+
+        demo = next(recipe for recipe in DEMO_RECIPES if recipe.title == title)
+        rel = f"{DEMO_FOLDER}/{file_name(demo.name)}"
+        if self._mode is None or not self._mode.isVisible():
+            for tab in self.window.tabs.tabs():  # nothing still running behind the audience view
+                wait_until(lambda tab=tab: not tab.running, 30, "the tabs' requests")
+            self.arrange()
+            self._mode = self._open_presentation()
+        mode = self._mode
+        recipes = mode.recipe_list
+        wait_until(lambda: recipes.refresh() or recipes.select(rel), 10, f"the demo {title!r}")
+        recipes.open_current()
+        wait_until(lambda: mode.title_label.text() == title, 10, f"the demo {title!r} open")
+        return mode
+
+    def _example(self, mode, caption: str) -> None:
+        """Click the open demo's example button captioned ``caption``."""
+        from shiboken6 import isValid
+
+        def button():  # the card makes its buttons again once the method is known
+            shown = (b for b in mode.card.example_buttons if isValid(b) and b.isVisible())
+            return next((b for b in shown if b.text() == caption), None)
+
+        wait_until(lambda: button() is not None, 10, f"the example {caption!r}")
+        settle(100)
+        button().click()
+
+    def _no_jargon(self, mode) -> None:
+        """The audience's view names no method, instance, argument, address or key."""
+        shown = visible_texts(mode)
+        for word in ("slow-job", "agent-1", "127.0.0.1", "http", "Traceback", '"fail"', "{"):
+            if word in shown:
+                raise StepFailed(f"demo mode shows {word!r}")
 
     def _open_presentation(self):
         """Presentation mode from the View menu; while the window has no such entry yet, the
@@ -490,16 +609,18 @@ def main(argv: list[str] | None = None) -> int:
         app.setApplicationName("shipexplorer")
         try:
             tour = Tour(Path(home), args.theme)
-        except StepTimeout as exc:
+        except StepFailed as exc:
             print(f"screenshots: the window did not come up: {exc}", file=sys.stderr)
             return 1
         shooter = Shooter(args.out, args.max_kb * 1024, tour.key)
         steps = {
             "explorer-greeter": tour.greeter,
+            "explorer-dark": tour.explorer_dark,
             "editor-error": tour.editor_error,
             "big-response-tree": tour.big_response,
             "tasks": tour.tasks,
             "presentation": tour.presentation,
+            "demo-chat": tour.demo_chat,
         }
         status = 0
         try:
@@ -510,6 +631,8 @@ def main(argv: list[str] | None = None) -> int:
                 except StepFailed as exc:
                     print(f"screenshots: {name} failed, not written: {exc}", file=sys.stderr)
                     status = 1
+                finally:
+                    tour.restore_theme()  # explorer-dark switched it: the next step is as asked
         finally:
             tour.close()
         for path, size, (width, height) in shooter.written:

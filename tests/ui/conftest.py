@@ -37,6 +37,29 @@ class ExplorerSetup:
         return self.api.instance_create(package, handle or package, config=config or None).value
 
 
+@pytest.fixture
+def app_theme(qapp, tmp_path):
+    """The app's theme (palette and style sheet) installed over a preference service, as the
+    window has it; the app's look restored afterwards. Yields (theme, preferences)."""
+    from PySide6.QtWidgets import QApplication
+
+    from shipexplorer.services.preferences import PreferenceService
+    from shipexplorer.ui.style import icons, theme
+
+    palette, sheet = QApplication.palette(), qapp.styleSheet()
+    prefs = PreferenceService(None, tmp_path / "preferences.json")
+    prefs.load()
+    prefs.update = lambda chosen: (setattr(prefs, "current", chosen), prefs.changed.emit(chosen))
+    installed = theme.install(qapp, prefs)
+    yield installed, prefs
+    installed.setParent(None)
+    installed.deleteLater()
+    theme._theme = None
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    icons.clear_cache()
+
+
 def settings_for(emu, workspace: str | None = None, **changes) -> ConnectionSettings:
     values = {"api_base": emu.api_base, "app_base": emu.app_base, "workspace_handle": workspace}
     return ConnectionSettings(**{**values, **changes})

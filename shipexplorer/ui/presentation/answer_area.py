@@ -45,7 +45,7 @@ from shipexplorer.core.recipes import PlainError, for_audience, plain_error
 from shipexplorer.ui.presentation.block_stack import BlockStack
 from shipexplorer.ui.presentation.task_progress_view import TaskProgressView
 from shipexplorer.ui.response.json_tree_view import JsonTreeView
-from shipexplorer.ui.style import colors
+from shipexplorer.ui.style import colors, sheets
 from shipexplorer.ui.style.metrics import TYPE_SCALE, space
 
 if TYPE_CHECKING:
@@ -101,6 +101,8 @@ class AnswerArea(QWidget):
         self.error_suggestion = self._label("What to do")
         self.text_view = QTextBrowser(self)
         self.text_view.setAccessibleName("Result")
+        sheets.font_step(self.text_view, "title")  # the result a step larger than the inputs
+        sheets.font_step(self.error_headline, "title")
         self.text_view.setOpenLinks(False)
         self.text_view.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.image_label = QLabel(self)

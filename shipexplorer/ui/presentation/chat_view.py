@@ -33,7 +33,7 @@ from shipexplorer.core.documents.json_document import PyDocument
 from shipexplorer.core.recipes import for_audience, plain_error, plain_failure
 from shipexplorer.ui.presentation.block_stack import BlockStack
 from shipexplorer.ui.presentation.task_progress_view import elapsed_clock, progress_words
-from shipexplorer.ui.style import colors
+from shipexplorer.ui.style import colors, sheets
 from shipexplorer.ui.style.metrics import space
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ class Bubble(QFrame):
         self.setPalette(palette)
         self.who = QLabel(who, self)
         self.who.setAccessibleName("Speaker")
+        sheets.font_step(self.who, "title")
         self.status = QLabel(self)
         self.status.setAccessibleName("What is happening")
         self.status.setWordWrap(True)

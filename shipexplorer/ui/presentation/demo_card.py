@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from shipexplorer.ui.presentation.answer_area import AnswerArea
 from shipexplorer.ui.presentation.chat_view import ChatView
 from shipexplorer.ui.presentation.demo_form import DemoForm, example_text
-from shipexplorer.ui.style import colors
+from shipexplorer.ui.style import colors, sheets
 from shipexplorer.ui.style.metrics import space
 
 if TYPE_CHECKING:
@@ -78,6 +78,7 @@ class DemoCard(QFrame):
         self.setBackgroundRole(QPalette.ColorRole.Base)
         self.title_label = QLabel(self)
         self.title_label.setAccessibleName("Title")
+        sheets.font_step(self.title_label, "headline")
         self.title_label.setWordWrap(True)
         self.description_label = QLabel(self)
         self.description_label.setAccessibleName("Description")
@@ -143,6 +144,7 @@ class DemoCard(QFrame):
         self.answer_box.setPalette(tint)
         self.answer_caption = QLabel("Answer", self.answer_box)
         self.answer_caption.setAccessibleName("Answer heading")
+        sheets.font_step(self.answer_caption, "title")
         box_layout = QVBoxLayout(self.answer_box)
         box_layout.setContentsMargins(space(4), space(3), space(4), space(3))
         box_layout.setSpacing(space(2))

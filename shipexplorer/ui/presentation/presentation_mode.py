@@ -46,6 +46,7 @@ from shipexplorer.ui.presentation.demo_card import DemoCard
 from shipexplorer.ui.presentation.demo_inputs import DemoInputs
 from shipexplorer.ui.presentation.demo_target import DemoTarget
 from shipexplorer.ui.presentation.recipe_list import RecipeList
+from shipexplorer.ui.style import sheets
 from shipexplorer.ui.style.metrics import font, space
 
 if TYPE_CHECKING:
@@ -220,6 +221,7 @@ class PresentationMode(QWidget):
     def _apply_scale(self) -> None:
         body = font("body", scale=self._scale)
         self.setFont(body)
+        sheets.type_scale(self, self._scale)  # reaches every widget inside, now and later
         self.recipe_list.set_heading_scale(1.5)
         self.recipe_list.set_content_width(body.pointSizeF() * 60)
         self.card.apply_fonts(

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from shipexplorer.api import PackageSpec
 from shipexplorer.core.recipes import Recipe, recipes_from
+from shipexplorer.ui.style import sheets
 from shipexplorer.ui.style.metrics import space
 
 NO_RECIPES = (
@@ -72,6 +73,7 @@ class RecipeList(QWidget):
         self.setAccessibleName("Demos and methods")
         self.heading = QLabel("Demos", self)
         self.heading.setAccessibleName("Demos heading")
+        sheets.font_step(self.heading, "headline")
         self.empty_label = QLabel(NO_RECIPES, self)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAccessibleName("How to add demos")

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from shipexplorer.core.recipes import plain_failure, strip_technical
 from shipexplorer.core.task_timeline import TrackedTask
 from shipexplorer.services.task_tracker import TaskTracker
-from shipexplorer.ui.style import colors
+from shipexplorer.ui.style import colors, sheets
 
 WAITING, WORKING, DONE, FAILED = (
     "Waiting to start",
@@ -123,6 +123,7 @@ class TaskProgressView(QWidget):
         self.setAccessibleName("Progress")
         self.state_label = QLabel(WAITING, self)
         self.state_label.setAccessibleName("State")
+        sheets.font_step(self.state_label, "title")
         bold = self.state_label.font()
         bold.setWeight(QFont.Weight.Bold)
         self.state_label.setFont(bold)

@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QWidget
 
 from shipexplorer.ui.style import colors
-from shipexplorer.ui.style.metrics import space
+from shipexplorer.ui.style.metrics import TYPE_SCALE, font, space
 
 
 def _mark(widget: QWidget, name: str, value: str | None) -> None:
@@ -48,6 +48,26 @@ def muted(widget: QWidget) -> None:
 def primary(widget: QWidget) -> None:
     """``widget`` (a push button) as the one main action of its area, in the accent colour."""
     _mark(widget, "primary", "true")
+
+
+def font_step(widget: QWidget, step: str) -> None:
+    """``widget``'s type is ``step`` of the type scale (``title``, ``headline``...) inside a
+    :func:`type_scale` root."""
+    _mark(widget, "fontStep", step)
+
+
+def type_scale(root: QWidget, scale: float = 1.0) -> None:
+    """Type for ``root`` and every widget inside it, now and later, at ``scale`` times the type
+    scale (a presenter's A+ and A-); widgets marked with :func:`font_step` take their step.
+
+    A style sheet on ``root`` does it: under the app's style sheet Qt no longer passes a parent's
+    ``setFont()`` on to its children, so a font set on the root alone would stop there.
+    """
+    rules = [f"* {{ font-size: {font('body', scale=scale).pointSizeF():.2f}pt; }}"]
+    for step in TYPE_SCALE:
+        size = font(step, scale=scale).pointSizeF()
+        rules.append(f'*[fontStep="{step}"] {{ font-size: {size:.2f}pt; }}')
+    root.setStyleSheet("\n".join(rules))
 
 
 def _primary_rules(pal: QPalette) -> list[str]:
@@ -93,4 +113,13 @@ def app_style_sheet(palette: QPalette | None = None) -> str:
     return "\n".join(rules) + "\n"
 
 
-__all__ = ["app_style_sheet", "badge", "banner", "muted", "primary", "tone"]
+__all__ = [
+    "app_style_sheet",
+    "badge",
+    "banner",
+    "font_step",
+    "muted",
+    "primary",
+    "tone",
+    "type_scale",
+]

@@ -225,7 +225,10 @@ def _grows(mode: PresentationMode) -> list[QWidget]:
     ]
 
 
-def test_every_label_input_and_button_grows_with_a_plus(qtbot, demo):
+@pytest.mark.parametrize("themed", [False, True], ids=["plain", "app-theme"])
+def test_every_label_input_and_button_grows_with_a_plus(qtbot, demo, request, themed):
+    if themed:  # the window's style sheet must not stop the fonts from reaching the card
+        request.getfixturevalue("app_theme")
     mode = demo
     rel = mode.add(
         "Job", "job", "start", {"seconds": 1, "steps": 2, "fail": False}, examples=[{"steps": 3}]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QPushButton
@@ -19,23 +18,6 @@ from shipexplorer.ui.profiles.preferences_dialog import PreferencesDialog
 from shipexplorer.ui.response.response_view import ResponseView
 from shipexplorer.ui.style import colors, icons, theme
 from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
-
-
-@pytest.fixture
-def installed(qapp, tmp_path):
-    """The theme installed over a preference service; the app's look restored afterwards."""
-    palette, sheet = QApplication.palette(), qapp.styleSheet()
-    prefs = PreferenceService(None, tmp_path / "preferences.json")
-    prefs.load()
-    prefs.update = lambda chosen: (setattr(prefs, "current", chosen), prefs.changed.emit(chosen))
-    installed = theme.install(qapp, prefs)
-    yield installed, prefs
-    installed.setParent(None)
-    installed.deleteLater()
-    theme._theme = None
-    qapp.setStyleSheet(sheet)
-    qapp.setPalette(palette)
-    icons.clear_cache()
 
 
 def choose(prefs: PreferenceService, choice: str) -> None:
@@ -57,8 +39,8 @@ def test_the_choice_is_parsed_and_stored():
     assert Preferences().theme == "system"
 
 
-def test_a_forced_theme_applies_live(qtbot, installed):
-    theme_, prefs = installed
+def test_a_forced_theme_applies_live(qtbot, app_theme):
+    theme_, prefs = app_theme
     view = ResponseView()
     qtbot.addWidget(view)
     view.show_answer(Answer("text", "200 OK", status=200, body_text="hi"))
@@ -71,14 +53,18 @@ def test_a_forced_theme_applies_live(qtbot, installed):
     assert centre_colour(view.status_label) == light_fill
     choose(prefs, "dark")
     assert colors.is_dark() and theme_.dark is True
-    assert view.palette().color(view.palette().ColorRole.Window).lightness() < 128
+    # the new palette reaches existing widgets on the event loop's next turns
+    qtbot.waitUntil(
+        lambda: view.palette().color(view.palette().ColorRole.Window).lightness() < 128,
+        timeout=2000,
+    )
     dark_fill = colors.semantic_fill(colors.SUCCESS).name()
     assert dark_fill != light_fill
     assert centre_colour(view.status_label) == dark_fill  # the badge followed, unasked
 
 
-def test_system_choice_follows_the_desktop(qtbot, installed, monkeypatch):
-    theme_, prefs = installed
+def test_system_choice_follows_the_desktop(qtbot, app_theme, monkeypatch):
+    theme_, prefs = app_theme
     choose(prefs, "system")
     monkeypatch.setattr(theme, "system_is_dark", lambda: True)
     theme_._system_changed()  # as QStyleHints.colorSchemeChanged calls it
@@ -91,10 +77,10 @@ def test_system_choice_follows_the_desktop(qtbot, installed, monkeypatch):
     assert colors.is_dark()
 
 
-def test_highlighter_and_icons_follow_the_theme(qtbot, installed):
+def test_highlighter_and_icons_follow_the_theme(qtbot, app_theme):
     from PySide6.QtWidgets import QPlainTextEdit
 
-    _theme, prefs = installed
+    _theme, prefs = app_theme
     choose(prefs, "light")
     edit = QPlainTextEdit()
     qtbot.addWidget(edit)
@@ -127,8 +113,8 @@ def test_highlighter_and_icons_follow_the_theme(qtbot, installed):
     assert colors.semantic(colors.INFO).name() in icon_colours()  # made again, in dark colours
 
 
-def test_the_dialog_previews_saves_and_undoes(qtbot, installed, tmp_path):
-    _theme, prefs = installed
+def test_the_dialog_previews_saves_and_undoes(qtbot, app_theme, tmp_path):
+    _theme, prefs = app_theme
     choose(prefs, "light")
     dialog = PreferencesDialog(prefs)
     qtbot.addWidget(dialog)
@@ -159,7 +145,7 @@ def test_the_choice_is_written_with_the_preferences(qtbot, worker_pool, tmp_path
     assert PreferenceService(None, path).load().theme == "dark"
 
 
-def test_the_app_style_sheet_has_every_role(installed):
+def test_the_app_style_sheet_has_every_role(app_theme):
     sheet = QApplication.instance().styleSheet()
     for role in colors.ROLES:
         assert f'QLabel[badge="{role}"]' in sheet and f'QLabel[tone="{role}"]' in sheet

@@ -19,7 +19,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
-    QFontDatabase,
     QKeyEvent,
     QKeySequence,
     QTextCharFormat,
@@ -36,6 +35,7 @@ from shipexplorer.ui.request.bracket_match import matching_pair
 from shipexplorer.ui.request.line_gutter import LineGutter
 from shipexplorer.ui.request.text_edits import utf16_len
 from shipexplorer.ui.style import colors
+from shipexplorer.ui.style.metrics import code_font
 from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
 
 LIVE_LIMIT = 200_000
@@ -72,7 +72,7 @@ class JsonEditor(QPlainTextEdit):
         self._bracket_selections: list[QTextEdit.ExtraSelection] = []
         #: the values of ``{{variables}}`` the check fills in (set by the request tab)
         self.variable_values: Callable[[], Mapping[str, str]] | None = None
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setFont(code_font())  # the one monospace font for code (ui/style/metrics)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabChangesFocus(True)  # Tab leaves the editor: a keyboard path out
         self.highlighter = JsonHighlighter(self.document())

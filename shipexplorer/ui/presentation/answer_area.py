@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QFont, QPalette, QPixmap
+from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
@@ -127,11 +127,7 @@ class AnswerArea(QWidget):
         self.waiting_label.setAccessibleName("Answer")
         self.waiting_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.waiting_label.setWordWrap(True)
-        muted = self.waiting_label.palette()
-        muted.setColor(
-            QPalette.ColorRole.WindowText, muted.color(QPalette.ColorRole.PlaceholderText)
-        )
-        self.waiting_label.setPalette(muted)
+        sheets.muted(self.waiting_label)
         for widget in (self.waiting_label, self.text_view, self.image_label, self.blocks_scroll):
             self.result_stack.addWidget(widget)
         layout = QVBoxLayout(self)
@@ -144,7 +140,7 @@ class AnswerArea(QWidget):
         layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.tree_view, 2)
         self.progress.ended.connect(self._task_ended)
-        self._tint_errors()
+        sheets.tone(self.error_headline, colors.DANGER)  # the app's style sheet colours it
         self.clear()
 
     def _label(self, name: str) -> QLabel:
@@ -152,11 +148,6 @@ class AnswerArea(QWidget):
         label.setAccessibleName(name)
         label.setWordWrap(True)
         return label
-
-    def _tint_errors(self) -> None:
-        palette = self.error_headline.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, colors.semantic(colors.DANGER))
-        self.error_headline.setPalette(palette)
 
     def set_fonts(self, font: QFont, headline: QFont) -> None:
         """The result's type, a step larger than the rest (its document keeps a font of its

@@ -243,7 +243,7 @@ def test_a_failing_job_reads_as_plain_words_without_argument_names(qtbot, presen
     assert_nothing_technical(mode, [task_id])
 
 
-def test_a_failing_method_reads_as_plain_words(qtbot, present):
+def test_a_failing_method_reads_as_plain_words(qtbot, present, app_theme):
     mode = present
     body = {"message": f"Broken with {present.canary} inside", "suggestion": "Try greet instead."}
     mode.add_recipe("Error", "", "f", "fail", body)

@@ -25,6 +25,15 @@ def gui_thread_collection(qapp):
     collector.stop()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def app_look(qapp):
+    """The app's theme (Fusion, its palette and its style sheet) for every test, as the window
+    has it: a widget that looks right only without the style sheet fails here, not on screen."""
+    from shipexplorer.ui.style import theme
+
+    theme.install(qapp)
+
+
 @pytest.fixture(autouse=True)
 def collect_between_tests(gui_thread_collection):
     """What a test left behind is collected after it, on this (the GUI) thread."""

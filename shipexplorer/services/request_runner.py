@@ -9,11 +9,12 @@ the GUI thread only shows it. Cancelling sets the job's token, which aborts the 
 once; a late answer of a cancelled request is dropped by the pool.
 
 Big answers: the body is read as a stream (``progress`` reports it, at most ~20 times a second);
-above ``spool_threshold`` bytes it goes to a temporary file in the cache folder's ``spool`` folder,
-and its views are opened on the worker before ``finished`` (the JSON in a child process, see
-:mod:`~.spooled_body`). The receiver of ``finished`` owns the answer: it calls
-:meth:`Answer.close` when it stops showing it (which ends the child process and deletes the
-file; garbage collection and exit do it otherwise).
+above ``pool_threshold`` bytes (64 kB) it goes to a temporary file in the cache folder's ``spool``
+folder, and its views are opened on the worker before ``finished``: up to ``spool_threshold`` the
+shared worker processes parse and pretty-print it (:mod:`~.process_pool`), above it a child process
+of its own holds it (see :mod:`~.spooled_body`); this process never decodes a big body. The
+receiver of ``finished`` owns the answer: it calls :meth:`Answer.close` when it stops showing it
+(which ends the child process and deletes the file; garbage collection and exit do it otherwise).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from shipexplorer.core.documents.error_answer import answer_from_error, open_err
 from shipexplorer.core.documents.json_body import parse_body
 from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD
 from shipexplorer.core.documents.process_document import prestart
+from shipexplorer.core.documents.process_pool import POOL_THRESHOLD
 from shipexplorer.core.documents.spooled_body import open_spooled
 from shipexplorer.core.storage import atomic_write_bytes
 from shipexplorer.services import paths
@@ -83,6 +85,7 @@ class RequestRunner(QObject):
         parent: QObject | None = None,
         *,
         spool_threshold: int = SPOOL_THRESHOLD,
+        pool_threshold: int = POOL_THRESHOLD,
         spool_dir: str | Path | None = None,
         spool_limit: int | None = None,
     ) -> None:
@@ -90,6 +93,9 @@ class RequestRunner(QObject):
         self._clients = clients
         self._pool = pool
         self.spool_threshold = spool_threshold
+        #: bodies above this many bytes are spooled too and read by the worker processes (JSON
+        #: parsed, pretty-printed and walked there): no big body is decoded in this process
+        self.pool_threshold = pool_threshold
         #: the most bytes a spooled answer may have; past it the call fails with BodyTooLarge
         #: and the file is deleted (None: the process-wide limit of api.limits)
         self.spool_limit = spool_limit
@@ -161,6 +167,7 @@ class RequestRunner(QObject):
         clients = self._clients
 
         threshold, folder = self.spool_threshold, self.spool_dir
+        spool_at = min(threshold, self.pool_threshold)
 
         def call(token, progress) -> tuple[bool, Answer]:
             from shipexplorer.api.operations import Result  # loads httpx: not at window start
@@ -180,7 +187,7 @@ class RequestRunner(QObject):
                 cancel=token,
                 deadline=deadline,
                 on_progress=_throttled(progress, threshold),
-                spool_threshold=threshold,
+                spool_threshold=spool_at,
                 spool_dir=folder,
                 spool_limit=self.spool_limit,
             )

@@ -41,6 +41,10 @@ class FrameCoalescer(QObject):
     def pending(self) -> bool:
         return self._timer.isActive()
 
+    def cancel(self) -> None:
+        """Forget the pending request (its caller did the work itself)."""
+        self._timer.stop()
+
     def flush(self) -> None:
         """Run the callback now (if a request waits, or when called directly)."""
         self._timer.stop()

@@ -172,7 +172,6 @@ class RequestRunner(QObject):
         def call(token, progress) -> tuple[bool, Answer]:
             from shipexplorer.api.operations import Result  # loads httpx: not at window start
 
-            prestart()  # a spare JSON process (once; ~20 MB) so a big answer need not wait for one
             client = clients.client_for(settings)
             try:
                 if instance is None:  # an engine operation, e.g. package/instance/create

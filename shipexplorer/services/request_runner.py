@@ -44,6 +44,7 @@ from shipexplorer.core.documents.spooled_body import open_spooled
 from shipexplorer.core.storage import atomic_write_bytes
 from shipexplorer.services import paths
 from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.frame_updates import FrameCoalescer
 from shipexplorer.services.variables_service import VariablesService
 from shipexplorer.services.workers import JobHandle, WorkerPool
 
@@ -64,7 +65,8 @@ class RequestRunner(QObject):
         finished(int, object): the request answered; the object is a ``Answer``.
         failed(int, object): the request ended in an error; a ``Answer`` of kind "error".
         cancelled(int): the request was cancelled (its HTTP exchange aborted).
-        inFlightChanged(int): how many requests are in flight now.
+        inFlightChanged(int): how many requests are in flight now (at most once per frame:
+            twenty sends or answers in one frame give one update of the status bar).
         saved(str, str): "Save to file…" ended: the path, and "" or an error message.
         progress(int, int, int): request id, bytes received, total (-1 when unknown); at most
             ~20 a second per request, and the last one when the body is complete.
@@ -101,12 +103,19 @@ class RequestRunner(QObject):
         self.spool_limit = spool_limit
         self.spool_dir = Path(spool_dir) if spool_dir else paths.spool_folder()
         self._jobs: dict[int, JobHandle] = {}
+        self._announced = 0
+        self._in_flight_frame = FrameCoalescer(self._announce_in_flight, self)
         self._next_id = 1
         #: the captured, folder and profile variables (None: only a tab's own)
         self.variables: VariablesService | None = None
 
     def in_flight(self) -> int:
         return len(self._jobs)
+
+    def _announce_in_flight(self) -> None:
+        if len(self._jobs) != self._announced:
+            self._announced = len(self._jobs)
+            self.inFlightChanged.emit(self._announced)
 
     def send(
         self,
@@ -216,7 +225,7 @@ class RequestRunner(QObject):
             on_cancelled=lambda: self._cancelled(request_id),
             on_progress=lambda value: self.progress.emit(request_id, *value),
         )
-        self.inFlightChanged.emit(len(self._jobs))
+        self._in_flight_frame.request()
         return request_id
 
     def scope(
@@ -276,7 +285,7 @@ class RequestRunner(QObject):
     def _end(self, request_id: int, emit: Callable[[], None]) -> None:
         if self._jobs.pop(request_id, None) is None:
             return
-        self.inFlightChanged.emit(len(self._jobs))
+        self._in_flight_frame.request()
         emit()
 
     def _done(self, request_id: int, outcome: tuple[bool, Answer]) -> None:

@@ -31,7 +31,23 @@ def check_spawn() -> int:
         print(f"spawn child {document.pid} parsed a JSON body")
     finally:
         document.close()
-    return 0
+    return check_pool()
+
+
+def check_pool() -> int:
+    """The shared worker processes (big answers up to 2 MB) in the bundle; 0 when they work."""
+    try:
+        from shipexplorer.core.documents import pool_jobs
+        from shipexplorer.core.documents.process_pool import ProcessPool
+    except ImportError:  # a build from before the pool
+        return 0
+    pool = ProcessPool(size=1)
+    try:
+        pid = pool.call(pool_jobs.worker_pid, timeout=60)
+        print(f"pool worker {pid} answered")
+    finally:
+        pool.close()
+    return 0 if pid != os.getpid() else 1
 
 
 def check_icons() -> int:

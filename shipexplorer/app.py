@@ -150,6 +150,7 @@ class Services:
         self.history.start()
         self.tracker.start()
         self.saved.rescan()
+        self.pool.submit(lambda token, progress: _warm_processes())  # after the first paint
         if self.housekeeping is not None:  # modes repaired, left-overs of killed runs swept
             self.housekeeping.start(self.saved.root)
 
@@ -163,6 +164,7 @@ class Services:
         self.tracker.shutdown()
         self.drafts.close()
         self.pool.shutdown(timeout_ms)
+        _stop_processes()  # the worker processes die with the app
         self.history.shutdown()
         self.clients.close()
         if self.housekeeping is not None:
@@ -323,6 +325,20 @@ def _apply_preferences(
 
     preferences.changed.connect(apply)
     preferences.load()
+
+
+def _warm_processes() -> None:
+    """Start the shared worker processes that read big answers (on a worker thread)."""
+    from shipexplorer.core.documents.process_pool import start_shared_pool
+
+    start_shared_pool()
+
+
+def _stop_processes() -> None:
+    if "shipexplorer.core.documents.process_pool" in sys.modules:  # started, or never used
+        from shipexplorer.core.documents.process_pool import shutdown_shared_pool
+
+        shutdown_shared_pool()
 
 
 def add_local_profile(profiles: ProfileService, emulator: Emulator) -> None:

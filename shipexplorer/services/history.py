@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from shipexplorer.core.documents.json_diff import BodyDiff, diff_bodies
+from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD
 from shipexplorer.core.history_bodies import read_head
 from shipexplorer.core.history_store import (
     DEFAULT_BUDGET,
@@ -85,6 +86,8 @@ class HistoryService(QObject):
         super().__init__(parent)
         self._pool = pool
         self.store = HistoryStore(path or paths.history_file(), budget=budget)
+        #: a spooled answer up to this many bytes is kept whole (the others: their start)
+        self.whole_spooled_up_to = SPOOL_THRESHOLD
         self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue()
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
@@ -163,9 +166,13 @@ class HistoryService(QObject):
         key = settings.api_key
         # A spooled answer's file belongs to the caller, who may delete it once this returns:
         # its start is read now (a megabyte at most), its size is the exchange's byte count.
+        # A body spooled only so that the worker processes read it (up to the spool threshold,
+        # 2 MB) is read whole, as it was kept whole when it stayed in memory.
         head = None
         if exchange.body_file is not None:
-            head = read_head(exchange.body_file, self.store.body_cap)
+            whole = exchange.body_size <= self.whole_spooled_up_to
+            limit = self.whole_spooled_up_to if whole else self.store.body_cap
+            head = read_head(exchange.body_file, limit)
         record = record_from_exchange(
             exchange, settings.workspace_handle, profile_name, (key or "",), body_head=head
         )

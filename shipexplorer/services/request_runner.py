@@ -9,11 +9,12 @@ the GUI thread only shows it. Cancelling sets the job's token, which aborts the 
 once; a late answer of a cancelled request is dropped by the pool.
 
 Big answers: the body is read as a stream (``progress`` reports it, at most ~20 times a second);
-above ``spool_threshold`` bytes it goes to a temporary file in the cache folder's ``spool`` folder,
-and its views are opened on the worker before ``finished`` (the JSON in a child process, see
-:mod:`~.spooled_body`). The receiver of ``finished`` owns the answer: it calls
-:meth:`Answer.close` when it stops showing it (which ends the child process and deletes the
-file; garbage collection and exit do it otherwise).
+above ``pool_threshold`` bytes (64 kB) it goes to a temporary file in the cache folder's ``spool``
+folder, and its views are opened on the worker before ``finished``: up to ``spool_threshold`` the
+shared worker processes parse and pretty-print it (:mod:`~.process_pool`), above it a child process
+of its own holds it (see :mod:`~.spooled_body`); this process never decodes a big body. The
+receiver of ``finished`` owns the answer: it calls :meth:`Answer.close` when it stops showing it
+(which ends the child process and deletes the file; garbage collection and exit do it otherwise).
 """
 
 from __future__ import annotations
@@ -38,10 +39,12 @@ from shipexplorer.core.documents.error_answer import answer_from_error, open_err
 from shipexplorer.core.documents.json_body import parse_body
 from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD
 from shipexplorer.core.documents.process_document import prestart
+from shipexplorer.core.documents.process_pool import POOL_THRESHOLD
 from shipexplorer.core.documents.spooled_body import open_spooled
 from shipexplorer.core.storage import atomic_write_bytes
 from shipexplorer.services import paths
 from shipexplorer.services.client_provider import ClientProvider
+from shipexplorer.services.frame_updates import FrameCoalescer
 from shipexplorer.services.variables_service import VariablesService
 from shipexplorer.services.workers import JobHandle, WorkerPool
 
@@ -62,7 +65,8 @@ class RequestRunner(QObject):
         finished(int, object): the request answered; the object is a ``Answer``.
         failed(int, object): the request ended in an error; a ``Answer`` of kind "error".
         cancelled(int): the request was cancelled (its HTTP exchange aborted).
-        inFlightChanged(int): how many requests are in flight now.
+        inFlightChanged(int): how many requests are in flight now (at most once per frame:
+            twenty sends or answers in one frame give one update of the status bar).
         saved(str, str): "Save to file…" ended: the path, and "" or an error message.
         progress(int, int, int): request id, bytes received, total (-1 when unknown); at most
             ~20 a second per request, and the last one when the body is complete.
@@ -83,6 +87,7 @@ class RequestRunner(QObject):
         parent: QObject | None = None,
         *,
         spool_threshold: int = SPOOL_THRESHOLD,
+        pool_threshold: int = POOL_THRESHOLD,
         spool_dir: str | Path | None = None,
         spool_limit: int | None = None,
     ) -> None:
@@ -90,17 +95,27 @@ class RequestRunner(QObject):
         self._clients = clients
         self._pool = pool
         self.spool_threshold = spool_threshold
+        #: bodies above this many bytes are spooled too and read by the worker processes (JSON
+        #: parsed, pretty-printed and walked there): no big body is decoded in this process
+        self.pool_threshold = pool_threshold
         #: the most bytes a spooled answer may have; past it the call fails with BodyTooLarge
         #: and the file is deleted (None: the process-wide limit of api.limits)
         self.spool_limit = spool_limit
         self.spool_dir = Path(spool_dir) if spool_dir else paths.spool_folder()
         self._jobs: dict[int, JobHandle] = {}
+        self._announced = 0
+        self._in_flight_frame = FrameCoalescer(self._announce_in_flight, self)
         self._next_id = 1
         #: the captured, folder and profile variables (None: only a tab's own)
         self.variables: VariablesService | None = None
 
     def in_flight(self) -> int:
         return len(self._jobs)
+
+    def _announce_in_flight(self) -> None:
+        if len(self._jobs) != self._announced:
+            self._announced = len(self._jobs)
+            self.inFlightChanged.emit(self._announced)
 
     def send(
         self,
@@ -161,11 +176,11 @@ class RequestRunner(QObject):
         clients = self._clients
 
         threshold, folder = self.spool_threshold, self.spool_dir
+        spool_at = min(threshold, self.pool_threshold)
 
         def call(token, progress) -> tuple[bool, Answer]:
             from shipexplorer.api.operations import Result  # loads httpx: not at window start
 
-            prestart()  # a spare JSON process (once; ~20 MB) so a big answer need not wait for one
             client = clients.client_for(settings)
             try:
                 if instance is None:  # an engine operation, e.g. package/instance/create
@@ -180,7 +195,7 @@ class RequestRunner(QObject):
                 cancel=token,
                 deadline=deadline,
                 on_progress=_throttled(progress, threshold),
-                spool_threshold=threshold,
+                spool_threshold=spool_at,
                 spool_dir=folder,
                 spool_limit=self.spool_limit,
             )
@@ -210,7 +225,7 @@ class RequestRunner(QObject):
             on_cancelled=lambda: self._cancelled(request_id),
             on_progress=lambda value: self.progress.emit(request_id, *value),
         )
-        self.inFlightChanged.emit(len(self._jobs))
+        self._in_flight_frame.request()
         return request_id
 
     def scope(
@@ -270,7 +285,7 @@ class RequestRunner(QObject):
     def _end(self, request_id: int, emit: Callable[[], None]) -> None:
         if self._jobs.pop(request_id, None) is None:
             return
-        self.inFlightChanged.emit(len(self._jobs))
+        self._in_flight_frame.request()
         emit()
 
     def _done(self, request_id: int, outcome: tuple[bool, Answer]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
+import os
 import time
 import uuid
 from pathlib import Path
@@ -120,11 +121,33 @@ def test_cancel_during_a_big_download_is_quick_and_leaves_no_file(qtbot, big_ser
 
 def test_small_answer_stays_in_memory(qtbot, big_services):
     runner, instance, spool = big_services
-    p, _ = run(qtbot, runner, instance, {"megabytes": 0.5})
-    assert p.kind == JSON and p.body_file is None and p.raw == b"".join(big_body(0.5)[1])
+    p, _ = run(qtbot, runner, instance, {"megabytes": 0.03})
+    assert p.kind == JSON and p.body_file is None and p.raw == b"".join(big_body(0.03)[1])
     assert p.document.synchronous and p.document.root().size == len(json.loads(p.raw))
     assert p.text_source.size == len(p.raw) and p.shown_note == ""
     assert not spool.exists() or list(spool.iterdir()) == []
+
+
+def test_a_mid_size_answer_is_parsed_in_the_worker_processes(qtbot, big_services):
+    """Above 64 kB the body is spooled and the shared worker processes parse and pretty-print
+    it: this process holds the first part of the pretty text and a document over the file."""
+    from shipexplorer.core.documents import pool_jobs
+    from shipexplorer.core.documents.pooled_document import PooledDocument
+
+    runner, instance, spool = big_services
+    p, _ = run(qtbot, runner, instance, {"megabytes": 0.5})
+    try:
+        assert p.kind == JSON and p.raw is None and Path(p.body_file).parent == spool
+        assert isinstance(p.document, PooledDocument) and not p.document.synchronous
+        expected = json.loads(b"".join(big_body(0.5)[1]))
+        assert p.document.root().size == len(expected)
+        assert p.body_text.startswith("{\n") or p.body_text.startswith("[\n")
+        assert p.text_source.size == Path(p.body_file).stat().st_size
+        worker = p.document._pool.call(pool_jobs.worker_pid)
+        assert worker != os.getpid()
+    finally:
+        p.close()
+    assert not Path(p.body_file).exists()
 
 
 def test_answer_from_value():

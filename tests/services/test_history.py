@@ -209,6 +209,7 @@ def test_each_entry_records_whose_call_it_was(qtbot, make):
 def test_a_spooled_answer_is_recorded_with_its_true_size(qtbot, make, worker_pool, tmp_path):
     history, _, explorer, clients, _ = make()
     history.store.body_cap = 4096  # what the row keeps of a body
+    history.whole_spooled_up_to = 10_000  # bigger spooled answers: only their start
     runner = RequestRunner(clients, worker_pool, spool_threshold=10_000, spool_dir=tmp_path / "sp")
     qtbot.waitUntil(lambda: explorer.instance("e") is not None, timeout=5000)
     body = json.dumps({"pad": "q" * 300_000})

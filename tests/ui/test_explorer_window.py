@@ -182,7 +182,7 @@ def test_two_requests_in_flight_both_complete(qtbot, make_explorer):
     second = setup.window.tabs.send()  # the first still runs: a new tab takes this one
     assert second is not first and setup.window.tabs.count() == 2
     qtbot.waitUntil(lambda: setup.runner.in_flight() == 2, timeout=1000)
-    assert "2" in setup.window.status_requests.text()
+    qtbot.waitUntil(lambda: "2" in setup.window.status_requests.text(), timeout=1000)  # a frame
     qtbot.waitUntil(lambda: not first.running and not second.running, timeout=5000)
     assert json.loads(first.response.body_text()) == {"slept": 0.4}
     assert json.loads(second.response.body_text()) == {"slept": 0.2}
@@ -190,7 +190,9 @@ def test_two_requests_in_flight_both_complete(qtbot, make_explorer):
     assert first.response.body_view.toPlainText() == ""
     setup.window.tabs.setCurrentWidget(first)
     assert json.loads(first.response.body_view.toPlainText()) == {"slept": 0.4}
-    assert setup.window.status_requests.text() == "No requests in flight"
+    qtbot.waitUntil(
+        lambda: setup.window.status_requests.text() == "No requests in flight", timeout=1000
+    )
 
 
 def test_invalid_json_is_refused_before_sending(qtbot, make_explorer, emulator):

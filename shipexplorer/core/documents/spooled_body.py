@@ -4,7 +4,9 @@ No Qt. :func:`open_spooled` completes a :class:`~.answer.Answer` whose body is i
 file (``body_file``): a :class:`~.text_source.TextSource` over the file for the Raw view and, for
 JSON, the child-process :class:`~.json_document.JsonDocument` (:mod:`~.process_document`) for the
 Tree view and filter, and the pretty-printed first part of the body for the Pretty view, with a
-note saying so.
+note saying so. A JSON body up to the threshold (a spooled body above
+:data:`~.process_pool.POOL_THRESHOLD`) is parsed and pretty-printed by the shared worker pool
+instead (:mod:`~.pooled_document`): no child of its own, and no parse in this process.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from shipexplorer.core.documents.answer import (
     Answer,
     format_size,
 )
-from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD, open_document
+from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD
+from shipexplorer.core.documents.pooled_document import open_pooled
 from shipexplorer.core.documents.process_document import ProcessDocument
 from shipexplorer.core.documents.text_source import TextSource
 
@@ -52,13 +55,15 @@ def open_spooled(
                 if pending is not None:
                     pending, waiting = None, pending
                     document = waiting.finish(cancel)
-                else:
-                    document = open_document(path=p.body_file, cancel=cancel, threshold=limit)
+                    text = document.value_json((), indent=2, limit=MAX_SHOWN_CHARS)
+                else:  # parsed and pretty-printed by the shared worker processes
+                    document, text = open_pooled(p.body_file, MAX_SHOWN_CHARS, cancel=cancel)
             except ValueError as exc:
                 note = f"{exc} Shown as text; the Raw view holds all of it."
                 return replace(p, kind=TEXT, body_text=_first_text(source), shown_note=note)
             p = replace(p, document=document)
-            text = document.value_json((), indent=2, limit=MAX_SHOWN_CHARS)
+            if len(text) < MAX_SHOWN_CHARS:
+                return replace(p, body_text=text, truncated=False, shown_note="")
             shown = format_size(len(text.encode()))
             note = (
                 f"Showing the first {shown} {shown_of}, pretty-printed; "

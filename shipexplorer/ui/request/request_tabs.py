@@ -28,6 +28,7 @@ from shipexplorer.core.tab_draft import TabDraft
 from shipexplorer.services.blocks import BlockFetcher
 from shipexplorer.services.document_queries import DocumentQueries
 from shipexplorer.services.explorer import Explorer
+from shipexplorer.services.frame_updates import FrameCoalescer
 from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.ui.request.request_tab import RequestTab
 from shipexplorer.ui.style import icons
@@ -62,6 +63,8 @@ class RequestTabs(QTabWidget):
         self._queries = queries
         self._blocks = BlockFetcher(explorer.clients, explorer.pool, self)
         self._by_id: dict[int, RequestTab] = {}
+        #: tab titles change at most once per frame (twenty answers landing at once: one relayout)
+        self.titles = FrameCoalescer(self._retitle, self)
         self.setAccessibleName("Requests")
         self.setTabsClosable(False)  # a close button of our own per tab (_add_close_button)
         self.setMovable(True)
@@ -87,7 +90,7 @@ class RequestTabs(QTabWidget):
         explorer.clients.profiles.currentChanged.connect(self._profile_changed)
         explorer.clients.credentials.keyLoaded.connect(self._key_loaded)
         explorer.clients.profiles.profilesChanged.connect(self._profiles_listed)
-        icons.hub().refreshed.connect(self._retitle)  # verb icons, in the theme's colours
+        icons.hub().refreshed.connect(self._recolour)  # verb icons, in the theme's colours
         icons.bind(self.new_tab_button, "new tab")
         self.setIconSize(QSize(space(3), space(3)))  # verb icons no taller than the title
         self.new_tab()
@@ -117,7 +120,7 @@ class RequestTabs(QTabWidget):
             current = self.current()
             tab.bind(current.instance, current.profile, listed=current.listed)
         tab.sendRequested.connect(lambda: self.send(tab))
-        tab.titleChanged.connect(self._retitle)
+        tab.titleChanged.connect(self.titles.request)
         tab.switchProfileRequested.connect(self._switch_profile)
         index = self.addTab(tab, tab.base_title())
         self._add_close_button(index, tab)
@@ -286,6 +289,12 @@ class RequestTabs(QTabWidget):
     # -- titles ---------------------------------------------------------------------------------
 
     @Slot()
+    def _recolour(self) -> None:
+        for tab in self.tabs():
+            tab.setProperty("verbIcon", None)
+        self._retitle()
+
+    @Slot()
     def _retitle(self) -> None:
         """Every tab's title, numbered where two would read the same."""
         tabs = self.tabs()
@@ -295,10 +304,17 @@ class RequestTabs(QTabWidget):
         for index, (tab, base) in enumerate(zip(tabs, bases, strict=True)):
             seen[base] += 1
             title = base if counts[base] == 1 or seen[base] == 1 else f"{base} ({seen[base]})"
-            self.setTabText(index, tab.decorate(title))
+            text = tab.decorate(title)
+            if self.tabText(index) != text:  # each change relays out the whole tab bar
+                self.setTabText(index, text)
             if icons.ready():
-                self.setTabIcon(index, icons.icon(f"verb {tab.verb()}"))
-            self.setTabToolTip(index, tab.describe_target())
+                verb = tab.verb()
+                if tab.property("verbIcon") != verb:
+                    tab.setProperty("verbIcon", verb)
+                    self.setTabIcon(index, icons.icon(f"verb {verb}"))
+            tip = tab.describe_target()
+            if self.tabToolTip(index) != tip:
+                self.setTabToolTip(index, tip)
 
     # -- slots ----------------------------------------------------------------------------------
 

@@ -111,6 +111,10 @@ class JsonTreeModel(QAbstractItemModel):
         self._pending = 0
         self._handles: list[Any] = []
         self._matches: list[tuple] | None = None  # the paths of the narrowed rows
+        #: asked before a node that has rows already loads its next batch (None: always):
+        #: the view says whether its last rows are in sight, so a hidden view does not pull a
+        #: 10,000-item array in twenty batches, each a relayout on the GUI thread
+        self.more_wanted: Callable[[], bool] | None = None
 
     # --- what is shown ---------------------------------------------------------------------
     def set_queries(self, queries: DocumentQueries | None) -> None:
@@ -209,6 +213,8 @@ class JsonTreeModel(QAbstractItemModel):
             return False
         node = self._node(parent)
         if node is None or node.fetching:
+            return False
+        if node.children and self.more_wanted is not None and not self.more_wanted():
             return False
         return len(node.children) < self._total(node)
 

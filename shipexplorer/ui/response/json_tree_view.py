@@ -42,6 +42,7 @@ class JsonTreeView(QTreeView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.tree_model = JsonTreeModel(parent=self)
+        self.tree_model.more_wanted = self._more_wanted
         self.setModel(self.tree_model)
         header = self.header()
         header.setStretchLastSection(False)
@@ -53,6 +54,12 @@ class JsonTreeView(QTreeView):
         self.copy_path_action.triggered.connect(self.copy_path)
         self.copy_pointer_action = self._action("Copy pointer", QKeySequence("Ctrl+Alt+C"))
         self.copy_pointer_action.triggered.connect(self.copy_pointer)
+
+    def _more_wanted(self) -> bool:
+        """A next batch of rows only for a shown view scrolled to its end (Qt asks hidden views
+        to fetch all they can)."""
+        bar = self.verticalScrollBar()
+        return self.isVisible() and 0 < bar.maximum() <= bar.value()
 
     def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey) -> QAction:
         action = QAction(text, self)

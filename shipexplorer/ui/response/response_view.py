@@ -56,6 +56,7 @@ from shipexplorer.core.documents.answer import (
 from shipexplorer.core.documents.blocks import BlockList, find_blocks
 from shipexplorer.core.documents.json_document import PyDocument
 from shipexplorer.core.documents.text_source import TextSource
+from shipexplorer.services.frame_updates import FrameCoalescer
 from shipexplorer.ui.response.blocks_view import BlocksView
 from shipexplorer.ui.response.body_search_bar import NONE, RAW, TEXT, TREE, BodySearchBar
 from shipexplorer.ui.response.json_tree_view import JsonTreeView
@@ -152,6 +153,9 @@ class ResponseView(QWidget):
         row.addWidget(self.progress_label)
         row.addWidget(self.cancel_button)
         self.progress.hide()
+        #: download progress shows at most once per frame (the latest figures of the frame)
+        self._progress_frame = FrameCoalescer(self._apply_progress, self)
+        self._pending_progress: tuple[int, int] | None = None
         self.search_bar = BodySearchBar(self)
         self.views = QTabWidget(self)
         self.views.setAccessibleName("Response body")  # the answer area as shown, whichever view
@@ -262,7 +266,19 @@ class ResponseView(QWidget):
         self.meta_label.setText("")
 
     def show_progress(self, received: int, total: int) -> None:
-        """Bytes received of ``total`` (-1: unknown) of the body being downloaded."""
+        """Bytes received of ``total`` (-1: unknown) of the body being downloaded; shown at once,
+        then at most once per frame (the frame's latest figures)."""
+        self._pending_progress = (received, total)
+        if self._progress_frame.pending():
+            return
+        self._apply_progress()
+        self._progress_frame.request()
+
+    def _apply_progress(self) -> None:
+        if self._pending_progress is None:
+            return
+        received, total = self._pending_progress
+        self._pending_progress = None
         self.progress.show()
         if total > 0:
             self.progress_bar.setRange(0, 1000)
@@ -282,6 +298,7 @@ class ResponseView(QWidget):
     def show_message(self, status: str, text: str) -> None:
         """A state without an answer (cancelled, refused before sending)."""
         self.release()
+        self._pending_progress = None
         self.progress.hide()
         self._set_status(status, NEUTRAL)
         self.meta_label.setText("")
@@ -298,6 +315,7 @@ class ResponseView(QWidget):
         old, self.answer = self.answer, p
         if old is not None and old is not p:
             old.close()
+        self._pending_progress = None
         self.progress.hide()
         self._set_status(p.status_line, status_tone(p), p.status)
         self._show_kind()

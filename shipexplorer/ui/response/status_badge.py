@@ -9,7 +9,7 @@ error banner in that role's colours, light or dark after the palette.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QPixmap
 from PySide6.QtWidgets import QLabel
 
 from shipexplorer.core.documents.answer import FAILURE, PENDING, SUCCESS, WARNING, Answer
@@ -66,13 +66,23 @@ def kind_icon(p: Answer) -> str | None:
     return _KIND_ICONS.get(kind)
 
 
+_PIXMAPS: dict[tuple[int, int], QPixmap] = {}
+
+
 def show_kind(label: QLabel, p: Answer | None, size: int) -> None:
     """``label`` shows the icon of ``p``'s kind at ``size`` px (hidden before icons load)."""
     name = kind_icon(p) if p is not None else None
     if name is None or not icons.ready():
         label.hide()
         return
-    label.setPixmap(icons.icon(name).pixmap(size, size))
+    icon = icons.icon(name)
+    key = (icon.cacheKey(), size)
+    pixmap = _PIXMAPS.get(key)
+    if pixmap is None:  # a glyph painted once per icon and size, not once per answer
+        if len(_PIXMAPS) > 64:
+            _PIXMAPS.clear()
+        pixmap = _PIXMAPS[key] = icon.pixmap(size, size)
+    label.setPixmap(pixmap)
     words = f"A {name.removeprefix('answer ')} answer"
     label.setToolTip(words)
     label.setAccessibleDescription(words)

@@ -36,6 +36,7 @@ from shipexplorer.core.task_text import (
     state_category,
     time_of_day,
 )
+from shipexplorer.services.frame_updates import FrameCoalescer
 from shipexplorer.ui.style import colors, icons
 from shipexplorer.ui.widgets.column_headers import column_header
 
@@ -67,6 +68,17 @@ _ICONS: dict[str, tuple[str, str | None]] = {
     "failed": ("task failed", None),
     "unknown": ("help", colors.NEUTRAL),
 }
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of adjacent rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 class TaskTableModel(QAbstractTableModel):
@@ -110,6 +122,10 @@ class TaskTableModel(QAbstractTableModel):
         self._insert_timer.setSingleShot(True)
         self._insert_timer.setInterval(0)
         self._insert_timer.timeout.connect(self._insert_arrived)
+        # Rows that changed within a frame are announced together, one dataChanged per run of
+        # adjacent rows, at the frame's end: a poll answering for 1,000 tasks repaints once.
+        self._dirty: set[str] = set()
+        self._changes = FrameCoalescer(self.flush_changes, self)
         tracker.taskAdded.connect(self._added)
         tracker.taskChanged.connect(self._changed)
         tracker.taskRemoved.connect(self._removed)
@@ -126,6 +142,7 @@ class TaskTableModel(QAbstractTableModel):
 
     def flush_arrivals(self) -> None:
         """Insert the tasks added this turn now (before looking a row up)."""
+        self.flush_changes()
         if self._arrived:
             self._insert_timer.stop()
             self._insert_arrived()
@@ -150,12 +167,22 @@ class TaskTableModel(QAbstractTableModel):
 
     @Slot(str)
     def _changed(self, task_id: str) -> None:
-        row = self._rows.get(task_id)
-        if row is None:
+        if task_id not in self._rows:
             self._added(task_id)
             return
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
-        self._update_timer(task_id)
+        self._dirty.add(task_id)
+        self._changes.request()
+
+    def flush_changes(self) -> None:
+        """Announce the rows changed since the last frame now (one dataChanged per run)."""
+        self._changes.cancel()
+        rows = sorted(self._rows[t] for t in self._dirty if t in self._rows)
+        changed, self._dirty = self._dirty, set()
+        last = len(HEADERS) - 1
+        for first, end in _runs(rows):
+            self.dataChanged.emit(self.index(first, 0), self.index(end, last))
+        for task_id in changed:
+            self._update_timer(task_id)
 
     @Slot(str)
     def _removed(self, task_id: str) -> None:

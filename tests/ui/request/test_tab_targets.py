@@ -25,6 +25,8 @@ def _send(qtbot, setup, tab, method: str, body: str) -> None:
 
 
 def _titles(tabs) -> list[str]:
+    if tabs.titles.pending():  # titles change once per frame: take this frame's now
+        tabs.titles.flush()
     return [tabs.tabText(i) for i in range(tabs.count())]
 
 

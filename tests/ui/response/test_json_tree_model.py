@@ -297,3 +297,25 @@ def test_narrowed_rows_of_a_pool_document_are_looked_up_in_few_reads():
     assert reads == 2 + 3 + 1  # items 0-499 and 500-999; k1100 in the third batch; k5 in the first
     assert _texts(model)[-3:] == ["$.o.k1100", "$.o.k5", "$"]
     assert model.index(1, 1).data() == "4"
+
+
+def test_a_hidden_tree_view_loads_one_batch_and_a_scrolled_one_the_next(qtbot):
+    """Qt asks a hidden view to fetch all it can: a 10,000-item answer would then arrive in
+    twenty batches, each a relayout on the GUI thread. The view only wants more at its end."""
+    from shipexplorer.ui.response.json_tree_view import JsonTreeView
+
+    view = JsonTreeView()
+    qtbot.addWidget(view)
+    model = view.tree_model
+    model.set_document(PyDocument(list(range(BATCH * 4))))
+    if model.rowCount() == 0:
+        model.fetchMore(QModelIndex())  # the first batch, even for a hidden view
+    assert model.rowCount() == BATCH
+    assert not model.canFetchMore(QModelIndex())  # hidden: no more
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    assert not model.canFetchMore(QModelIndex())  # shown at the top: no more
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() >= 2 * BATCH, timeout=5000)
+    assert model.rowCount() < 4 * BATCH

@@ -140,7 +140,8 @@ def test_rows_follow_the_tracker(qtbot, qtmodeltester):
         lambda tl, br, _roles=(): changed.append((tl.row(), tl.column(), br.row(), br.column()))
     )
     tracker.task("b").state = "succeeded"
-    tracker.taskChanged.emit("b")
+    with qtbot.waitSignal(model.dataChanged, timeout=5000):  # at the frame's end
+        tracker.taskChanged.emit("b")
     assert changed == [(1, 0, 1, 6)]  # that row only, every column
     assert model.index(1, STATE).data() == "succeeded"
     tracker.remove("a")
@@ -148,6 +149,23 @@ def test_rows_follow_the_tracker(qtbot, qtmodeltester):
     assert model.row_of("b") == 0 and model.row_of("a") == -1
     tracker.add(make_task("c", "running", start=NOW))
     assert model.row_of("c") == 1
+
+
+def test_changes_within_a_frame_give_one_data_changed_per_run_of_rows(qtbot, qtmodeltester):
+    tracker = FakeTracker()
+    model = TaskTableModel(tracker, clock=lambda: NOW)
+    qtmodeltester.check(model)
+    for name in "abcdef":
+        tracker.add(make_task(name, "running", start=NOW - 3))
+    model.flush_arrivals()
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda tl, br, _roles=(): changed.append((tl.row(), br.row())))
+    for _ in range(50):  # a poll answering for many tasks, many times, within one frame
+        for name in "abdf":
+            tracker.taskChanged.emit(name)
+    assert changed == []
+    qtbot.waitUntil(lambda: bool(changed), timeout=5000)
+    assert changed == [(0, 1), (3, 3), (5, 5)]  # runs of adjacent rows, once each
 
 
 def test_cells_say_state_in_words_with_an_icon(qtbot):

@@ -264,12 +264,12 @@ class MainWindow(QMainWindow):
             piece()
 
     def build_now(self, name: str) -> None:
-        """Build the waiting piece ``name`` now, if it still waits."""
-        for index, (piece_name, piece) in enumerate(self._pieces):
-            if piece_name == name:
-                del self._pieces[index]
-                piece()
+        """Build the waiting pieces called ``name`` now, if they still wait."""
+        while True:
+            index = next((i for i, (n, _p) in enumerate(self._pieces) if n == name), None)
+            if index is None:
                 return
+            self._pieces.pop(index)[1]()
 
     @property
     def docks(self) -> WindowDocks | None:
@@ -341,21 +341,34 @@ class MainWindow(QMainWindow):
             )
 
     def _build_docks(self) -> None:
+        """The docks, one per event-loop turn when the window is deferred (then their wiring
+        and their icons)."""
         from shipexplorer.ui.window_docks import WindowDocks
 
-        with _placed(self._file_menu, self._file_tail):
-            self._docks = WindowDocks(
-                self,
-                self.tabs,
-                self._dock_services,
-                self.view_menu,
-                self._file_menu,
-                self.request_actions,
-                self.statusBar().showMessage,
-                self.messages.show_message,
-            )
+        docks = WindowDocks(
+            self,
+            self.tabs,
+            self._dock_services,
+            self.view_menu,
+            self._file_menu,
+            self.request_actions,
+            self.statusBar().showMessage,
+            self.messages.show_message,
+            defer=True,
+        )
+        self._docks = docks
+        steps = [lambda step=step: self._in_menus(step) for step in docks.steps()]
         if self._dressed:  # else dress_window dresses them with the rest
-            dress_docks(self)
+            steps.append(lambda: dress_docks(self))
+        if self._defer:  # next in line, under the same name (built together on access)
+            self._pieces[0:0] = [("docks", step) for step in steps]
+        else:
+            for step in steps:
+                step()
+
+    def _in_menus(self, step: Callable[[], None]) -> None:
+        with _placed(self._file_menu, self._file_tail):
+            step()
 
     def _build_answer_views(self, view_menu: QMenu) -> None:
         """View > Answer view: window-wide Alt+1..4, so they switch the answer's view wherever

@@ -508,6 +508,7 @@ def run_gui(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -521,6 +522,7 @@ def run_gui(args: argparse.Namespace) -> int:
     signals = SignalQuit(app)  # before the window: a signal meanwhile closes it once it is up
     context, services, window = launch(args)
     signals.attach(window)
+    QTimer.singleShot(2000, _freeze_start_up_objects)
     app.aboutToQuit.connect(services.shutdown)
     app.aboutToQuit.connect(context.shutdown)
     try:
@@ -619,6 +621,13 @@ def tune_runtime(app: QObject) -> object:
     collector = GuiCollector(parent=app)
     collector.start()
     return collector
+
+
+def _freeze_start_up_objects() -> None:
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,7 @@
   (some 80 modules) whenever they are installed. :func:`skip_httpx_cli` stands a stub in for
   that one module in this process; the library itself is untouched.
 - :func:`settle_memory`, once the start-up work is done: the line cache emptied, garbage
-  collected, the survivors frozen (never scanned again), and the C heap trimmed (glibc).
+  collected, and the C heap trimmed (glibc).
 
 Each step is a no-op where its target is missing (another PySide6, another libc).
 """
@@ -63,12 +63,14 @@ def skip_httpx_cli() -> bool:
     return True
 
 
-def settle_memory() -> None:
-    """After start-up: forget cached source lines, collect, freeze what is left (the collector
-    never scans it again), and give the C heap's free pages back to the system."""
+def settle_memory(*, freeze: bool = False) -> None:
+    """After start-up: forget cached source lines, collect, with ``freeze`` freeze what is left
+    (the collector never scans it again: the app's own run does it, a test process must not),
+    and give the C heap's free pages back to the system."""
     linecache.clearcache()
     gc.collect()
-    gc.freeze()
+    if freeze:
+        gc.freeze()
     _malloc_trim()
 
 

@@ -124,6 +124,8 @@ def main() -> None:
     print("heaviest before the first paint (self time summed by package):")
     for name, ms, count in heaviest_packages(times):
         print(f"  {ms:7.1f} ms  {name} ({count} modules)")
+    single = sorted(times.items(), key=lambda item: -item[1])[:8]
+    print("heaviest single modules: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in single))
     if args.json:
         figures = {
             "bench": "startup",

@@ -63,6 +63,7 @@ from shipexplorer.ui.widgets.notice_bar import NoticeBar
 from shipexplorer.ui.widgets.screen_fit import available_rect, fit_window, frame_extra
 from shipexplorer.ui.widgets.splitter_sizes import release
 from shipexplorer.ui.window_icons import dress_docks, dress_window
+from shipexplorer.ui.window_pieces import PieceQueue, placed
 
 if TYPE_CHECKING:  # built after the first paint: their modules load then
     from shipexplorer.ui.presentation.presentation_switch import PresentationSwitch
@@ -109,9 +110,6 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._defer = defer
-        self._pieces: list[tuple[str, Callable[[], None]]] = []  # built after the first paint
-        self._building = False
         self._dressed = False
         self._file_tail: QAction | None = None
         self._profiles = profiles
@@ -137,6 +135,8 @@ class MainWindow(QMainWindow):
         self.answer_view_actions: list[QAction] = []
         self._shown_once = False
         self._frame_pending = False  # shown, and the window manager's frame not seen yet
+        self._later = PieceQueue(self, deferred=defer)  # what is built after the first paint
+        self._later.built.connect(self.built)
         self.setWindowTitle("shipexplorer")
         self.resize(DEFAULT_SIZE.boundedTo(available_rect(self).size()))
 
@@ -258,18 +258,25 @@ class MainWindow(QMainWindow):
     def build_later(self, piece: Callable[[], None], name: str = "") -> None:
         """Build ``piece`` after the first paint (at once in a window built without ``defer``);
         a named piece is also built as soon as it is asked for (:meth:`build_now`)."""
-        if self._defer:
-            self._pieces.append((name, piece))
-        else:
-            piece()
+        self._later.add(piece, name)
 
     def build_now(self, name: str) -> None:
         """Build the waiting pieces called ``name`` now, if they still wait."""
-        while True:
-            index = next((i for i, (n, _p) in enumerate(self._pieces) if n == name), None)
-            if index is None:
-                return
-            self._pieces.pop(index)[1]()
+        self._later.build_now(name)
+
+    def build_rest_soon(self, then: Callable[[], None] | None = None) -> None:
+        """Build what waits, one piece per event-loop turn (the window paints in between), then
+        call ``then``."""
+        if then is not None:
+            self.built.connect(then, Qt.ConnectionType.SingleShotConnection)
+        self._later.build_soon()
+
+    def finish_building(self) -> None:
+        """Build at once whatever still waits (tests, and anything that needs the docks now)."""
+        self._later.finish()
+
+    def is_built(self) -> bool:
+        return self._later.is_empty()
 
     @property
     def docks(self) -> WindowDocks | None:
@@ -291,44 +298,12 @@ class MainWindow(QMainWindow):
         switch = self.presentation
         return switch.action if switch is not None else None
 
-    def build_rest_soon(self, then: Callable[[], None] | None = None) -> None:
-        """Build what waits, one piece per event-loop turn (the window paints in between), then
-        call ``then``."""
-        if then is not None:
-            self.built.connect(then, Qt.ConnectionType.SingleShotConnection)
-        if not self._building:
-            self._building = True
-            QTimer.singleShot(0, self, self._build_next)
-
-    @Slot()
-    def _build_next(self) -> None:
-        if self._pieces:
-            self._pieces.pop(0)[1]()
-        if self._pieces:
-            QTimer.singleShot(0, self, self._build_next)
-        else:
-            self._finished()
-
-    def finish_building(self) -> None:
-        """Build at once whatever still waits (tests, and anything that needs the docks now)."""
-        while self._pieces:
-            self._pieces.pop(0)[1]()
-        self._finished()
-
-    def is_built(self) -> bool:
-        return not self._pieces
-
-    def _finished(self) -> None:
-        if self._defer:
-            self._defer = False  # from now on, build_later builds at once
-            self.built.emit()
-
     def _build_presentation(self) -> None:
         from shipexplorer.ui.presentation.presentation_switch import PresentationSwitch
 
         docks = self._dock_services
         first = self.view_menu.actions()[0] if self.view_menu.actions() else None
-        with _placed(self.view_menu, first):  # the switch heads the View menu
+        with placed(self.view_menu, first):  # the switch heads the View menu
             self._presentation = PresentationSwitch(
                 self,
                 self.view_menu,
@@ -360,14 +335,10 @@ class MainWindow(QMainWindow):
         steps = [lambda step=step: self._in_menus(step) for step in docks.steps()]
         if self._dressed:  # else dress_window dresses them with the rest
             steps.append(lambda: dress_docks(self))
-        if self._defer:  # next in line, under the same name (built together on access)
-            self._pieces[0:0] = [("docks", step) for step in steps]
-        else:
-            for step in steps:
-                step()
+        self._later.add_next(steps, "docks")  # next in line, under the same name
 
     def _in_menus(self, step: Callable[[], None]) -> None:
-        with _placed(self._file_menu, self._file_tail):
+        with placed(self._file_menu, self._file_tail):
             step()
 
     def _build_answer_views(self, view_menu: QMenu) -> None:
@@ -661,21 +632,3 @@ class MainWindow(QMainWindow):
         if self._runner is not None:
             self._runner.cancel_all()
         super().closeEvent(event)
-
-
-class _placed:
-    """Moves the actions a block adds to ``menu`` above ``before`` (to its end if None): a piece
-    built after the first paint keeps its place in the menus."""
-
-    def __init__(self, menu: QMenu, before: QAction | None) -> None:
-        self._menu, self._before = menu, before
-
-    def __enter__(self) -> None:
-        self._had = set(self._menu.actions())
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._before is None:
-            return
-        for action in [a for a in self._menu.actions() if a not in self._had]:
-            self._menu.removeAction(action)
-            self._menu.insertAction(self._before, action)

@@ -1,11 +1,17 @@
 """Start-up time and idle memory: shipexplorer's main window against a bare PySide6 window.
 
 Each run is a fresh process (interpreter start included) that shows its window offscreen and
-reports when the window was first painted, then its resident memory after 1.5 s idle. The two
-kinds alternate, and medians are printed with the ratio app/bare (goal: within 3x; idle memory
-under 150 MB). Figures only: nothing here passes or fails.
+reports when the window was first painted, then its resident memory once idle (see
+_startup_probe.py). The two kinds alternate, and medians are printed with the ratio app/bare.
+Budget (docs: design.md): first paint within 2x of the bare window, idle RSS under 100 MB.
+Then one more app run under ``python -X importtime`` lists the modules imported before the first
+paint: how many, and the heaviest packages by import time. Figures only: nothing here passes or
+fails.
 
-    python bench/startup.py [--runs N]
+The children use a bytecode cache of their own (a temporary PYTHONPYCACHEPREFIX, filled by a
+warm-up run), as an installed app has its .pyc files, even where PYTHONDONTWRITEBYTECODE is set.
+
+    python bench/startup.py [--runs N] [--json]
 """
 
 from __future__ import annotations
@@ -18,44 +24,121 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections import defaultdict
 from pathlib import Path
 
 PROBE = Path(__file__).resolve().with_name("_startup_probe.py")
+FIRST_PAINT = "--- first paint ---"
+PAINT_RATIO_BUDGET = 2.0
+IDLE_RSS_BUDGET_MB = 100.0
 
 
-def run(kind: str, home: str) -> dict[str, float]:
+def child_env(home: str, pycache: str) -> dict[str, str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SHIPEXPLORER_HOME=home)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = pycache
+    return env
+
+
+def run(kind: str, env: dict[str, str], *flags: str) -> tuple[dict, str]:
     out = subprocess.run(
-        [sys.executable, str(PROBE), kind], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, *flags, str(PROBE), kind],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     if out.returncode != 0:
         raise SystemExit(f"{kind} probe failed:\n{out.stderr[-2000:]}")
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+    return json.loads(out.stdout.strip().splitlines()[-1]), out.stderr
+
+
+def imports_before_paint(stderr: str) -> dict[str, float]:
+    """Self time (ms) of each module imported before the first paint, from -X importtime."""
+    times: dict[str, float] = {}
+    for line in stderr.splitlines():
+        if line.startswith(FIRST_PAINT):
+            break
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        fields = line[len("import time:") :].split("|")
+        try:
+            self_us = int(fields[0])
+        except ValueError:  # the header line
+            continue
+        times[fields[2].strip()] = max(self_us, 0) / 1000
+    return times
+
+
+def heaviest_packages(times: dict[str, float], count: int = 10) -> list[tuple[str, float, int]]:
+    """(package, summed self time in ms, modules) for the top-level packages costing most."""
+    total: dict[str, float] = defaultdict(float)
+    modules: dict[str, int] = defaultdict(int)
+    for name, ms in times.items():
+        top = name.split(".")[0]
+        if top == "shipexplorer":  # the app's own layers, one line each
+            top = ".".join(name.split(".")[:2])
+        total[top] += ms
+        modules[top] += 1
+    ranked = sorted(total.items(), key=lambda item: -item[1])[:count]
+    return [(name, ms, modules[name]) for name, ms in ranked]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args()
     cores, python = os.cpu_count(), platform.python_version()
     print(f"machine: {platform.machine()}, {cores} cores, Python {python}; {args.runs} runs each")
-    results: dict[str, list[dict[str, float]]] = {"bare": [], "app": []}
-    with tempfile.TemporaryDirectory() as home:
-        run("app", home)  # warm the disk cache and write the first profile file
+    results: dict[str, list[dict]] = {"bare": [], "app": []}
+    with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as pycache:
+        env = child_env(home, pycache)
+        for kind in ("bare", "app"):  # warm the disk and bytecode caches, write the first files
+            run(kind, env)
         for _ in range(args.runs):
             for kind in ("bare", "app"):
-                results[kind].append(run(kind, home))
+                results[kind].append(run(kind, env)[0])
+        traced, stderr = run("app", env, "-X", "importtime")
     medians = {
         kind: {key: statistics.median(r[key] for r in runs) for key in ("painted", "rss_mb")}
         for kind, runs in results.items()
     }
-    print(f"{'window':10} {'first paint':>12} {'idle RSS':>10}")
+    print(f"{'window':10} {'first paint':>12} {'idle RSS':>10} {'modules at paint':>17}")
     for kind, m in medians.items():
-        print(f"{kind:10} {m['painted'] * 1e3:10.0f} ms {m['rss_mb']:7.0f} MB")
+        modules = len(results[kind][-1]["modules"])
+        print(f"{kind:10} {m['painted'] * 1e3:10.0f} ms {m['rss_mb']:7.0f} MB {modules:17d}")
     ratio = medians["app"]["painted"] / medians["bare"]["painted"]
-    print(f"ratio app/bare, first paint: {ratio:.2f} (goal: within 3x)")
-    print(f"app idle RSS: {medians['app']['rss_mb']:.0f} MB (goal: under 150 MB)")
+    print(f"ratio app/bare, first paint: {ratio:.2f} (budget: within {PAINT_RATIO_BUDGET:g}x)")
+    rss = medians["app"]["rss_mb"]
+    print(f"app idle RSS: {rss:.0f} MB (budget: under {IDLE_RSS_BUDGET_MB:g} MB)")
+    bare_modules = set(results["bare"][-1]["modules"])
+    app_modules = traced["modules"]
+    times = imports_before_paint(stderr)
+    extra = [name for name in app_modules if name not in bare_modules]
+    print(
+        f"modules imported before the app's first paint: {len(app_modules)} "
+        f"({len(extra)} more than the bare window; {sum(times.values()):.0f} ms of imports "
+        "under -X importtime, which slows them)"
+    )
+    print("heaviest before the first paint (self time summed by package):")
+    for name, ms, count in heaviest_packages(times):
+        print(f"  {ms:7.1f} ms  {name} ({count} modules)")
+    single = sorted(times.items(), key=lambda item: -item[1])[:8]
+    print("heaviest single modules: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in single))
+    if args.json:
+        figures = {
+            "bench": "startup",
+            "runs": args.runs,
+            "bare_paint_ms": medians["bare"]["painted"] * 1e3,
+            "app_paint_ms": medians["app"]["painted"] * 1e3,
+            "paint_ratio": ratio,
+            "bare_rss_mb": medians["bare"]["rss_mb"],
+            "app_rss_mb": rss,
+            "modules_at_paint": len(app_modules),
+            "budget": {"paint_ratio": PAINT_RATIO_BUDGET, "idle_rss_mb": IDLE_RSS_BUDGET_MB},
+        }
+        print(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -140,6 +140,7 @@ class Services:
     housekeeping: Housekeeping | None = None  # private folders, this copy's spool, start sweep
     package_server: PackageServer | None = None  # a package served from a folder (--local)
     serving: object = None  # the window's part of it (ui.packages.package_serving)
+    at_rest: bool = False  # start-up done and memory settled (see launch)
     _stopped: bool = field(default=False, repr=False)
 
     def start(self) -> None:
@@ -350,11 +351,16 @@ def add_local_profile(profiles: ProfileService, emulator: Emulator) -> None:
 
 
 def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
-    """Build and show the window, then, once it is painted, start the emulator (``--local``, on
-    a worker) and the services: the first paint waits for neither."""
+    """Build and show the window's first frame; once it is painted, build the rest of the
+    window (one piece per event-loop turn), then start the emulator (``--local``, on a worker)
+    and the services: the first paint waits for none of them."""
+    from shipexplorer.services.lean_runtime import skip_httpx_cli, spare_source_cache
+
+    spare_source_cache()  # before the app's modules load: their text is not kept
+    skip_httpx_cli()
     context = AppContext()
     services = build_services(context)
-    window = build_window(context, services)
+    window = build_window(context, services, defer=True)
     window.show()
 
     def start() -> None:
@@ -386,8 +392,34 @@ def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
             up
         ).on_failure(failed).run()
 
-    after_first_paint(window, start)
+    def started() -> bool:
+        return window.is_built() and (not args.local or context.emulator is not None)
+
+    def built() -> None:
+        start()
+        _settle_at_rest(services, started)
+
+    after_first_paint(window, lambda: window.build_rest_soon(then=built))
     return context, services, window
+
+
+def _settle_at_rest(services: Services, started: Callable[[], bool], tries: int = 60) -> None:
+    """Once start-up is over (``started()`` and no job left, checked every 250 ms, 15 s at
+    most), give memory back (:func:`~shipexplorer.services.lean_runtime.settle_memory`)."""
+    from PySide6.QtCore import QTimer
+
+    from shipexplorer.services.lean_runtime import settle_memory
+
+    def check(left: int = tries) -> None:
+        if services._stopped or services.at_rest:
+            return
+        if left > 0 and not (started() and services.pool.active_jobs() == 0):
+            QTimer.singleShot(250, lambda: check(left - 1))
+            return
+        settle_memory()
+        services.at_rest = True
+
+    QTimer.singleShot(250, check)
 
 
 def _start_emulator(port: int, saved_folder: Path | None = None) -> tuple[Emulator, list[str]]:
@@ -410,9 +442,10 @@ def _start_emulator(port: int, saved_folder: Path | None = None) -> tuple[Emulat
     return emulator, problems
 
 
-def build_window(context: AppContext, services: Services) -> MainWindow:
+def build_window(context: AppContext, services: Services, *, defer: bool = False) -> MainWindow:
     """The main window over the services (not shown yet), showing what the stores reported
-    before it existed."""
+    before it existed. With ``defer``, what its first frame does not show (docks, presentation
+    mode, package serving) waits for ``window.build_rest_soon()`` or ``finish_building()``."""
     from shipexplorer.core.window_state import WindowStateStore
     from shipexplorer.services import paths
     from shipexplorer.ui.main_window import MainWindow
@@ -429,16 +462,23 @@ def build_window(context: AppContext, services: Services) -> MainWindow:
         queries=services.queries,
         docks=services.dock_services(),
         exports=services.exports,
+        defer=defer,
     )
     if services.package_server is not None and window.view is not None:
-        from shipexplorer.ui.packages.package_serving import install
-
-        services.serving = install(window, services.package_server, services.explorer)
+        window.build_later(lambda: _install_serving(window, services))
     # What the stores said before the window could hear them (it hears them itself from now on).
     pending = services.problems.drain()
     if pending:
         window.messages.show_message("\n".join(pending))
     return window
+
+
+def _install_serving(window: MainWindow, services: Services) -> None:
+    """The window's part of package serving (its menu action and log dock)."""
+    from shipexplorer.ui.packages.package_serving import install
+
+    if services.package_server is not None:
+        services.serving = install(window, services.package_server, services.explorer)
 
 
 def apply_theme(services: Services) -> None:

@@ -37,9 +37,8 @@ from shipexplorer.core import key_reference, variables
 from shipexplorer.core.documents.answer import IMAGE, Answer, answer_from_result
 from shipexplorer.core.documents.error_answer import answer_from_error, open_error_body
 from shipexplorer.core.documents.json_body import parse_body
-from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD
+from shipexplorer.core.documents.json_document import POOL_THRESHOLD, SPOOL_THRESHOLD
 from shipexplorer.core.documents.process_document import prestart
-from shipexplorer.core.documents.process_pool import POOL_THRESHOLD
 from shipexplorer.core.documents.spooled_body import open_spooled
 from shipexplorer.core.storage import atomic_write_bytes
 from shipexplorer.services import paths

@@ -8,6 +8,11 @@ and Ctrl+W open and close a tab (the Request menu), Ctrl+N creates a package ins
 Alt+1..4 show the answer's Tree, Raw, Pretty or Rendered view (View > Answer view), even while the
 body editor has the focus.
 
+Built with ``defer=True`` (as ``shipexplorer`` builds it), the window holds only what its first
+frame shows; the rest (presentation mode's switch, the docks, what the app adds with
+:meth:`MainWindow.build_later`) is built after the first paint, one piece per event-loop turn
+(:meth:`MainWindow.build_rest_soon`), or at once by :meth:`MainWindow.finish_building`.
+
 The window fits the screen it opens on: its size (the default or the restored one) is clamped to
 the screen's available area, the docks start tabbed at a quarter of its height, and what could
 force it taller (long task texts, the docks' bodies) scrolls instead.
@@ -15,7 +20,10 @@ force it taller (long task texts, the docks' bodies) scrolls instead.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Slot
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,9 +49,6 @@ from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.ui.instances.explorer_view import ExplorerView
 from shipexplorer.ui.instances.instance_sidebar import InstanceSidebar
 from shipexplorer.ui.instances.workspace_selector import WorkspaceSelector
-from shipexplorer.ui.presentation.presentation_switch import PresentationSwitch
-from shipexplorer.ui.profiles.import_dialog import ImportDialog
-from shipexplorer.ui.profiles.profile_dialog import ProfileDialog
 from shipexplorer.ui.profiles.profile_switcher import ProfileSwitcher
 from shipexplorer.ui.request.request_actions import RequestActions
 from shipexplorer.ui.request.request_tabs import RequestTabs
@@ -57,8 +62,14 @@ from shipexplorer.ui.response.response_view import (
 from shipexplorer.ui.widgets.notice_bar import NoticeBar
 from shipexplorer.ui.widgets.screen_fit import available_rect, fit_window, frame_extra
 from shipexplorer.ui.widgets.splitter_sizes import release
-from shipexplorer.ui.window_docks import DockServices, WindowDocks
-from shipexplorer.ui.window_icons import dress_window
+from shipexplorer.ui.window_icons import dress_docks, dress_window
+from shipexplorer.ui.window_pieces import PieceQueue, placed
+
+if TYPE_CHECKING:  # built after the first paint: their modules load then
+    from shipexplorer.ui.presentation.presentation_switch import PresentationSwitch
+    from shipexplorer.ui.profiles.import_dialog import ImportDialog
+    from shipexplorer.ui.profiles.profile_dialog import ProfileDialog
+    from shipexplorer.ui.window_docks import DockServices, WindowDocks
 
 #: View > Answer view: (menu text, body view, key)
 ANSWER_VIEWS = (
@@ -75,8 +86,12 @@ class MainWindow(QMainWindow):
     """Composes the window's widgets; talks to services only through their methods and signals.
 
     ``catalog`` (a ``PackageCatalog``) is what the "Create package instance" dialog lists;
-    ``state_store`` keeps the geometry, splitters and last workspace/instance/method.
+    ``state_store`` keeps the geometry, splitters and last workspace/instance/method. With
+    ``defer``, what the first frame does not show waits for :meth:`build_rest_soon` or
+    :meth:`finish_building`; ``built`` is emitted once everything is built.
     """
+
+    built = Signal()
 
     def __init__(
         self,
@@ -91,9 +106,12 @@ class MainWindow(QMainWindow):
         queries: DocumentQueries | None = None,
         docks: DockServices | None = None,
         exports: ExportService | None = None,
+        defer: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._dressed = False
+        self._file_tail: QAction | None = None
         self._profiles = profiles
         self._credentials = credentials
         self._emulator_base = emulator_base
@@ -104,7 +122,7 @@ class MainWindow(QMainWindow):
         self._queries = queries
         self._dock_services = docks
         self._exports = exports
-        self.docks: WindowDocks | None = None
+        self._docks: WindowDocks | None = None
         self._dialog: ProfileDialog | None = None
         self._import_dialog: ImportDialog | None = None
         self._create_dialog: QWidget | None = None
@@ -113,10 +131,12 @@ class MainWindow(QMainWindow):
         self.tabs: RequestTabs | None = None
         self.workspace_selector: WorkspaceSelector | None = None
         self.status_workspace: QLabel | None = None
-        self.presentation: PresentationSwitch | None = None
+        self._presentation: PresentationSwitch | None = None
         self.answer_view_actions: list[QAction] = []
         self._shown_once = False
         self._frame_pending = False  # shown, and the window manager's frame not seen yet
+        self._later = PieceQueue(self, deferred=defer)  # what is built after the first paint
+        self._later.built.connect(self.built)
         self.setWindowTitle("shipexplorer")
         self.resize(DEFAULT_SIZE.boundedTo(available_rect(self).size()))
 
@@ -161,10 +181,11 @@ class MainWindow(QMainWindow):
             layout.addWidget(self._build_explorer(explorer, runner, toolbar, file_menu), 1)
         else:
             layout.addWidget(self.summary, 1)
-        file_menu.addSeparator()
+        self._file_tail = file_menu.addSeparator()  # pieces built later go above it
         file_menu.addAction(quit_action)
         self._build_help_menu()
         dress_window(self)  # toolbar icons beside labels, menu icons (ui/window_icons.py)
+        self._dressed = True
 
         profiles.currentChanged.connect(self._current_changed)
         profiles.problem.connect(self._problem)
@@ -225,32 +246,100 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage,
             self.messages.show_message,
         )
-        docks = self._dock_services
-        self.presentation = PresentationSwitch(
-            self,
-            self.view_menu,
-            explorer,
-            runner,
-            tracker=docks.tracker if docks else None,
-            saved=docks.saved if docks else None,
-            queries=self._queries,
-            exports=self._exports,
-        )
-        self.present_action = self.presentation.action
         self._build_answer_views(self.view_menu)
         self.view_menu.addSeparator()
+        self.build_later(self._build_presentation, "presentation")
         if self._dock_services is not None:
-            self.docks = WindowDocks(
-                self,
-                self.tabs,
-                self._dock_services,
-                self.view_menu,
-                menu,
-                self.request_actions,
-                self.statusBar().showMessage,
-                self.messages.show_message,
-            )
+            self.build_later(self._build_docks, "docks")
         return self.view
+
+    # -- what the first frame does not show --------------------------------------------------------
+
+    def build_later(self, piece: Callable[[], None], name: str = "") -> None:
+        """Build ``piece`` after the first paint (at once in a window built without ``defer``);
+        a named piece is also built as soon as it is asked for (:meth:`build_now`)."""
+        self._later.add(piece, name)
+
+    def build_now(self, name: str) -> None:
+        """Build the waiting pieces called ``name`` now, if they still wait."""
+        self._later.build_now(name)
+
+    def build_rest_soon(self, then: Callable[[], None] | None = None) -> None:
+        """Build what waits, one piece per event-loop turn (the window paints in between), then
+        call ``then``."""
+        if then is not None:
+            self.built.connect(then, Qt.ConnectionType.SingleShotConnection)
+        self._later.build_soon()
+
+    def finish_building(self) -> None:
+        """Build at once whatever still waits (tests, and anything that needs the docks now)."""
+        self._later.finish()
+
+    def is_built(self) -> bool:
+        return self._later.is_empty()
+
+    @property
+    def docks(self) -> WindowDocks | None:
+        """The docks (built on this first access if they still wait)."""
+        self.build_now("docks")
+        return self._docks
+
+    def docks_if_built(self) -> WindowDocks | None:
+        return self._docks
+
+    @property
+    def presentation(self) -> PresentationSwitch | None:
+        """Presentation mode's switch (built on this first access if it still waits)."""
+        self.build_now("presentation")
+        return self._presentation
+
+    @property
+    def present_action(self) -> QAction | None:
+        switch = self.presentation
+        return switch.action if switch is not None else None
+
+    def _build_presentation(self) -> None:
+        from shipexplorer.ui.presentation.presentation_switch import PresentationSwitch
+
+        docks = self._dock_services
+        first = self.view_menu.actions()[0] if self.view_menu.actions() else None
+        with placed(self.view_menu, first):  # the switch heads the View menu
+            self._presentation = PresentationSwitch(
+                self,
+                self.view_menu,
+                self._explorer,
+                self._runner,
+                tracker=docks.tracker if docks else None,
+                saved=docks.saved if docks else None,
+                queries=self._queries,
+                exports=self._exports,
+            )
+
+    def _build_docks(self) -> None:
+        """The docks, one per event-loop turn when the window is deferred (then their wiring
+        and their icons)."""
+        from shipexplorer.ui.window_docks import WindowDocks
+
+        docks = WindowDocks(
+            self,
+            self.tabs,
+            self._dock_services,
+            self.view_menu,
+            self._file_menu,
+            self.request_actions,
+            self.statusBar().showMessage,
+            self.messages.show_message,
+            defer=True,
+        )
+        self._docks = docks
+        steps = [lambda step=step: self._in_menus(step) for step in docks.steps()]
+        if self._dressed:  # else dress_window dresses them with the rest
+            steps.append(lambda: dress_docks(self))
+        self._later.add_next(steps, "docks")  # next in line, under the same name
+
+    def _in_menus(self, step: Callable[[], None]) -> None:
+        with placed(self._file_menu, self._file_tail):
+            step()
 
     def _build_answer_views(self, view_menu: QMenu) -> None:
         """View > Answer view: window-wide Alt+1..4, so they switch the answer's view wherever
@@ -396,6 +485,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _offer_import(self, scan: ImportScan) -> None:
+        from shipexplorer.ui.profiles.import_dialog import ImportDialog
+
         if self._import_dialog is not None:
             self._import_dialog.close()
         self._import_dialog = ImportDialog(scan, self._profiles, self)
@@ -404,6 +495,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def open_profiles(self) -> None:
         if self._dialog is None:
+            from shipexplorer.ui.profiles.profile_dialog import ProfileDialog
+
             self._dialog = ProfileDialog(self._profiles, self._credentials, self)
         self._dialog.show()
         self._dialog.raise_()
@@ -508,8 +601,8 @@ class MainWindow(QMainWindow):
         self._shown_once = True
         self._frame_pending = True
         self.fit_to_screen()
-        if self.docks is not None:
-            self.docks.start_small()
+        if self._docks is not None:
+            self._docks.start_small()
         QTimer.singleShot(0, self._settle)
 
     def event(self, event: QEvent) -> bool:
@@ -525,16 +618,16 @@ class MainWindow(QMainWindow):
     def _settle(self) -> None:
         """Once laid out: the docks at their share of the final height, the frame on screen."""
         self.fit_to_screen()
-        if self.docks is not None:
-            self.docks.start_small()
+        if self._docks is not None:
+            self._docks.start_small()
 
     def save_state(self) -> None:
         if self._state_store is not None:
             self._state_store.save(self.current_state())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.presentation is not None:
-            self.presentation.close()
+        if self._presentation is not None:
+            self._presentation.close()
         self.save_state()
         if self._runner is not None:
             self._runner.cancel_all()

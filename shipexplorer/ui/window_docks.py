@@ -72,7 +72,9 @@ class DockServices:
 
 
 class WindowDocks(QObject):
-    """Builds the docks into ``window`` and its View menu, and wires them to ``tabs``."""
+    """Builds the docks into ``window`` and its View menu, and wires them to ``tabs``. With
+    ``defer``, nothing is built yet: :meth:`steps` hands out the building steps (one dock each,
+    then the wiring), for the window to run one per event-loop turn."""
 
     def __init__(
         self,
@@ -84,6 +86,8 @@ class WindowDocks(QObject):
         actions: RequestActions,
         show_status: Callable[[str, int], None],
         show_problem: Callable[[str], None],
+        *,
+        defer: bool = False,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -93,27 +97,42 @@ class WindowDocks(QObject):
         self._status = show_status
         self._problem = show_problem
         self._view_menu = view_menu
-        docks = [
-            (self._build_tasks(services), "Ctrl+Shift+1"),
-            (self._build_history(services), "Ctrl+Shift+2"),
-            (self._build_saved(services, file_menu), "Ctrl+Shift+3"),
+        self._file_menu = file_menu
+        self.docks: list[QDockWidget] = []
+        self._steps: list[Callable[[], None]] = [
+            lambda: self._add(self._build_tasks(services), "Ctrl+Shift+1"),
+            lambda: self._add(self._build_history(services), "Ctrl+Shift+2"),
+            lambda: self._add(self._build_saved(services, file_menu), "Ctrl+Shift+3"),
+            self._wire,
         ]
-        for dock, keys in docks:
-            dock.setWidget(scrollable(dock.widget(), dock))  # a short dock scrolls, never grows
-            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-            toggle = dock.toggleViewAction()
-            toggle.setShortcut(QKeySequence(keys))
-            view_menu.addAction(toggle)
-        self.docks = [dock for dock, _ in docks]
-        first = docks[0][0]  # one tabbed area at the bottom rather than three slivers
-        for dock, _ in docks[1:]:
-            window.tabifyDockWidget(first, dock)
-        first.raise_()
+        if not defer:
+            for step in self.steps():
+                step()
+
+    def steps(self) -> list[Callable[[], None]]:
+        """The building steps not handed out yet (each to be run once, in order)."""
+        steps, self._steps = self._steps, []
+        return steps
+
+    def _add(self, dock: QDockWidget, keys: str) -> None:
+        """One dock into the bottom area, tabbed with the first, toggled from the View menu."""
+        dock.setWidget(scrollable(dock.widget(), dock))  # a short dock scrolls, never grows
+        self._window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        toggle = dock.toggleViewAction()
+        toggle.setShortcut(QKeySequence(keys))
+        self._view_menu.addAction(toggle)
+        self.docks.append(dock)
+        if len(self.docks) > 1:  # one tabbed area at the bottom rather than three slivers
+            self._window.tabifyDockWidget(self.docks[0], dock)
+            self.docks[0].raise_()
+
+    def _wire(self) -> None:
+        """Once the docks are in: their share of the height, names, drafts and preferences."""
         self.start_small()
         self._name_dock_tabs()
-        window.tabifiedDockWidgetActivated.connect(lambda _dock: self._name_dock_tabs())
-        self._wire_drafts(services.drafts)
-        self._wire_preferences(services.preferences, file_menu)
+        self._window.tabifiedDockWidgetActivated.connect(lambda _dock: self._name_dock_tabs())
+        self._wire_drafts(self._services.drafts)
+        self._wire_preferences(self._services.preferences, self._file_menu)
 
     def start_small(self, share: float = DOCK_SHARE) -> None:
         """Give the docks' bottom area ``share`` of the window's height (the rest is the

@@ -1,7 +1,7 @@
 """The main window's dress: the toolbar's icons beside its labels (plus New tab and Save
-request), and icons on the menus' main actions. Icons are bound now and drawn once the window is
-painted (:mod:`shipexplorer.ui.style.icons` loads the icon font then), and again in new colours
-when the theme changes."""
+request), and icons on the menus' main actions (the docks' once they are built). Icons are bound
+now and drawn once the window is painted (:mod:`shipexplorer.ui.style.icons` loads the icon font
+then), and again in new colours when the theme changes."""
 
 from __future__ import annotations
 
@@ -41,15 +41,28 @@ def dress_window(window: MainWindow) -> None:
             (actions.new_tab_action, "new tab"),
             (actions.close_tab_action, "close tab"),
         ]
-    docks = window.docks
-    if docks is not None:
-        toolbar.addAction(docks.save_action)
-        bindings += [(docks.save_action, "save"), (docks.preferences_action, "theme")]
-        for dock, name in zip(docks.docks, ("tasks", "history", "saved"), strict=False):
-            bindings.append((dock.toggleViewAction(), name))
     for action, name in bindings:
         icons.bind(action, name)
+    if window.docks_if_built() is not None:
+        dress_docks(window)
     icons.load_after_first_paint(window)
 
 
-__all__ = ["dress_window"]
+def dress_docks(window: MainWindow) -> None:
+    """The docks' part (built after the first paint): Save request on the toolbar, icons on
+    their toggles and on Preferences."""
+    docks = window.docks_if_built()
+    if docks is None:
+        return
+    window.toolbar.addAction(docks.save_action)
+    bindings: list[tuple[Any, str]] = [
+        (docks.save_action, "save"),
+        (docks.preferences_action, "theme"),
+    ]
+    for dock, name in zip(docks.docks, ("tasks", "history", "saved"), strict=False):
+        bindings.append((dock.toggleViewAction(), name))
+    for action, name in bindings:
+        icons.bind(action, name)
+
+
+__all__ = ["dress_docks", "dress_window"]

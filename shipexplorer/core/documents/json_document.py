@@ -38,6 +38,9 @@ OBJECT, ARRAY, STRING, NUMBER, BOOLEAN, NULL = (
 
 #: Bodies above this many bytes are spooled to a file and served by a child process.
 SPOOL_THRESHOLD = 2_000_000
+#: bodies above this many bytes are parsed, pretty-printed and indexed in the worker processes
+#: (:mod:`.process_pool`); here so that deciding it imports no process machinery
+POOL_THRESHOLD = 64_000
 PREVIEW_CHARS = 200
 _CURSORS = 16
 #: How many nodes a walk visits between cancel checks.
@@ -388,6 +391,7 @@ __all__ = [
     "NULL",
     "NUMBER",
     "OBJECT",
+    "POOL_THRESHOLD",
     "SPOOL_THRESHOLD",
     "STRING",
     "FilterError",

@@ -32,6 +32,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from shipexplorer.core.documents.json_document import POOL_THRESHOLD
+
 if TYPE_CHECKING:  # the worker processes do not import the api package
     from shipexplorer.api.cancel import CancelToken
 
@@ -39,9 +41,6 @@ T = TypeVar("T")
 
 _CONTEXT = multiprocessing.get_context("spawn")
 _POLL = 0.05  # seconds between cancel checks while a job runs
-
-#: bodies above this many bytes are parsed, pretty-printed and indexed in the pool
-POOL_THRESHOLD = 64_000
 
 
 class WorkerCrashed(RuntimeError):

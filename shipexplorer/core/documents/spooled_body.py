@@ -24,7 +24,6 @@ from shipexplorer.core.documents.answer import (
     format_size,
 )
 from shipexplorer.core.documents.json_document import SPOOL_THRESHOLD
-from shipexplorer.core.documents.pooled_document import open_pooled
 from shipexplorer.core.documents.process_document import ProcessDocument
 from shipexplorer.core.documents.text_source import TextSource
 
@@ -57,6 +56,9 @@ def open_spooled(
                     document = waiting.finish(cancel)
                     text = document.value_json((), indent=2, limit=MAX_SHOWN_CHARS)
                 else:  # parsed and pretty-printed by the shared worker processes
+                    # imported here: the process machinery stays out of the first paint
+                    from shipexplorer.core.documents.pooled_document import open_pooled
+
                     document, text = open_pooled(p.body_file, MAX_SHOWN_CHARS, cancel=cancel)
             except ValueError as exc:
                 note = f"{exc} Shown as text; the Raw view holds all of it."

@@ -14,7 +14,7 @@ line, once, when the text arrives); typing stays per line either way.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -36,7 +36,9 @@ from shipexplorer.ui.request.line_gutter import LineGutter
 from shipexplorer.ui.request.text_edits import utf16_len
 from shipexplorer.ui.style import colors
 from shipexplorer.ui.style.metrics import code_font
-from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
+
+if TYPE_CHECKING:  # made with the first text: an empty editor needs no highlighter
+    from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
 
 LIVE_LIMIT = 200_000
 DEBOUNCE_MS = 300
@@ -75,7 +77,8 @@ class JsonEditor(QPlainTextEdit):
         self.setFont(code_font())  # the one monospace font for code (ui/style/metrics)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabChangesFocus(True)  # Tab leaves the editor: a keyboard path out
-        self.highlighter = JsonHighlighter(self.document())
+        self._highlighter: JsonHighlighter | None = None
+        self._highlighting = True  # colours wanted (the highlighter comes with the first text)
         self._gutter = LineGutter(self, self.error_line)
         self._gutter.lineClicked.connect(self._gutter_clicked)
         self._timer = QTimer(self)
@@ -195,12 +198,27 @@ class JsonEditor(QPlainTextEdit):
                 self._highlight(False)
         super().insertFromMimeData(source)
 
+    @property
+    def highlighter(self) -> JsonHighlighter:
+        """The JSON highlighter, made on first use (the first text, or a question)."""
+        if self._highlighter is None:
+            from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
+
+            self._highlighter = JsonHighlighter(self.document() if self._highlighting else None)
+            if self._highlighting and not self.document().isEmpty():
+                self._highlighter.rehighlight()  # at once, as typing would have
+        return self._highlighter
+
     def is_highlighted(self) -> bool:
-        return self.highlighter.document() is not None
+        return self._highlighting
 
     def _highlight(self, on: bool) -> None:
-        if on != self.is_highlighted():
-            self.highlighter.setDocument(self.document() if on else None)
+        if on != self._highlighting:
+            self._highlighting = on
+            if self._highlighter is not None:
+                self._highlighter.setDocument(self.document() if on else None)
+            elif on and not self.document().isEmpty():
+                _ = self.highlighter
 
     @Slot()
     def check_live(self) -> None:
@@ -253,6 +271,8 @@ class JsonEditor(QPlainTextEdit):
     @Slot()
     def _text_changed(self) -> None:
         self._stale = True
+        if self._highlighter is None and self._highlighting:
+            _ = self.highlighter  # the first text: the highlighter starts now
         if self.document().characterCount() <= LIVE_LIMIT:
             self._timer.start()
         else:

@@ -15,7 +15,6 @@ from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.variables import VariableScope, refusal
 from shipexplorer.services.variables_service import Judgement, judge, task_verdict
 from shipexplorer.ui.request.variable_hints import VariableHints, describe_all
-from shipexplorer.ui.request.variables_dialog import VariablesDialog
 
 if TYPE_CHECKING:
     from shipexplorer.ui.request.request_tab import RequestTab
@@ -146,6 +145,8 @@ class TabVariables(QObject):
                     "Saved with the profile (never a secret: keys stay in the keyring).",
                 )
             )
+        from shipexplorer.ui.request.variables_dialog import VariablesDialog  # on first use
+
         dialog = VariablesDialog(layers, tab)
         dialog.setModal(True)
         dialog.open()

@@ -69,12 +69,12 @@ from shipexplorer.ui.response.rendered_view import (
 )
 from shipexplorer.ui.response.status_badge import show_kind, show_tone
 from shipexplorer.ui.style import icons, metrics, sheets
-from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
 
 if TYPE_CHECKING:
     from shipexplorer.api import ConnectionSettings
     from shipexplorer.services.blocks import BlockFetcher
     from shipexplorer.services.document_queries import DocumentQueries
+    from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
 
 
 TREE_TAB, RAW_TAB, PRETTY_TAB, RENDERED_TAB = range(4)
@@ -439,6 +439,8 @@ class ResponseView(QWidget):
 
     def _attach_highlighter(self, on: bool) -> None:
         if on and self._highlighter is None:
+            from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter  # on first use
+
             self._highlighter = JsonHighlighter(self.body_view.document())
         elif self._highlighter is not None:
             self._highlighter.setDocument(self.body_view.document() if on else None)

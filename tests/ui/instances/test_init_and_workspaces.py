@@ -74,8 +74,8 @@ def test_a_new_initialising_instance_shows_its_methods_without_a_refresh(qtbot, 
 
 
 def test_an_init_that_fails_says_so_in_the_row_and_the_tab(qtbot, make_explorer):
-    setup = make_explorer()
-    setup.instance("broken-init", "bi", seconds=1)
+    # made before the window lists the workspace (made after, the first listing may miss it)
+    setup = make_explorer(instances=[("broken-init", "bi", {"seconds": 1})])
     window = setup.window
     qtbot.waitUntil(lambda: window.sidebar.select_handle("bi"), timeout=5000)
     tab = window.tabs.current()

@@ -235,6 +235,21 @@ class FullWindow:
         self.tabs.setCurrentWidget(tab)
         self.window.request_actions.send_action.trigger()
 
+    def send_each(self, tabs: list) -> None:
+        """Send every tab of ``tabs``, one per event-loop turn (as a user's clicks come), starting
+        now; returns at once, the sends happen as the event loop runs."""
+        from PySide6.QtCore import QTimer
+
+        waiting = list(tabs)
+
+        def next_one() -> None:
+            if waiting:
+                self.send(waiting.pop(0))
+                if waiting:
+                    QTimer.singleShot(0, next_one)
+
+        next_one()
+
     def close_tabs(self, tabs: list) -> None:
         for tab in tabs:
             index = self.tabs.indexOf(tab)

@@ -6,7 +6,8 @@ as ``--local`` runs it, where its threads compete with the window's for the inte
 
 Cases: single requests (1 x echo of 100 KB, 1 x ``faults.big`` of 1 MB and of 10 MB: a body
 under 1 MB is an echo, from 1 MB a ``faults.big`` answer), then ``--requests`` (20) at once: echo
-with 100 KB bodies, ``faults.big`` of 1 MB each, and a mix (echo, image, task, fault). The clock
+with 100 KB bodies, ``faults.big`` of 1 MB each, and a mix (echo, image, task, fault). Each send
+is an event-loop turn of its own, as clicks are (the frame probe can tick between two). The clock
 starts before the sends, so the time the sends take on the GUI thread counts, and runs until the
 answer is shown (in the current tab: its Tree's first rows) and 0.3 s more (at least 1 s). Each
 case runs ``--repeat`` times, the cases interleaved; the medians are printed. Budget (issue 17):
@@ -121,8 +122,7 @@ def run_case(full, calls: list[tuple[str, str, str]], timeout: float = 120) -> d
     spin_for(0.2)
     probe = FrameProbe()
     begun = probe.start()
-    for tab in made:
-        full.send(tab)
+    full.send_each(made)
     gave_up = False
     try:
         spin_until(lambda: full.idle() and all(shown(tab) for tab in made), timeout=timeout)

@@ -79,8 +79,9 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         median = f", median of {runs} runs" if runs > 1 else ""
         for case in resp["cases"]:
             figure = f"{ms(case['stall_ms'])} (p99 gap {ms(case['p99_ms'])}{median})"
-            if case.get("gave_up"):
-                figure += "; not all shown within the give-up time"
+            late = sum(1 for run in case.get("runs", []) if run.get("gave_up"))
+            if late:
+                figure += f"; {late} of {runs} runs not all shown within the give-up time"
             budget = case.get("budget_ms")
             out.append(
                 (
@@ -98,7 +99,8 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             (
                 f"longest GUI stall watching {count} (`many_tasks.py`)",
                 f"{ms(tasks['watching_stall_ms'])} (p99 gap {ms(tasks['watching_p99_ms'])}); "
-                f"polls {tasks['polls']:,} vs {tasks['fixed_loop_polls']:,} for a 1 s loop",
+                f"polls {tasks['polls']:,} vs {tasks['fixed_loop_polls']:,} for a 1 s loop; "
+                f"an end shown after {tasks['delay_median_s'] or 0:.1f} s (median)",
                 f"{budget:g} ms",
                 verdict(tasks["watching_stall_ms"], budget),
             )

@@ -1,185 +1,216 @@
-"""Does the GUI thread keep up while requests run? A 60 Hz heartbeat on the GUI thread of the real
-window (offscreen) while 20 requests run at once, each in its own tab, against the emulator in a
-process of its own, as a real server would be (``--in-process`` runs it inside, as ``--local``
-does, where its threads compete with the window's for the interpreter).
+"""Does the GUI thread keep up while requests run? A 16 ms frame probe on the GUI thread of the
+full window (``bench/_full_window.py``: built as ``shipexplorer --local`` builds it, offscreen,
+docks and history on) while requests are sent as a user sends them (each from its own tab, the
+Send action), against the emulator in a process of its own (``--in-process``: inside, exactly
+as ``--local`` runs it, where its threads compete with the window's for the interpreter).
 
-Scenarios: 20 ``echo`` calls with 100 KB bodies; 20 ``faults.big`` answers of 1 MB of JSON; a mix
-(echo, images, tasks, faults). The clock starts before the 20 sends, so the time the sends take on
-the GUI thread counts. It prints the longest gap between heartbeats beyond the 16.7 ms period
-("stall") and the 99th percentile gap (goal: no stall over 16 ms from our code).
-Figures only: nothing passes or fails on time.
+Cases: single requests (1 x echo of 100 KB, 1 x ``faults.big`` of 1 MB and of 10 MB: a body
+under 1 MB is an echo, from 1 MB a ``faults.big`` answer), then ``--requests`` (20) at once: echo
+with 100 KB bodies, ``faults.big`` of 1 MB each, and a mix (echo, image, task, fault). Each send
+is an event-loop turn of its own, as clicks are (the frame probe can tick between two). The clock
+starts before the sends, so the time the sends take on the GUI thread counts, and runs until the
+answer is shown (in the current tab: its Tree's first rows) and 0.3 s more (at least 1 s). Each
+case runs ``--repeat`` times, the cases interleaved; the medians are printed. Budget (issue 17):
+a single request of any size at most 16 ms, 20 at once at most 33 ms (two frames). Figures only:
+nothing passes or fails on time.
 
-    python bench/responsiveness.py [--requests N] [--in-process]
+    python bench/responsiveness.py [--requests N] [--single 0.1,1,10] [--repeat R]
+                                   [--no-mixed] [--in-process] [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
-import os
-import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
+from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-PERIOD = 1 / 60
+from _full_window import (
+    PERIOD,
+    FrameProbe,
+    Heartbeat,
+    add_common_arguments,
+    machine,
+    machine_line,
+    open_full_window,
+    shown,
+    spin_for,
+    spin_until,
+    start_emulator_process,
+    write_json,
+)
+
+__all__ = ["PERIOD", "Heartbeat", "spin_until", "start_emulator_process"]  # older benches' imports
+
+SINGLE_BUDGET_MS = 16.0
+MANY_BUDGET_MS = 33.0
 
 
-class Heartbeat:
-    """Records when a 60 Hz timer on the GUI thread actually fires."""
+def echo_body(size_bytes: float) -> str:
+    """A JSON body of about ``size_bytes`` for ``echo``."""
+    items = max(1, int(size_bytes) // 92)
+    return json.dumps({"items": ["x" * 90 for _ in range(items)]})
 
-    def __init__(self) -> None:
-        from PySide6.QtCore import Qt, QTimer
 
-        self.ticks: list[float] = []
-        self.timer = QTimer()
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.timeout.connect(self.beat)
+def size_text(megabytes: float) -> str:
+    return f"{megabytes * 1000:g} KB" if megabytes < 1 else f"{megabytes:g} MB"
 
-    def beat(self) -> None:
-        self.ticks.append(time.perf_counter())
 
-    def start(self) -> float:
-        self.timer.start(int(PERIOD * 1000))
-        self.beat()
-        return self.ticks[-1]
+def single_call(megabytes: float) -> tuple[str, str, str]:
+    if megabytes < 1:
+        return ("echo", "echo", echo_body(megabytes * 1e6))
+    return ("faults", "big", json.dumps({"megabytes": megabytes}))
 
-    def stop(self) -> tuple[float, float, int]:
-        """Longest stall beyond the period, 99th percentile gap, number of gaps (seconds)."""
-        self.timer.stop()
-        gaps = [b - a for a, b in itertools.pairwise(self.ticks)]
-        longest = max(gaps)
-        p99 = (
-            statistics.quantiles(gaps, n=100, method="inclusive")[98] if len(gaps) > 2 else longest
+
+def cases(singles: list[float], n: int, mixed: bool) -> list[dict]:
+    """Each case: a key (stable, for the README's table), a name, the calls and the budget."""
+    found = []
+    for mb in singles:
+        package = "echo" if mb < 1 else "faults.big"
+        found.append(
+            {
+                "key": f"single_{size_text(mb).replace(' ', '').lower()}",
+                "name": f"1 x {package}, {size_text(mb)}",
+                "calls": [single_call(mb)],
+                "budget_ms": SINGLE_BUDGET_MS,
+            }
         )
-        return max(0.0, longest - PERIOD), p99, len(gaps)
+    if n > 0:
+        hundred = echo_body(1e5)
+        found.append(
+            {
+                "key": "many_1mb",
+                "name": f"{n} x faults.big, 1 MB",
+                "calls": [("faults", "big", '{"megabytes": 1}')] * n,
+                "budget_ms": MANY_BUDGET_MS,
+            }
+        )
+        found.append(
+            {
+                "key": "many_100kb",
+                "name": f"{n} x echo, 100 KB",
+                "calls": [("echo", "echo", hundred)] * n,
+                "budget_ms": MANY_BUDGET_MS,
+            }
+        )
+        if mixed:
+            mix = [
+                ("echo", "echo", hundred),
+                ("media", "image", "{}"),
+                ("slow-job", "start", '{"seconds": 30}'),
+                ("faults", "fail", '{"message": "no", "http_status": 500}'),
+            ]
+            found.append(
+                {
+                    "key": "mixed",
+                    "name": f"{n} mixed: echo, image, task, fault",
+                    "calls": [mix[i % 4] for i in range(n)],
+                    "budget_ms": None,
+                }
+            )
+    return found
 
 
-def spin_until(condition, timeout: float = 30.0) -> None:
-    """Run the event loop (idle-waiting, as ``app.exec()`` does) until ``condition()`` holds."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    if condition():
-        return
-    loop = QEventLoop()
-    end = time.monotonic() + timeout
-    check = QTimer()
-
-    def poll() -> None:
-        if condition() or time.monotonic() > end:
-            loop.quit()
-
-    check.timeout.connect(poll)
-    check.start(5)
-    loop.exec()
-    check.stop()
-    if not condition():
-        raise SystemExit("timed out")
-
-
-def start_emulator_process() -> tuple[subprocess.Popen, str, str]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "shipexplorer.emulator", "--port", "0", "--quiet"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    port = int(server.stdout.readline().split("(port ")[1].split(")")[0])
-    base = f"http://127.0.0.1:{port}/"
-    return server, f"{base}api/v1/", f"{base}_apps/"
+def run_case(full, calls: list[tuple[str, str, str]], timeout: float = 120) -> dict:
+    """Fill one tab per call, then (the probe running) send them all; until all are shown."""
+    made = [full.new_tab(package, method, body) for package, method, body in calls]
+    spin_until(full.idle)
+    spin_for(0.2)
+    probe = FrameProbe()
+    begun = probe.start()
+    full.send_each(made)
+    gave_up = False
+    try:
+        spin_until(lambda: full.idle() and all(shown(tab) for tab in made), timeout=timeout)
+    except SystemExit:
+        gave_up = True  # recorded: "not all shown within timeout"
+        waiting = sum(1 for tab in made if not shown(tab))
+        print(f"  {waiting} answer(s) not shown within {timeout:g} s", flush=True)
+    finished = time.perf_counter() - begun
+    settle = max(time.perf_counter() + 0.3, begun + 1.0)
+    spin_until(lambda: time.perf_counter() > settle)
+    gaps = probe.gaps()
+    full.close_tabs(made)
+    return {**gaps.as_ms(), "stall_at_s": gaps.stall_at, "done_s": finished, "gave_up": gave_up}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--in-process", action="store_true", help="run the emulator inside")
-    args = parser.parse_args()
-    os.environ.setdefault("SHIPEXPLORER_HOME", tempfile.mkdtemp(prefix="shipexplorer-bench-"))
-
-    from PySide6.QtWidgets import QApplication
-
-    from shipexplorer.api import ConnectionSettings, SteamshipClient
-    from shipexplorer.app import (
-        AppContext,
-        build_context,
-        build_services,
-        build_window,
-        parse_args,
-        tune_runtime,
+    parser.add_argument("--requests", type=int, default=20, help="how many at once (0: none)")
+    parser.add_argument(
+        "--single", default="0.1,1,10", help="single-request sizes in MB, comma-separated"
     )
-    from shipexplorer.core.profiles import local_profile
-    from shipexplorer.emulator import DEMO_API_KEY
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each case (medians)")
+    parser.add_argument("--no-mixed", action="store_true", help="leave the mixed case out")
+    parser.add_argument(
+        "--give-up", type=float, default=120.0, metavar="S", help="give a case up after S s"
+    )
+    add_common_arguments(parser)
+    args = parser.parse_args()
+    singles = [float(s) for s in args.single.split(",") if s.strip()]
 
-    app = QApplication([])
-    tune_runtime(app)  # as the app runs: GC on the GUI thread, 1 ms switch interval
-    server = None
-    if args.in_process:
-        context = build_context(parse_args(["--local"]))
-        api_base, app_base = context.emulator.api_base, context.emulator.app_base
-    else:
-        context = AppContext()
-        server, api_base, app_base = start_emulator_process()
-    services = build_services(context)
-    if server is not None:
-        services.profiles.add_builtin(local_profile(api_base, app_base), DEMO_API_KEY)
-    window = build_window(context, services)
-    window.show()
-    services.start()
-    spin_until(services.clients.has_key)
-    settings = ConnectionSettings(api_base=api_base, app_base=app_base, api_key=DEMO_API_KEY)
-    with SteamshipClient(settings) as client:  # set-up, before any measuring
-        instances = {
-            name: client.instance_create(name, f"bench-{name}").value
-            for name in ("echo", "faults", "media", "slow-job")
-        }
-    payload = json.dumps({"items": ["x" * 90 for _ in range(1000)]})
-    mix = [
-        ("echo", "echo", payload),
-        ("media", "image", "{}"),
-        ("slow-job", "start", '{"seconds": 30}'),
-        ("faults", "fail", '{"message": "no", "http_status": 500}'),
-    ]
-    n = args.requests
-    scenarios = {
-        f"{n} x echo, 100 KB bodies": [("echo", "echo", payload)] * n,
-        f"{n} x faults.big, 1 MB JSON": [("faults", "big", '{"megabytes": 1}')] * n,
-        f"{n} mixed: echo, image, task, fault": [mix[i % 4] for i in range(n)],
-    }
-    tabs, runner = window.view.tabs, services.runner
-    cores, python = os.cpu_count(), platform.python_version()
-    where = "in this process" if args.in_process else "in its own process"
-    print(f"machine: {platform.machine()}, {cores} cores, Python {python}; emulator {where}")
-    print(f"{'scenario':34} {'longest stall':>14} {'p99 gap':>9} {'all done':>9}")
-    for name, calls in scenarios.items():
-        made = []
-        for package, method, body in calls:
-            tab = tabs.new_tab(blank=True)
-            tab.bind(instances[package], tabs.current_profile(), listed=True)
-            tab.panel.set_method(method)
-            tab.panel.body_edit.setPlainText(body)
-            made.append(tab)
-        spin_until(lambda: runner.in_flight() == 0)
-        heartbeat = Heartbeat()
-        begun = heartbeat.start()
-        for tab in made:
-            tabs.send(tab)
-        spin_until(lambda: runner.in_flight() == 0, timeout=120)
-        finished = time.perf_counter() - begun
-        settle = max(time.perf_counter() + 0.3, begun + 1.0)
-        spin_until(lambda settle=settle: time.perf_counter() > settle)
-        stall, p99, beats = heartbeat.stop()
-        print(f"{name:34} {stall * 1e3:11.1f} ms {p99 * 1e3:6.1f} ms {finished:7.2f} s ({beats})")
-        for tab in made:
-            tabs.close_tab(tabs.indexOf(tab))
-    services.shutdown()
-    context.shutdown()
-    if server is not None:
-        server.terminate()
-        server.wait(10)
+    full = open_full_window(args.in_process)
+    full.create_instances("echo", "faults", "media", "slow-job")
+    chosen = cases(singles, args.requests, not args.no_mixed)
+    info = machine()
+    print(machine_line(info, full.where))
+    size = full.window.size()
+    print(f"full window {size.width()}x{size.height()} (offscreen), sent with the Send action")
+    # warm-up: the first answer of each kind imports and starts what later ones reuse
+    run_case(full, [single_call(0.1), single_call(1)], timeout=60)
+    print("warm-up done", flush=True)
+    runs: dict[str, list[dict]] = {case["key"]: [] for case in chosen}
+    for _ in range(max(1, args.repeat)):
+        for case in chosen:
+            done = run_case(full, case["calls"], args.give_up)
+            runs[case["key"]].append(done)
+            print(
+                f"  {case['name']}: {done['stall_ms']:.1f} ms, p99 {done['p99_ms']:.1f} ms",
+                flush=True,
+            )
+    print(f"{'case':36} {'longest stall':>14} {'p99 gap':>9} {'all shown':>10}  budget")
+    results = []
+    for case in chosen:
+        done = runs[case["key"]]
+        stall = statistics.median(r["stall_ms"] for r in done)
+        p99 = statistics.median(r["p99_ms"] for r in done)
+        took = statistics.median(r["done_s"] for r in done)
+        budget = case["budget_ms"]
+        verdict = ""
+        if budget is not None:
+            verdict = f"{budget:g} ms: {'met' if stall <= budget else 'NOT met'}"
+        each = ", ".join(f"{r['stall_ms']:.0f}" for r in done)
+        spread = f" (runs: {each} ms)" if len(done) > 1 else ""
+        print(f"{case['name']:36} {stall:11.1f} ms {p99:6.1f} ms {took:8.2f} s  {verdict}{spread}")
+        results.append(
+            {
+                "key": case["key"],
+                "name": case["name"],
+                "requests": len(case["calls"]),
+                "stall_ms": stall,
+                "p99_ms": p99,
+                "done_s": took,
+                "gave_up": any(r["gave_up"] for r in done),
+                "budget_ms": budget,
+                "runs": done,
+            }
+        )
+    info["load_average_after"] = machine()["load_average"]
+    write_json(
+        args.json,
+        {
+            "bench": "responsiveness",
+            "machine": info,
+            "where": full.where,
+            "repeat": max(1, args.repeat),
+            "cases": results,
+        },
+    )
+    full.close()
 
 
 if __name__ == "__main__":

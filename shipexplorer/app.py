@@ -499,17 +499,9 @@ def after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:
     Starting the services sends their first jobs to the pool, whose threads then import httpx
     and keyring; done earlier, those imports compete with the first paint for the interpreter.
     """
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from shipexplorer.ui.widgets.first_paint import after_first_paint as on_first_paint
 
-    class _FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                watched.removeEventFilter(self)
-                QTimer.singleShot(0, callback)
-                self.deleteLater()
-            return False
-
-    window.installEventFilter(_FirstPaint(window))
+    on_first_paint(window, callback)
 
 
 def _display_missing() -> bool:

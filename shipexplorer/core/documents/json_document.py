@@ -147,6 +147,37 @@ class JsonDocument:
         """Release what the document holds (the child process for big bodies)."""
 
 
+class RemoteDocument(JsonDocument):
+    """A document held by another process: every question is one ``_call(operation, *args)``
+    there (a child of its own, or a worker of the shared pool)."""
+
+    _root: NodeInfo
+
+    def _call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def root(self) -> NodeInfo:
+        return self._root
+
+    def children(self, path: JsonPath, start: int, count: int) -> list[NodeInfo]:
+        return self._call("children", tuple(path), start, count)
+
+    def value_json(
+        self, path: JsonPath, *, indent: int | None = None, limit: int = 10_000_000
+    ) -> str:
+        return self._call("value_json", tuple(path), indent=indent, limit=limit)
+
+    def search(
+        self, text: str, *, limit: int = 10_000, cancel: CancelToken | None = None
+    ) -> list[JsonPath]:
+        return self._call("search", text, limit=limit, cancel=cancel)
+
+    def query(
+        self, expression: str, *, limit: int = 10_000, cancel: CancelToken | None = None
+    ) -> list[JsonPath]:
+        return self._call("query", expression, limit=limit, cancel=cancel)
+
+
 class Cancelled(Exception):
     """A walk stopped because its cancel token (or the child's cancel flag) was set."""
 
@@ -399,6 +430,7 @@ __all__ = [
     "JsonPath",
     "NodeInfo",
     "PyDocument",
+    "RemoteDocument",
     "TreeDocument",
     "json_error_reason",
     "json_error_text",

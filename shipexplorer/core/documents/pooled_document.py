@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, Any
 from shipexplorer.core.documents import pool_jobs
 from shipexplorer.core.documents.json_document import (
     FilterError,
-    JsonDocument,
-    JsonPath,
     NodeInfo,
+    RemoteDocument,
 )
 from shipexplorer.core.documents.process_pool import ProcessPool, shared_pool
 
@@ -34,7 +33,7 @@ _ERRORS: dict[str, type[Exception]] = {
 }
 
 
-class PooledDocument(JsonDocument):
+class PooledDocument(RemoteDocument):
     """The body of ``path`` as a document whose walks run in the worker pool."""
 
     synchronous = False
@@ -51,27 +50,6 @@ class PooledDocument(JsonDocument):
         if status == "ok":
             return value
         raise _ERRORS.get(status, RuntimeError)(message)
-
-    def root(self) -> NodeInfo:
-        return self._root
-
-    def children(self, path: JsonPath, start: int, count: int) -> list[NodeInfo]:
-        return self._call("children", tuple(path), start, count)
-
-    def value_json(
-        self, path: JsonPath, *, indent: int | None = None, limit: int = 10_000_000
-    ) -> str:
-        return self._call("value_json", tuple(path), indent=indent, limit=limit)
-
-    def search(
-        self, text: str, *, limit: int = 10_000, cancel: CancelToken | None = None
-    ) -> list[JsonPath]:
-        return self._call("search", text, limit=limit, cancel=cancel)
-
-    def query(
-        self, expression: str, *, limit: int = 10_000, cancel: CancelToken | None = None
-    ) -> list[JsonPath]:
-        return self._call("query", expression, limit=limit, cancel=cancel)
 
     def close(self) -> None:
         """Nothing to release here: the file belongs to the answer, the workers forget it."""

@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, Any
 from shipexplorer.core.documents.json_document import (
     Cancelled,
     FilterError,
-    JsonDocument,
     JsonPath,
     NodeInfo,
+    RemoteDocument,
     TreeDocument,
 )
 
@@ -240,7 +240,7 @@ def _shut(process: Any, conn: Any, stop: Any) -> None:
             end.close()
 
 
-class ProcessDocument(JsonDocument):
+class ProcessDocument(RemoteDocument):
     """A document whose body lives in a child process; every call is a round trip (workers only).
 
     Calls from several threads are serialised. :attr:`pid` is the child's process id.
@@ -297,27 +297,6 @@ class ProcessDocument(JsonDocument):
         if status == "cancelled":
             _raise_cancelled()
         raise _ERRORS.get(str(value), RuntimeError)(message)
-
-    def root(self) -> NodeInfo:
-        return self._root
-
-    def children(self, path: JsonPath, start: int, count: int) -> list[NodeInfo]:
-        return self._call("children", tuple(path), start, count)
-
-    def value_json(
-        self, path: JsonPath, *, indent: int | None = None, limit: int = 10_000_000
-    ) -> str:
-        return self._call("value_json", tuple(path), indent=indent, limit=limit)
-
-    def search(
-        self, text: str, *, limit: int = 10_000, cancel: CancelToken | None = None
-    ) -> list[JsonPath]:
-        return self._call("search", text, limit=limit, cancel=cancel)
-
-    def query(
-        self, expression: str, *, limit: int = 10_000, cancel: CancelToken | None = None
-    ) -> list[JsonPath]:
-        return self._call("query", expression, limit=limit, cancel=cancel)
 
     def peak_memory(self) -> int | None:
         """The child's peak resident memory in bytes (Linux ``VmHWM``), None when unknown."""

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from shiboken6 import isValid
 
 from shipexplorer.core.documents.json_document import TreeDocument
 from shipexplorer.ui.widgets.column_headers import column_header
@@ -233,7 +234,7 @@ class JsonTreeModel(QAbstractItemModel):
         def done(infos: list[Any]) -> None:
             nonlocal answered
             answered = True
-            if generation != self._generation:
+            if self._stale(generation):
                 return
             self._set_pending(self._pending - 1)
             node.fetching = False
@@ -242,7 +243,7 @@ class JsonTreeModel(QAbstractItemModel):
         def failed(message: str) -> None:
             nonlocal answered
             answered = True
-            if generation != self._generation:
+            if self._stale(generation):
                 return
             self._set_pending(self._pending - 1)
             node.fetching = False
@@ -256,6 +257,11 @@ class JsonTreeModel(QAbstractItemModel):
             handle = self._children(node.path, start, count, done, failed)
         if handle is not None and not answered:
             self._handles.append(handle)
+
+    def _stale(self, generation: int) -> bool:
+        """A fetch's answer is for another document, or came after the model was deleted (its
+        tab closed while a worker was reading)."""
+        return not isValid(self) or generation != self._generation
 
     def _children(
         self,

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
 from shipexplorer.ui.style import colors
+from shipexplorer.ui.widgets.first_paint import after_first_paint
 
 log = logging.getLogger(__name__)
 
@@ -248,18 +249,8 @@ def load() -> None:
 
 def load_after_first_paint(window: QWidget) -> None:
     """Call :func:`load` on the event-loop turn after ``window`` is first painted."""
-    if _ready:
-        return
-
-    class _FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                watched.removeEventFilter(self)
-                QTimer.singleShot(0, load)
-                self.deleteLater()
-            return False
-
-    window.installEventFilter(_FirstPaint(window))
+    if not _ready:
+        after_first_paint(window, load)
 
 
 def clear_cache() -> None:

@@ -189,6 +189,18 @@ def test_late_answers_insert_rows_and_stale_ones_are_dropped():
     assert model.rowCount() == 0
 
 
+def test_an_answer_after_the_model_was_deleted_is_dropped():
+    import shiboken6
+
+    queries = _Queries()
+    model = JsonTreeModel(queries)
+    model.set_document(PyDocument([1, 2, 3]))
+    model.fetchMore(QModelIndex())
+    late = queries.waiting.pop()
+    shiboken6.delete(model)  # its tab closed while a worker was reading
+    late()  # no "Signal source has been deleted"
+
+
 def test_node_info_finds_object_members_through_children():
     class ChildrenOnly:
         synchronous = True

@@ -215,16 +215,20 @@ class RequestTab(QWidget):
         *,
         listed: bool,
         load: bool = True,
+        fresh: bool = False,
     ) -> None:
         """Point this tab at ``instance`` of ``profile`` (the user chose it, or a blank or
         preview tab takes it); its methods are loaded (unless not ``load``: the caller does it
-        once the method is filled in)."""
+        once the method is filled in). ``fresh``: nothing of the previous target is kept (a
+        preview tab taking another instance starts on that instance's first method)."""
         self.profile = profile
         self.instance = instance
         self.listed = listed and instance is not None
         self._methods_for = None
         self.panel.set_instance_key(f"{self.workspace}/{self.handle}" if instance else None)
         with self._filling():
+            if fresh:
+                self.panel.method_combo.setEditText("")
             self.panel.set_methods(None)
         self._show_target()
         if load:

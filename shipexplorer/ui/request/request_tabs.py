@@ -164,7 +164,7 @@ class RequestTabs(QTabWidget):
             tab = next((t for t in self.tabs() if t.preview and not t.running), None)
             if tab is None:
                 tab = self.new_tab(blank=True)
-        tab.bind(instance, profile, listed=True)
+        tab.bind(instance, profile, listed=True, fresh=True)  # a blank or preview tab
         tab.preview = True
         tab.profile_switched()
         self.setCurrentWidget(tab)

@@ -69,6 +69,15 @@ def test_a_click_replaces_the_preview_tab_until_it_is_edited(qtbot, make_explore
     assert tabs.count() == 2 and first.handle == "b" and tabs.current().handle == "c"
 
 
+def test_a_preview_taking_another_package_shows_that_packages_method(qtbot, make_explorer):
+    setup = make_explorer(instances=[("echo", "e", None), ("greeter", "g", None)])
+    tab = _ready(qtbot, setup, "e")
+    assert tab.preview and tab.method() == "echo"
+    assert setup.window.sidebar.select_handle("g")
+    qtbot.waitUntil(lambda: tab.panel.method_combo.findText("greet") >= 0, timeout=5000)
+    assert tab.handle == "g" and tab.method() == "greet"  # not echo's method kept as typed
+
+
 def test_titles_are_unique_and_name_instance_and_method(qtbot, make_explorer):
     setup = make_explorer(instances=[("echo", "e", None)])
     tabs = setup.window.tabs

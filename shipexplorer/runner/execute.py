@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shipexplorer.api.client import SteamshipClient
+from shipexplorer.api.errors import ApiError
 from shipexplorer.api.request import InstanceRef
 from shipexplorer.api.tasks import Task
 from shipexplorer.core import checks, variables
@@ -170,8 +171,11 @@ class Sender:
                 continue
             try:
                 seen = self.client.task_status(key).value
-            except Exception:
-                schedule.failed(key, time.monotonic())
+            except ApiError as exc:  # a poll that failed is tried again, later; the user is told
+                if on_wait is not None:
+                    on_wait(f"a status poll failed ({exc}); trying again")
+                retry = getattr(exc, "retry_after", None)
+                schedule.failed(key, time.monotonic(), retry_after=retry)
                 continue
             if seen is None:
                 schedule.failed(key, time.monotonic())

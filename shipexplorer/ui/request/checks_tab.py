@@ -27,6 +27,15 @@ _CHECK_COLUMNS = ("Check", "JSONPath", "Value", "Within (s)")
 _CAPTURE_COLUMNS = ("Variable", "JSONPath")
 
 
+def _button_row(*buttons: QPushButton) -> QHBoxLayout:
+    """Buttons side by side on the left of a row."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
 class ChecksTab(QWidget):
     """Edits a request's checks and captures; shows the verdicts of the last send.
 
@@ -76,18 +85,10 @@ class ChecksTab(QWidget):
         layout.setSpacing(metrics.space(1))
         layout.addWidget(QLabel("Checks", self))
         layout.addWidget(self.checks_table, 2)
-        row = QHBoxLayout()
-        row.addWidget(add_check)
-        row.addWidget(remove_check)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(_button_row(add_check, remove_check))
         layout.addWidget(QLabel("Captures", self))
         layout.addWidget(self.captures_table, 1)
-        row = QHBoxLayout()
-        row.addWidget(add_capture)
-        row.addWidget(remove_capture)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(_button_row(add_capture, remove_capture))
         layout.addWidget(QLabel("After the last send", self))
         layout.addWidget(self.results, 1)
 

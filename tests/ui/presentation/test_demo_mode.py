@@ -7,7 +7,6 @@ the card fits 1280x720 and fills 1920x1080 pleasantly."""
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 from PySide6.QtCore import Qt
@@ -21,23 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shipexplorer.api import ConnectionSettings, SteamshipClient
-from shipexplorer.core.profiles import Profile
 from shipexplorer.core.recipes import CHAT, as_recipe
 from shipexplorer.core.saved_files import RequestSpec
-from shipexplorer.services.client_provider import ClientProvider
-from shipexplorer.services.document_queries import DocumentQueries
-from shipexplorer.services.explorer import Explorer
-from shipexplorer.services.exports import ExportService
-from shipexplorer.services.request_runner import RequestRunner
-from shipexplorer.services.saved_requests import SavedRequests
-from shipexplorer.services.task_tracker import TaskTracker
 from shipexplorer.ui.presentation import block_stack
 from shipexplorer.ui.presentation.block_stack import PLAY, _Picture
 from shipexplorer.ui.presentation.presentation_mode import PresentationMode
 from shipexplorer.ui.presentation.switch import Switch
 from tests.canary import widget_texts
-from tests.service_support import profile_services
+from tests.ui.presentation.conftest import demo_rig
 from tests.ui.test_accessibility import offenders
 
 
@@ -45,39 +35,9 @@ from tests.ui.test_accessibility import offenders
 def demo(qtbot, worker_pool, start_emulator, tmp_path):
     """A demo mode over an emulator with greeter "g", slow-job "job", media "m" and agent "a";
     ``demo.add(title, instance, method, body, **recipe)`` saves a demo."""
-    emu = start_emulator()
-    workspace = f"ws-{uuid.uuid4().hex[:8]}"
-    settings = ConnectionSettings(
-        api_base=emu.api_base, app_base=emu.app_base, workspace_handle=workspace
-    )
-    with SteamshipClient(settings.replace(api_key="demo-key")) as api:
-        api.workspace_create(workspace)
-        for package, handle in (("greeter", "g"), ("slow-job", "job"), ("media", "m")):
-            api.instance_create(package, handle)
-        api.instance_create("agent", "a")
-    credentials, profiles = profile_services(worker_pool, tmp_path)
-    clients = ClientProvider(profiles, credentials)
-    explorer = Explorer(clients, worker_pool)
-    runner = RequestRunner(clients, worker_pool)
-    tracker = TaskTracker(
-        clients, worker_pool, tmp_path / "tasks.json", min_interval=0.1, max_interval=0.3
-    )
-    tracker.start()
-    saved = SavedRequests(folder=tmp_path / "saved")
-    saved.rescan()
-    profiles.add_builtin(Profile("emu", settings, builtin=True), "demo-key")
-    mode = PresentationMode(
-        explorer,
-        runner,
-        tracker,
-        saved,
-        DocumentQueries(worker_pool),
-        exports=ExportService(clients),
-    )
-    qtbot.addWidget(mode)
-    mode.resize(1280, 720)
-    mode.show()
-    qtbot.waitUntil(lambda: len(explorer.instances()) == 4, timeout=5000)
+    made = (("greeter", "g"), ("slow-job", "job"), ("media", "m"), ("agent", "a"))
+    rig = demo_rig(qtbot, worker_pool, tmp_path, start_emulator(), "demo-key", made, (1280, 720))
+    mode, saved = rig.mode, rig.saved
 
     def add(title: str, instance: str, method: str, body: dict, **shown) -> str:
         spec = RequestSpec(name=title, instance=instance, method=method, body=json.dumps(body))
@@ -87,10 +47,7 @@ def demo(qtbot, worker_pool, start_emulator, tmp_path):
 
     mode.add = add
     yield mode
-    tracker.shutdown()
-    runner.cancel_all()
-    qtbot.waitUntil(lambda: worker_pool.active_jobs() == 0, timeout=5000)
-    clients.close()
+    rig.close(qtbot, worker_pool)
 
 
 def open_demo(qtbot, mode: PresentationMode, rel: str, field: str | None = None) -> None:

@@ -16,22 +16,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from shipexplorer.api import (
     ArgSpec,
-    ConnectionSettings,
     MethodSpec,
     PackageInstance,
     PackageSpec,
-    SteamshipClient,
 )
-from shipexplorer.core.profiles import Profile
 from shipexplorer.core.recipes import TRY_AGAIN, mark_as_recipe
 from shipexplorer.core.saved_files import RequestSpec
-from shipexplorer.services.client_provider import ClientProvider
-from shipexplorer.services.document_queries import DocumentQueries
-from shipexplorer.services.explorer import Explorer
-from shipexplorer.services.exports import ExportService
-from shipexplorer.services.request_runner import RequestRunner
 from shipexplorer.services.saved_requests import SavedRequests
-from shipexplorer.services.task_tracker import TaskTracker
 from shipexplorer.ui.presentation.presentation_mode import DEFAULT_SCALE, PresentationMode
 from shipexplorer.ui.presentation.recipe_list import NO_RECIPES
 from shipexplorer.ui.presentation.task_progress_view import (
@@ -43,7 +34,7 @@ from shipexplorer.ui.presentation.task_progress_view import (
 )
 from shipexplorer.ui.style import colors
 from tests.canary import assert_not_in_text, widget_texts
-from tests.service_support import profile_services
+from tests.ui.presentation.conftest import demo_rig
 from tests.ui.test_accessibility import offenders
 
 # -- over the emulator --------------------------------------------------------------------------
@@ -54,35 +45,10 @@ def present(qtbot, worker_pool, start_emulator, tmp_path):
     """A presentation mode over a canary-keyed emulator with greeter "g", slow-job "job" and
     faults "f"; recipes are added with ``add(title, description, instance, method, body)``."""
     canary = f"ss-CANARY-{uuid.uuid4()}"
+    made = (("greeter", "g"), ("slow-job", "job"), ("faults", "f"), ("media", "m"))
     emu = start_emulator(api_keys=(canary,))
-    workspace = f"ws-{uuid.uuid4().hex[:8]}"
-    settings = ConnectionSettings(
-        api_base=emu.api_base, app_base=emu.app_base, workspace_handle=workspace
-    )
-    with SteamshipClient(settings.replace(api_key=canary)) as api:
-        api.workspace_create(workspace)
-        made = (("greeter", "g"), ("slow-job", "job"), ("faults", "f"), ("media", "m"))
-        for package, handle in made:
-            api.instance_create(package, handle)
-    credentials, profiles = profile_services(worker_pool, tmp_path)
-    clients = ClientProvider(profiles, credentials)
-    explorer = Explorer(clients, worker_pool)
-    runner = RequestRunner(clients, worker_pool)
-    tracker = TaskTracker(
-        clients, worker_pool, tmp_path / "tasks.json", min_interval=0.1, max_interval=0.3
-    )
-    tracker.start()
-    saved = SavedRequests(folder=tmp_path / "saved")
-    saved.rescan()
-    queries = DocumentQueries(worker_pool)
-    profiles.add_builtin(Profile("emu", settings, builtin=True), canary)
-    mode = PresentationMode(
-        explorer, runner, tracker, saved, queries, exports=ExportService(clients)
-    )
-    qtbot.addWidget(mode)
-    mode.resize(1000, 800)
-    mode.show()
-    qtbot.waitUntil(lambda: len(explorer.instances()) == 4, timeout=5000)
+    rig = demo_rig(qtbot, worker_pool, tmp_path, emu, canary, made, (1000, 800))
+    mode, saved = rig.mode, rig.saved
 
     def add(title: str, description: str, instance: str, method: str, body: dict) -> str:
         spec = RequestSpec(name=title, instance=instance, method=method, body=json.dumps(body))
@@ -91,10 +57,7 @@ def present(qtbot, worker_pool, start_emulator, tmp_path):
     mode.canary = canary
     mode.add_recipe = add
     yield mode
-    tracker.shutdown()
-    runner.cancel_all()
-    qtbot.waitUntil(lambda: worker_pool.active_jobs() == 0, timeout=5000)
-    clients.close()
+    rig.close(qtbot, worker_pool)
 
 
 def assert_nothing_technical(mode: PresentationMode, task_ids=()) -> None:

@@ -55,6 +55,7 @@ from _full_window import (
     start_emulator_process,
     write_json,
 )
+from _proc import reset_peak, status
 
 Heartbeat = FrameProbe
 STALL_BUDGET_MS = 16.0
@@ -73,26 +74,6 @@ value = json.loads(data)
 took = time.perf_counter() - start
 print(json.dumps({"seconds": took, "growth": status("VmHWM") - before, "items": len(value)}))
 """
-
-
-def status(key: str, pid: int | str = "self") -> int:
-    """A ``/proc/<pid>/status`` figure in bytes (0 when unknown: not Linux)."""
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def reset_peak() -> None:
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")  # resets VmHWM to the current RSS (Linux >= 4.0)
-    except OSError:
-        pass
 
 
 def mb(size: float) -> str:

@@ -43,6 +43,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _proc import reset_peak, status
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 MB = 1_000_000
@@ -122,23 +124,6 @@ def serve() -> None:
 
 
 # -- measuring -------------------------------------------------------------------------------------
-
-
-def status(key: str, pid: int | str = "self") -> int:
-    """A ``/proc/<pid>/status`` figure in bytes (0 when unknown)."""
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def reset_peak() -> None:
-    with contextlib.suppress(OSError), open("/proc/self/clear_refs", "w") as handle:
-        handle.write("5")  # VmHWM := VmRSS (Linux >= 4.0)
 
 
 def children_peak(exclude: set[int]) -> int:

@@ -6,10 +6,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import signal
-import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,9 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shipexplorer import __version__
+from shipexplorer.app_args import parse_args
+from shipexplorer.app_serving import install_serving, package_server, serve_folder
+from shipexplorer.app_signals import SignalQuit
 
 if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version stays fast
-    from PySide6.QtCore import QCoreApplication, QObject
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QWidget
 
     from shipexplorer.emulator import Emulator
@@ -42,52 +42,6 @@ if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version s
     from shipexplorer.services.workers import WorkerPool
     from shipexplorer.ui.main_window import MainWindow
     from shipexplorer.ui.window_docks import DockServices
-
-
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="shipexplorer", description="A desktop explorer for the Steamship API."
-    )
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
-    parser.add_argument(
-        "--diagnose",
-        action="store_true",
-        help="print versions, Qt platform, keyring verdict and folders, then exit",
-    )
-    parser.add_argument(
-        "--local",
-        action="store_true",
-        help="start the embedded Steamship emulator with demo packages and connect to it",
-    )
-    parser.add_argument(
-        "--demo",
-        "--present",
-        dest="present",
-        action="store_true",
-        help="open in demo mode, for an audience (F11 toggles it)",
-    )
-    parser.add_argument(
-        "--emulator-port",
-        type=int,
-        default=0,
-        metavar="N",
-        help="port for the --local emulator (default: a free port)",
-    )
-    parser.add_argument(
-        "--serve",
-        metavar="FOLDER",
-        help="serve your package from FOLDER (steamship.json, api.py) against the --local "
-        "emulator with the official CLI (implies --local)",
-    )
-    parser.add_argument(
-        "--serve-python",
-        metavar="PATH",
-        default="",
-        help="the Python that runs the --serve package (default: FOLDER/.venv/bin/python)",
-    )
-    args = parser.parse_args(argv)
-    args.local = args.local or bool(args.serve)
-    return args
 
 
 @dataclass
@@ -235,35 +189,12 @@ def build_services(
         exports=ExportService(clients),
         problems=ProblemLog(),
         housekeeping=housekeeping,
-        package_server=_package_server(pool),
+        package_server=package_server(pool),
     )
     _collect_problems(services)  # before anything is read: a problem found at start is kept
     _attach_variables(services)
     _connect(services)
     return services
-
-
-def _package_server(pool: WorkerPool) -> PackageServer:
-    """The service that serves a package folder (it remembers the last one chosen)."""
-    from shipexplorer.services import paths
-    from shipexplorer.services.package_server import PackageServer
-
-    return PackageServer(pool, paths.app_paths().config / "package-serve.json")
-
-
-def _serve_folder(services: Services, emulator: Emulator, folder: str, python: str) -> None:
-    """Point the package server at the emulator, and serve ``folder`` when one was given."""
-    from shipexplorer.core.package_serve import ServeSettings
-    from shipexplorer.emulator import DEMO_API_KEY
-
-    server = services.package_server
-    if server is None:
-        return
-    server.set_engine(emulator.api_base, emulator.app_base, DEMO_API_KEY)
-    if folder:
-        if services.serving is not None:
-            services.serving.show_log()
-        server.serve(ServeSettings(folder, python))
 
 
 def _attach_variables(services: Services) -> None:
@@ -379,7 +310,7 @@ def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
             add_local_profile(services.profiles, emulator)
             window.set_emulator_base(emulator.base_url)
             services.start()  # the saved requests' scan finds the demo recipes
-            _serve_folder(services, emulator, args.serve or "", args.serve_python)
+            serve_folder(services, emulator, args.serve or "", args.serve_python)
             if problems:  # a state file moved aside, recipes not written
                 window.messages.show_message(" ".join(problems))
 
@@ -465,20 +396,12 @@ def build_window(context: AppContext, services: Services, *, defer: bool = False
         defer=defer,
     )
     if services.package_server is not None and window.view is not None:
-        window.build_later(lambda: _install_serving(window, services))
+        window.build_later(lambda: install_serving(window, services))
     # What the stores said before the window could hear them (it hears them itself from now on).
     pending = services.problems.drain()
     if pending:
         window.messages.show_message("\n".join(pending))
     return window
-
-
-def _install_serving(window: MainWindow, services: Services) -> None:
-    """The window's part of package serving (its menu action and log dock)."""
-    from shipexplorer.ui.packages.package_serving import install
-
-    if services.package_server is not None:
-        services.serving = install(window, services.package_server, services.explorer)
 
 
 def apply_theme(services: Services) -> None:
@@ -541,83 +464,6 @@ def run_gui(args: argparse.Namespace) -> int:
         signals.restore()
         services.shutdown()
         context.shutdown()
-
-
-class SignalQuit:
-    """SIGTERM and SIGINT (Ctrl-C) end the app as closing the window does: the window state is
-    written, then (``aboutToQuit``) drafts flushed and tasks saved, and the exit status is 0.
-
-    Python runs a signal handler only when the interpreter runs. On POSIX the signal wakes the
-    event loop through a socket (:func:`signal.set_wakeup_fd`) that a ``QSocketNotifier``
-    watches; elsewhere a timer lets the interpreter run every 250 ms. The window is closed on
-    the next event-loop turn, not inside the handler (which may interrupt any Python code).
-    """
-
-    SIGNALS = (signal.SIGTERM, signal.SIGINT)
-
-    def __init__(self, app: QCoreApplication) -> None:
-        from PySide6.QtCore import QSocketNotifier, QTimer
-
-        self._app = app
-        self._window: QWidget | None = None
-        self._asked = False
-        self._previous = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
-        self._sockets: tuple[socket.socket, socket.socket] | None = None
-        self._old_wakeup_fd = -1
-        self._waker: QSocketNotifier | QTimer
-        if os.name == "posix":
-            reader, writer = socket.socketpair()
-            reader.setblocking(False)
-            writer.setblocking(False)
-            self._sockets = (reader, writer)
-            self._old_wakeup_fd = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
-            notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
-            notifier.activated.connect(self._drain_wakeups)
-            self._waker = notifier
-        else:
-            timer = QTimer(app)
-            timer.timeout.connect(lambda: None)
-            timer.start(250)
-            self._waker = timer
-
-    def attach(self, window: QWidget) -> None:
-        """The window to close; a signal that came before it is acted on now."""
-        self._window = window
-        if self._asked:
-            self._close_soon()
-
-    def _handle(self, _signum: int, _frame: object) -> None:
-        self._asked = True
-        if self._window is not None:
-            self._close_soon()
-
-    def _close_soon(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, self._close)
-
-    def _close(self) -> None:
-        if self._window is not None:
-            self._window.close()  # its state written; the last window closed ends the loop
-        self._app.quit()  # status 0, even if another top-level window is still open
-
-    def _drain_wakeups(self, *_args: object) -> None:
-        if self._sockets is not None:
-            with contextlib.suppress(OSError):
-                while self._sockets[0].recv(512):
-                    pass
-
-    def restore(self) -> None:
-        """Put the previous handlers back (once the event loop has ended)."""
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
-        self._previous = {}
-        if self._sockets is not None:
-            signal.set_wakeup_fd(self._old_wakeup_fd)
-            self._waker.setEnabled(False)
-            for sock in self._sockets:
-                sock.close()
-            self._sockets = None
 
 
 def tune_runtime(app: QObject) -> object:

@@ -468,12 +468,12 @@ def run_gui(args: argparse.Namespace) -> int:
 
 def tune_runtime(app: QObject) -> object:
     """How the app runs Python (the benchmarks use it too): garbage cycles collected on the GUI
-    thread only (see services/gui_collector.py), and workers handing the interpreter lock back
-    every 1 ms, since the GUI thread waits for it on every event reaching Python code. Returns
-    the collector (a child of ``app``)."""
+    thread only (see services/gui_collector.py). The interpreter's switch interval is left at
+    its default: a shorter one does not give the GUI thread the lock in order (measured), and
+    the long Python work of big answers runs in worker processes instead. Returns the
+    collector (a child of ``app``)."""
     from shipexplorer.services.gui_collector import GuiCollector
 
-    sys.setswitchinterval(0.001)
     collector = GuiCollector(parent=app)
     collector.start()
     return collector

@@ -282,17 +282,20 @@ def add_local_profile(profiles: ProfileService, emulator: Emulator) -> None:
 
 
 def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
-    """Build and show the window's first frame; once it is painted, build the rest of the
-    window (one piece per event-loop turn), then start the emulator (``--local``, on a worker)
-    and the services: the first paint waits for none of them."""
+    """Paint the window's frame first (menus, toolbar, status bar, in the saved theme and
+    geometry), then build the services and fill the window in; the rest of the window follows
+    one piece per event-loop turn, then the emulator (``--local``, on a worker) and the services
+    start. The first paint waits for none of them."""
     from shipexplorer.services.lean_runtime import skip_httpx_cli, spare_source_cache
+    from shipexplorer.ui.widgets.first_paint import paint_first
 
     spare_source_cache()  # before the app's modules load: their text is not kept
     skip_httpx_cli()
+    window = build_frame()
+    paint_first(window)
     context = AppContext()
     services = build_services(context)
-    window = build_window(context, services, defer=True)
-    window.show()
+    build_window(context, services, defer=True, frame=window)
 
     def start() -> None:
         if window.docks is not None:
@@ -330,7 +333,7 @@ def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
         start()
         _settle_at_rest(services, started)
 
-    after_first_paint(window, lambda: window.build_rest_soon(then=built))
+    window.build_rest_soon(then=built)
     return context, services, window
 
 
@@ -373,28 +376,54 @@ def _start_emulator(port: int, saved_folder: Path | None = None) -> tuple[Emulat
     return emulator, problems
 
 
-def build_window(context: AppContext, services: Services, *, defer: bool = False) -> MainWindow:
-    """The main window over the services (not shown yet), showing what the stores reported
-    before it existed. With ``defer``, what its first frame does not show (docks, presentation
-    mode, package serving) waits for ``window.build_rest_soon()`` or ``finish_building()``."""
+def build_frame() -> MainWindow:
+    """The main window's frame, not shown yet: menus, toolbar, notices and status bar, in the
+    saved geometry and the theme the preferences chose (see :meth:`MainWindow.attach`)."""
+    from shipexplorer.core.window_state import WindowStateStore
+    from shipexplorer.services import paths
+    from shipexplorer.services.preferences import saved_theme
+    from shipexplorer.ui.main_window import MainWindow
+
+    apply_theme(choice=saved_theme())
+    return MainWindow(state_store=WindowStateStore(paths.window_state_file()), defer=True)
+
+
+def build_window(
+    context: AppContext,
+    services: Services,
+    *,
+    defer: bool = False,
+    frame: MainWindow | None = None,
+) -> MainWindow:
+    """The main window over the services (not shown yet), or ``frame`` filled in over them,
+    showing what the stores reported before it existed. With ``defer``, what its first frame
+    does not show (docks, presentation mode, package serving) waits for
+    ``window.build_rest_soon()`` or ``finish_building()``."""
     from shipexplorer.core.window_state import WindowStateStore
     from shipexplorer.services import paths
     from shipexplorer.ui.main_window import MainWindow
 
     apply_theme(services)
-    window = MainWindow(
-        services.profiles,
-        services.credentials,
-        emulator_base=context.emulator_base,
+    parts = dict(
         explorer=services.explorer,
         runner=services.runner,
         catalog=services.catalog,
-        state_store=WindowStateStore(paths.window_state_file()),
         queries=services.queries,
         docks=services.dock_services(),
         exports=services.exports,
-        defer=defer,
     )
+    if frame is None:
+        window = MainWindow(
+            services.profiles,
+            services.credentials,
+            emulator_base=context.emulator_base,
+            state_store=WindowStateStore(paths.window_state_file()),
+            defer=defer,
+            **parts,
+        )
+    else:
+        window = frame
+        window.attach(services.profiles, services.credentials, **parts)
     if services.package_server is not None and window.view is not None:
         window.build_later(lambda: install_serving(window, services))
     # What the stores said before the window could hear them (it hears them itself from now on).
@@ -404,16 +433,17 @@ def build_window(context: AppContext, services: Services, *, defer: bool = False
     return window
 
 
-def apply_theme(services: Services) -> None:
+def apply_theme(services: Services | None = None, *, choice: str | None = None) -> None:
     """Fusion, the light or dark palette and the app style sheet, following the preference
-    (System / Light / Dark) and the desktop, before any widget is built."""
+    (System / Light / Dark) and the desktop, before any widget is built; without the services,
+    ``choice`` until they follow."""
     from PySide6.QtWidgets import QApplication
 
     from shipexplorer.ui.style import theme
 
     app = QApplication.instance()
     if isinstance(app, QApplication):
-        theme.install(app, services.preferences)
+        theme.install(app, services.preferences if services is not None else None, choice)
 
 
 def after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:

@@ -1,8 +1,9 @@
 """The first paint waits for nothing it does not show (issue 17): started as ``shipexplorer
---local`` starts it, in a fresh interpreter, the main window's first paint happens before the
-docks, the dialogs, presentation mode, the highlighter, the icon font, the JSON worker processes,
-history's database, package serving, the network stack, the keyring and the emulator are
-imported, started or opened; right after it, the window builds the rest and is complete."""
+--local`` starts it, in a fresh interpreter, the main window's frame (menus, toolbar, status bar)
+is painted before the explorer, the docks, the dialogs, presentation mode, the highlighter, the
+icon font, the JSON worker processes, history's database, package serving, the network stack,
+the keyring and the emulator are imported, started or opened; right after it, the window fills
+itself in and is complete."""
 
 from __future__ import annotations
 
@@ -20,10 +21,19 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 app = QApplication([sys.argv[0]])
+import shipexplorer.ui.widgets.first_paint as first_paint
 from shipexplorer.app import launch, parse_args
 
-context, services, window = launch(parse_args(["--local"]))
 seen = {}
+shown = first_paint.paint_first
+
+
+def paint_first(widget, *args, **kwargs):  # the app paints its frame inside launch()
+    widget.installEventFilter(spy)
+    return shown(widget, *args, **kwargs)
+
+
+first_paint.paint_first = paint_first
 
 
 def open_files():
@@ -46,21 +56,26 @@ class FirstPaint(QObject):
             seen["modules"] = sorted(real)
             seen["files"] = open_files() if os.path.isdir("/proc/self/fd") else []
             seen["children"] = len(multiprocessing.active_children())
-            seen["docks_at_paint"] = window.docks_if_built() is not None
-            window.built.connect(done)
+            seen["docks_at_paint"] = watched.docks_if_built() is not None
+            seen["attached_at_paint"] = watched.is_attached()
+            seen["title"] = watched.windowTitle()
+            seen["menus"] = [a.text() for a in watched.menuBar().actions()]
+            seen["toolbar"] = [a.text() for a in watched.toolbar.actions()]
         return False
 
 
 def done():
     seen["docks_when_built"] = window.docks is not None and len(window.docks.docks)
     seen["present_action"] = window.present_action is not None
+    seen["explorer_when_built"] = window.view is not None and window.tabs.count() >= 1
     services.shutdown()
     context.shutdown()
     app.quit()
 
 
 spy = FirstPaint()
-window.installEventFilter(spy)
+context, services, window = launch(parse_args(["--local"]))
+window.built.connect(done)
 QTimer.singleShot(60000, app.quit)  # never hang the test
 app.exec()
 print(json.dumps(seen))
@@ -68,6 +83,13 @@ print(json.dumps(seen))
 
 #: module prefixes that must not be imported when the window is first painted
 NOT_BEFORE_FIRST_PAINT = (
+    # the explorer: its sidebar, request tabs, answer views and services
+    "shipexplorer.ui.instances",
+    "shipexplorer.ui.request",
+    "shipexplorer.ui.response",
+    "shipexplorer.services.explorer",
+    "shipexplorer.services.request_runner",
+    "shipexplorer.services.workers",
     # the docks (Tasks, History, Saved requests, Package log) and package serving
     "shipexplorer.ui.tasks",
     "shipexplorer.ui.library",
@@ -127,6 +149,12 @@ def test_the_first_paint_imports_none_of_what_it_does_not_show(tmp_path):
     assert seen["children"] == 0  # no worker process yet
     assert not [f for f in seen["files"] if f.endswith((".sqlite3", ".sqlite", ".db"))]
     assert seen["docks_at_paint"] is False
+    # the first frame is the main window's own frame, filled in right after
+    assert seen["attached_at_paint"] is False
+    assert seen["title"] == "shipexplorer"
+    assert seen["menus"] == ["&File", "&View", "&Help"]
+    assert "&Profiles…" in seen["toolbar"]
     # ... and right after the first paint, the window is complete
     assert seen["docks_when_built"] == 3
     assert seen["present_action"] is True
+    assert seen["explorer_when_built"] is True

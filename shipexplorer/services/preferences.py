@@ -79,6 +79,20 @@ class Preferences:
         return cls(**values).checked()
 
 
+def saved_theme(path: Path | None = None) -> str:
+    """The theme the preferences file chose (System when it is missing or unreadable), read
+    before the services exist so that the window's first frame is painted in it. It only
+    looks: a damaged file is reported and moved aside when the service loads it."""
+    try:
+        raw = storage.read_limited(path or paths.preferences_file(), 64 * 1024)
+    except OSError:
+        return SYSTEM
+    data, _reason = storage.decode_json_bytes(raw) if raw is not None else (None, None)
+    if not isinstance(data, dict) or data.get("kind") != KIND:
+        return SYSTEM
+    return parse_theme(data.get("theme", SYSTEM))
+
+
 class PreferenceService(QObject):
     """Loads, saves and hands out the preferences.
 

@@ -8,10 +8,12 @@ and Ctrl+W open and close a tab (the Request menu), Ctrl+N creates a package ins
 Alt+1..4 show the answer's Tree, Raw, Pretty or Rendered view (View > Answer view), even while the
 body editor has the focus.
 
-Built with ``defer=True`` (as ``shipexplorer`` builds it), the window holds only what its first
-frame shows; the rest (presentation mode's switch, the docks, what the app adds with
-:meth:`MainWindow.build_later`) is built after the first paint, one piece per event-loop turn
-(:meth:`MainWindow.build_rest_soon`), or at once by :meth:`MainWindow.finish_building`.
+``shipexplorer`` builds it in steps: the frame first (menus, toolbar, notices, status bar, the
+saved geometry), given no services; once that is painted, :meth:`MainWindow.attach` fills it in
+over the services (profile switcher, explorer); built with ``defer=True``, what is still not in
+view (presentation mode's switch, the docks, what the app adds with :meth:`MainWindow.build_later`)
+waits for :meth:`MainWindow.build_rest_soon` (one piece per event-loop turn) or
+:meth:`MainWindow.finish_building`. Given its services at construction, it attaches them at once.
 
 The window fits the screen it opens on: its size (the default or the restored one) is clamped to
 the screen's available area, the docks start tabbed at a quarter of its height, and what could
@@ -23,7 +25,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal, Slot
+# ``Qt`` is imported where it is used: its namespace's enums take some 40 ms to create on first
+# use, which the frame does not need.
+from PySide6.QtCore import QEvent, QRect, QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -36,47 +40,37 @@ from PySide6.QtWidgets import (
 )
 
 from shipexplorer import __version__
-from shipexplorer.api import PackageInstance
-from shipexplorer.core.steamship_import import ImportScan
 from shipexplorer.core.window_state import WindowState, WindowStateStore
-from shipexplorer.services.catalog import PackageCatalog
-from shipexplorer.services.credentials import CredentialService
-from shipexplorer.services.document_queries import DocumentQueries
-from shipexplorer.services.explorer import Explorer
-from shipexplorer.services.exports import ExportService
-from shipexplorer.services.profile_service import ProfileService
-from shipexplorer.services.request_runner import RequestRunner
-from shipexplorer.ui.instances.explorer_view import ExplorerView
-from shipexplorer.ui.instances.instance_sidebar import InstanceSidebar
-from shipexplorer.ui.instances.workspace_selector import WorkspaceSelector
-from shipexplorer.ui.profiles.profile_switcher import ProfileSwitcher
-from shipexplorer.ui.request.request_actions import RequestActions
-from shipexplorer.ui.request.request_tabs import RequestTabs
-from shipexplorer.ui.response.response_view import (
-    PRETTY_TAB,
-    RAW_TAB,
-    RENDERED_TAB,
-    TREE_TAB,
-    ResponseView,
-)
-from shipexplorer.ui.widgets.notice_bar import NoticeBar
 from shipexplorer.ui.widgets.screen_fit import available_rect, fit_window, frame_extra
-from shipexplorer.ui.widgets.splitter_sizes import release
-from shipexplorer.ui.window_icons import dress_docks, dress_window
 from shipexplorer.ui.window_pieces import PieceQueue, placed
 
-if TYPE_CHECKING:  # built after the first paint: their modules load then
+if TYPE_CHECKING:  # the explorer's modules load once the frame is painted (see attach)
+    from shipexplorer.api import PackageInstance
+    from shipexplorer.core.steamship_import import ImportScan
+    from shipexplorer.services.catalog import PackageCatalog
+    from shipexplorer.services.credentials import CredentialService
+    from shipexplorer.services.document_queries import DocumentQueries
+    from shipexplorer.services.explorer import Explorer
+    from shipexplorer.services.exports import ExportService
+    from shipexplorer.services.profile_service import ProfileService
+    from shipexplorer.services.request_runner import RequestRunner
+    from shipexplorer.ui.instances.explorer_view import ExplorerView
+    from shipexplorer.ui.instances.instance_sidebar import InstanceSidebar
+    from shipexplorer.ui.instances.workspace_selector import WorkspaceSelector
     from shipexplorer.ui.presentation.presentation_switch import PresentationSwitch
     from shipexplorer.ui.profiles.import_dialog import ImportDialog
     from shipexplorer.ui.profiles.profile_dialog import ProfileDialog
+    from shipexplorer.ui.request.request_tabs import RequestTabs
+    from shipexplorer.ui.response.response_view import ResponseView
+    from shipexplorer.ui.widgets.notice_bar import NoticeBar
     from shipexplorer.ui.window_docks import DockServices, WindowDocks
 
 #: View > Answer view: (menu text, body view, key)
-ANSWER_VIEWS = (
-    ("&Tree", TREE_TAB, "Alt+1"),
-    ("&Raw", RAW_TAB, "Alt+2"),
-    ("&Pretty", PRETTY_TAB, "Alt+3"),
-    ("R&endered", RENDERED_TAB, "Alt+4"),
+ANSWER_VIEWS = (  # the views are ResponseView's TREE_TAB, RAW_TAB, PRETTY_TAB, RENDERED_TAB
+    ("&Tree", 0, "Alt+1"),
+    ("&Raw", 1, "Alt+2"),
+    ("&Pretty", 2, "Alt+3"),
+    ("R&endered", 3, "Alt+4"),
 )
 #: the size a window without a saved geometry asks for (less on a smaller screen)
 DEFAULT_SIZE = QSize(1280, 860)
@@ -92,11 +86,14 @@ class MainWindow(QMainWindow):
     """
 
     built = Signal()
+    key_notice: NoticeBar  # these three come with attach()
+    messages: NoticeBar
+    summary: QLabel
 
     def __init__(
         self,
-        profiles: ProfileService,
-        credentials: CredentialService,
+        profiles: ProfileService | None = None,
+        credentials: CredentialService | None = None,
         *,
         emulator_base: str | None = None,
         explorer: Explorer | None = None,
@@ -111,17 +108,16 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self._dressed = False
-        self._file_tail: QAction | None = None
-        self._profiles = profiles
-        self._credentials = credentials
+        self._profiles: ProfileService | None = None
+        self._credentials: CredentialService | None = None
         self._emulator_base = emulator_base
-        self._explorer = explorer
-        self._runner = runner
-        self._catalog = catalog
+        self._explorer: Explorer | None = None
+        self._runner: RequestRunner | None = None
+        self._catalog: PackageCatalog | None = None
         self._state_store = state_store
-        self._queries = queries
-        self._dock_services = docks
-        self._exports = exports
+        self._queries: DocumentQueries | None = None
+        self._dock_services: DockServices | None = None
+        self._exports: ExportService | None = None
         self._docks: WindowDocks | None = None
         self._dialog: ProfileDialog | None = None
         self._import_dialog: ImportDialog | None = None
@@ -137,53 +133,93 @@ class MainWindow(QMainWindow):
         self._frame_pending = False  # shown, and the window manager's frame not seen yet
         self._later = PieceQueue(self, deferred=defer)  # what is built after the first paint
         self._later.built.connect(self.built)
+        self._build_frame()
+        self._state = state_store.load() if state_store is not None else None
+        if self._state is not None:
+            self._restore_geometry(self._state)
+        else:
+            self.fit_to_screen()
+        if profiles is not None and credentials is not None:
+            self.attach(
+                profiles,
+                credentials,
+                explorer=explorer,
+                runner=runner,
+                catalog=catalog,
+                queries=queries,
+                docks=docks,
+                exports=exports,
+            )
+
+    def _build_frame(self) -> None:
+        """The window's frame: its menus, the toolbar, the notices and the status bar. This is
+        all ``shipexplorer`` paints first; :meth:`attach` fills it in."""
         self.setWindowTitle("shipexplorer")
         self.resize(DEFAULT_SIZE.boundedTo(available_rect(self).size()))
-
         toolbar = QToolBar("Connection", self)
         toolbar.setObjectName("connection-toolbar")
         toolbar.setAccessibleName("Connection toolbar")
         self.toolbar = toolbar
-        self.switcher = ProfileSwitcher(profiles, toolbar)
-        toolbar.addWidget(self.switcher)
         self.profiles_action = QAction("&Profiles…", self)
-        self.profiles_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
         self.profiles_action.setToolTip("Add, edit and test connection profiles (Ctrl+Shift+P)")
         self.profiles_action.triggered.connect(self.open_profiles)
+        self.profiles_action.setEnabled(False)  # until the profiles are attached
         toolbar.addAction(self.profiles_action)
         self.addToolBar(toolbar)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.profiles_action)
         self._file_menu = file_menu
         self.view_menu = self.menuBar().addMenu("&View")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        self._file_tail = file_menu.addSeparator()  # pieces built later go above it
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+        self._build_help_menu()
 
-        self.key_notice = NoticeBar("Key storage notice", closable=False)
-        self.messages = NoticeBar("Messages")
-        self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setAccessibleName("Connection summary")
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 2)  # the height is the editor's and the answer's
-        layout.addWidget(self.key_notice)
-        layout.addWidget(self.messages)
+        self._layout = layout
         self.setCentralWidget(central)
         self.status_profile = QLabel(self)
         self.status_profile.setAccessibleName("Status: profile")
         self.statusBar().addPermanentWidget(self.status_profile)
+
+    def attach(
+        self,
+        profiles: ProfileService,
+        credentials: CredentialService,
+        *,
+        explorer: Explorer | None = None,
+        runner: RequestRunner | None = None,
+        catalog: PackageCatalog | None = None,
+        queries: DocumentQueries | None = None,
+        docks: DockServices | None = None,
+        exports: ExportService | None = None,
+    ) -> None:
+        """Fill the frame in over the services: the profile switcher and, given an explorer and
+        a runner, the explorer (sidebar, request tabs, their actions); the docks and presentation
+        mode wait for :meth:`build_rest_soon` in a deferred window. Called once."""
+        from shipexplorer.ui.profiles.profile_switcher import ProfileSwitcher
+        from shipexplorer.ui.window_icons import dress_window
+
+        if self._profiles is not None:
+            raise RuntimeError("the window's services are attached already")
+        self._profiles, self._credentials = profiles, credentials
+        self._explorer, self._runner, self._catalog = explorer, runner, catalog
+        self._queries, self._dock_services, self._exports = queries, docks, exports
+        toolbar, file_menu = self.toolbar, self._file_menu
+        self._frame_keys()
+        self._build_notices()
+        self.switcher = ProfileSwitcher(profiles, toolbar)
+        toolbar.insertWidget(self.profiles_action, self.switcher)
+        self.profiles_action.setEnabled(True)
         if explorer is not None and runner is not None:
             self.summary.hide()  # the explorer takes its place; the status bar names the profile
-            layout.addWidget(self._build_explorer(explorer, runner, toolbar, file_menu), 1)
-        else:
-            layout.addWidget(self.summary, 1)
-        self._file_tail = file_menu.addSeparator()  # pieces built later go above it
-        file_menu.addAction(quit_action)
-        self._build_help_menu()
+            with placed(file_menu, self._file_tail):
+                view = self._build_explorer(explorer, runner, toolbar, file_menu)
+            self._layout.addWidget(view, 1)
+        self._keep_help_last()
         dress_window(self)  # toolbar icons beside labels, menu icons (ui/window_icons.py)
         self._dressed = True
 
@@ -193,14 +229,56 @@ class MainWindow(QMainWindow):
         credentials.modeChanged.connect(self._mode_changed)
         credentials.problem.connect(self._credential_problem)
         self._current_changed("")
-        if state_store is not None:
-            self.restore_state(state_store.load())
-        else:
-            self.fit_to_screen()
+        if self._state is not None:
+            self._restore_content(self._state)
+
+    def _keep_help_last(self) -> None:
+        """Menus added after the frame's (Request) go before Help, which stays last."""
+        bar, help_action = self.menuBar(), self.help_menu.menuAction()
+        actions = bar.actions()
+        for action in actions[actions.index(help_action) + 1 :]:
+            bar.removeAction(action)
+            bar.insertAction(help_action, action)
+
+    def _frame_keys(self) -> None:
+        """The frame's keys (Profiles, Quit, Help), set once it is painted: setting a shortcut
+        loads the Qt namespace (see the imports), and no key reaches the frame before."""
+        self.profiles_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.HelpContents)
+        self.shortcuts_action.setShortcuts(keys or [QKeySequence("F1")])
+
+    def _build_notices(self) -> None:
+        """The key storage notice and the messages above the explorer, and the connection
+        summary that stands in for it in a window without one (all hidden while empty)."""
+        from PySide6.QtCore import Qt
+
+        from shipexplorer.ui.widgets.notice_bar import NoticeBar
+
+        self.key_notice = NoticeBar("Key storage notice", closable=False)
+        self.messages = NoticeBar("Messages")
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setAccessibleName("Connection summary")
+        self._layout.addWidget(self.key_notice)
+        self._layout.addWidget(self.messages)
+        self._layout.addWidget(self.summary, 1)
+
+    def is_attached(self) -> bool:
+        """Whether :meth:`attach` has filled the frame in."""
+        return self._profiles is not None
 
     def _build_explorer(
         self, explorer: Explorer, runner: RequestRunner, toolbar: QToolBar, menu: QMenu
     ) -> QWidget:
+        from PySide6.QtCore import Qt
+
+        from shipexplorer.ui.instances.explorer_view import ExplorerView
+        from shipexplorer.ui.instances.workspace_selector import WorkspaceSelector
+        from shipexplorer.ui.request.request_actions import RequestActions
+
         self.workspace_selector = WorkspaceSelector(explorer, toolbar)
         toolbar.addSeparator()
         toolbar.addWidget(self.workspace_selector)
@@ -267,6 +345,8 @@ class MainWindow(QMainWindow):
     def build_rest_soon(self, then: Callable[[], None] | None = None) -> None:
         """Build what waits, one piece per event-loop turn (the window paints in between), then
         call ``then``."""
+        from PySide6.QtCore import Qt
+
         if then is not None:
             self.built.connect(then, Qt.ConnectionType.SingleShotConnection)
         self._later.build_soon()
@@ -319,6 +399,7 @@ class MainWindow(QMainWindow):
         """The docks, one per event-loop turn when the window is deferred (then their wiring
         and their icons)."""
         from shipexplorer.ui.window_docks import WindowDocks
+        from shipexplorer.ui.window_icons import dress_docks
 
         docks = WindowDocks(
             self,
@@ -344,6 +425,8 @@ class MainWindow(QMainWindow):
     def _build_answer_views(self, view_menu: QMenu) -> None:
         """View > Answer view: window-wide Alt+1..4, so they switch the answer's view wherever
         the focus is (the body editor included) instead of typing a digit."""
+        from PySide6.QtCore import Qt
+
         view_menu.addSeparator()
         menu = view_menu.addMenu("&Answer view")
         menu.menuAction().setToolTip("Show the answer as a tree, raw text, pretty text or rendered")
@@ -365,6 +448,8 @@ class MainWindow(QMainWindow):
     def current_answer_view(self) -> ResponseView | None:
         """The answer Alt+1..4 act on: the one holding the focus (a task's output, say), else
         the current request tab's."""
+        from shipexplorer.ui.response.response_view import ResponseView
+
         widget = QApplication.focusWidget()
         while widget is not None and not isinstance(widget, ResponseView):
             widget = widget.parentWidget()
@@ -399,8 +484,6 @@ class MainWindow(QMainWindow):
     def _build_help_menu(self) -> None:
         menu = self.menuBar().addMenu("&Help")
         self.shortcuts_action = QAction("&Keyboard shortcuts", self)
-        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.HelpContents)
-        self.shortcuts_action.setShortcuts(keys or [QKeySequence(Qt.Key.Key_F1)])
         self.shortcuts_action.setToolTip("Every key of this window, from its menus and panels")
         self.shortcuts_action.triggered.connect(self.open_shortcuts)
         self.about_action = QAction("&About shipexplorer", self)
@@ -429,6 +512,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _show_dialog(self, dialog: QWidget) -> None:
+        from PySide6.QtCore import Qt
+
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         fit_window(dialog, available_rect(self))
@@ -439,7 +524,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _current_changed(self, _name: str) -> None:
-        profile = self._profiles.current()
+        profile = self._profiles.current() if self._profiles is not None else None
         name = profile.name if profile else None
         self.setWindowTitle(f"shipexplorer — {name}" if name else "shipexplorer")
         self.status_profile.setText(f"Profile: {name}" if name else "No profile")
@@ -474,7 +559,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str, str, bool)
     def _credential_problem(self, _profile: str, message: str, retryable: bool) -> None:
-        if retryable:
+        if retryable and self._credentials is not None:
             self.messages.show_message(message, "Retry", self._credentials.retry)
         else:
             self.messages.show_message(message)
@@ -494,6 +579,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_profiles(self) -> None:
+        if self._profiles is None or self._credentials is None:
+            return  # the frame is painted, its services not attached yet
         if self._dialog is None:
             from shipexplorer.ui.profiles.profile_dialog import ProfileDialog
 
@@ -569,6 +656,11 @@ class MainWindow(QMainWindow):
 
     def current_state(self) -> WindowState:
         state = WindowState(geometry=WindowState.encode(self.saveGeometry().data()))
+        if self._profiles is None:  # closed before it was filled in: keep what was saved
+            if self._state is not None:
+                self._state.geometry = state.geometry
+                return self._state
+            return state
         profile = self._profiles.current()
         state.profile = profile.name if profile else None
         if self.view is not None:
@@ -579,15 +671,24 @@ class MainWindow(QMainWindow):
         """Geometry (clamped to the screen: ``available``, by default the available area of the
         screen it opens on) and splitters now; workspace, instance and method as they are
         listed."""
+        self._restore_geometry(state, available)
+        self._restore_content(state)
+
+    def _restore_geometry(self, state: WindowState, available: QRect | None = None) -> None:
         if geometry := WindowState.decode(state.geometry):
             self.restoreGeometry(geometry)
         self.fit_to_screen(available)
+
+    def _restore_content(self, state: WindowState) -> None:
+        from shipexplorer.ui.widgets.splitter_sizes import release
+
         if self.view is not None:
             self.view.restore(state)
             if state.splitters.get("request") and self.tabs is not None:
                 release(self.tabs.current().splitter)  # the user's own split comes back
-        if state.profile and self._profiles.profile(state.profile) is not None:
-            self._profiles.select(state.profile)
+        profiles = self._profiles
+        if state.profile and profiles is not None and profiles.profile(state.profile) is not None:
+            profiles.select(state.profile)
 
     def fit_to_screen(self, available: QRect | None = None) -> QRect:
         """Shrink and move the window so that its frame lies inside ``available`` (by default

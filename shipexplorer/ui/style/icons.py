@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -136,6 +136,9 @@ class _Font:
             self.chars = {name: chr(int(code, 16)) for name, code in json.load(stream).items()}
 
 
+_ALIGN_CENTER = 0x84  # Qt.AlignmentFlag.AlignCenter: the Qt namespace loads after the first frame
+
+
 class _GlyphEngine(QIconEngine):
     """Draws one glyph of the icon font, in a colour (another when disabled)."""
 
@@ -150,12 +153,12 @@ class _GlyphEngine(QIconEngine):
         glyph.setPixelSize(max(1, round(0.875 * rect.height())))  # room for the bearing
         painter.setFont(glyph)
         painter.setPen(self._disabled if mode == QIcon.Mode.Disabled else self._color)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._char)
+        painter.drawText(rect, _ALIGN_CENTER, self._char)
         painter.restore()
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         pixmap = QPixmap(size)
-        pixmap.fill(Qt.GlobalColor.transparent)
+        pixmap.fill(QColor(0, 0, 0, 0))
         painter = QPainter(pixmap)
         self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
         painter.end()

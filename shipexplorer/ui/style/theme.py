@@ -10,15 +10,15 @@ highlighters re-colour, and every widget gets a ``PaletteChange`` event.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette, QSyntaxHighlighter
 from PySide6.QtWidgets import QApplication, QStyleFactory
 from shiboken6 import isValid
 
 from shipexplorer.core.theme_choice import SYSTEM, parse_theme, wants_dark
-from shipexplorer.ui.style import icons
 from shipexplorer.ui.style.sheets import app_style_sheet
 
 if TYPE_CHECKING:
@@ -65,7 +65,9 @@ _LIGHT: dict[QPalette.ColorRole, str] = {
 def light_palette() -> QPalette:
     """Fusion's standard (light) palette, tuned."""
     style = QStyleFactory.create(STYLE)
-    palette = QPalette(style.standardPalette()) if style is not None else QPalette()
+    # standardPalette() is a copy already; copying it again through QPalette's constructor would
+    # make PySide6 weigh its overloads, which loads the whole Qt namespace (some 40 ms)
+    palette = style.standardPalette() if style is not None else QPalette()
     for role, value in _LIGHT.items():
         palette.setColor(role, QColor(value))
     return palette
@@ -73,7 +75,7 @@ def light_palette() -> QPalette:
 
 def dark_palette() -> QPalette:
     """Fusion's roles in dark greys: light text on dark windows and fields."""
-    palette = QPalette(light_palette())
+    palette = light_palette()
     for role, value in _DARK.items():
         palette.setColor(role, QColor(value))
     disabled = QColor(_DARK_DISABLED)
@@ -88,8 +90,15 @@ def dark_palette() -> QPalette:
     return palette
 
 
+def palette_is_dark(palette: QPalette) -> bool:
+    """Whether ``palette``'s window colour is dark (a desktop's own palette follows its scheme)."""
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
 def system_is_dark() -> bool:
     """Whether the desktop asks for a dark look (Qt 6.5+; older Qt: never)."""
+    from PySide6.QtCore import Qt  # its namespace's enums take ~40 ms: after the frame, if possible
+
     hints = QGuiApplication.styleHints()
     scheme = getattr(hints, "colorScheme", None)
     return scheme is not None and scheme() == Qt.ColorScheme.Dark
@@ -109,6 +118,7 @@ class Theme(QObject):
         self._app = app
         self.choice = parse_theme(choice)
         self.dark: bool | None = None
+        self._desktop_dark = palette_is_dark(app.palette())  # the desktop's, before Fusion's
         app.setStyle(STYLE)
         hints = app.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -119,16 +129,20 @@ class Theme(QObject):
         self.choice = parse_theme(choice)
         self.apply()
 
-    def apply(self, *, force: bool = False) -> bool:
-        """Set the palette and the style sheet of the choice; returns whether it is dark."""
-        dark = wants_dark(self.choice, system_is_dark())
+    def apply(self, *, force: bool = False, quick: bool = False) -> bool:
+        """Set the palette and the style sheet of the choice; returns whether it is dark.
+        ``quick`` judges the desktop by its palette instead of asking its colour scheme (which
+        loads the Qt namespace, some 40 ms: the first frame's theme; the next apply asks)."""
+        desktop_dark = self._desktop_dark if quick else system_is_dark()
+        dark = wants_dark(self.choice, desktop_dark)
         if dark == self.dark and not force:
             return dark
         self.dark = dark
         palette = dark_palette() if dark else light_palette()
         self._app.setPalette(palette)
         self._app.setStyleSheet(app_style_sheet(palette))
-        icons.clear_cache()
+        if (icons := sys.modules.get("shipexplorer.ui.style.icons")) is not None:
+            icons.clear_cache()  # drawn in the old colours (none drawn before the first frame)
         _recolor_highlighters(self._app)
         self.changed.emit(dark)
         return dark
@@ -158,16 +172,20 @@ def _recolor_highlighters(app: QApplication) -> None:
 _theme: Theme | None = None
 
 
-def install(app: QApplication, preferences: PreferenceService | None = None) -> Theme:
+def install(
+    app: QApplication, preferences: PreferenceService | None = None, choice: str | None = None
+) -> Theme:
     """The application's theme (one per application), applied now and following
-    ``preferences`` (their ``theme``) and the desktop."""
+    ``preferences`` (their ``theme``) and the desktop; without preferences, ``choice`` (System
+    by default) until they are given."""
     global _theme
     if _theme is None or not isValid(_theme) or _theme.parent() is not app:
         _theme = Theme(app)
     if preferences is not None:
         _theme.follow(preferences)
     else:
-        _theme.apply(force=True)
+        _theme.choice = parse_theme(choice or SYSTEM)
+        _theme.apply(force=True, quick=True)
     return _theme
 
 

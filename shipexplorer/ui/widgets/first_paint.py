@@ -1,11 +1,12 @@
 """Run something once a widget has been painted for the first time: what the first frame does
-not show (docks, icons, services) waits for it, so the window appears first."""
+not show (docks, icons, services) waits for it, so the window appears first. :func:`paint_first`
+waits for that first frame right where it is called."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 
@@ -27,4 +28,23 @@ def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
     widget.installEventFilter(_FirstPaint(widget, callback))
 
 
-__all__ = ["after_first_paint"]
+def paint_first(widget: QWidget, timeout_ms: int = 1000) -> bool:
+    """Show ``widget`` and run the event loop until its first frame is painted and flushed (at
+    most ``timeout_ms``: a window that is not exposed never paints); the user's input waits
+    meanwhile. Returns whether it was painted."""
+    loop = QEventLoop()
+    painted: list[bool] = []
+
+    def done() -> None:
+        painted.append(True)
+        loop.quit()
+
+    after_first_paint(widget, done)
+    QTimer.singleShot(timeout_ms, loop, loop.quit)
+    widget.show()
+    if not painted:
+        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    return bool(painted)
+
+
+__all__ = ["after_first_paint", "paint_first"]

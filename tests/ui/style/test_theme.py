@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.theme_choice import parse_theme, wants_dark
-from shipexplorer.services.preferences import Preferences, PreferenceService
+from shipexplorer.services.preferences import Preferences, PreferenceService, saved_theme
 from shipexplorer.ui.profiles.preferences_dialog import PreferencesDialog
 from shipexplorer.ui.response.response_view import ResponseView
 from shipexplorer.ui.style import colors, icons, theme
@@ -143,6 +143,28 @@ def test_the_choice_is_written_with_the_preferences(qtbot, worker_pool, tmp_path
     qtbot.waitUntil(path.exists, timeout=5000)
     assert json.loads(path.read_text())["theme"] == "dark"
     assert PreferenceService(None, path).load().theme == "dark"
+
+
+def test_the_first_frame_takes_the_saved_choice_without_touching_the_file(tmp_path):
+    path = tmp_path / "preferences.json"
+    assert saved_theme(path) == "system"  # no file yet
+    path.write_text(json.dumps({"kind": "preferences", "schemaVersion": 1, "theme": "Dark"}))
+    assert saved_theme(path) == "dark"
+    path.write_text(json.dumps({"kind": "history", "theme": "dark"}))
+    assert saved_theme(path) == "system"  # not a preferences file
+    path.write_text("{broken")
+    assert saved_theme(path) == "system"
+    # a damaged file stays where it is: the service reports it and moves it aside once it loads
+    assert path.read_text() == "{broken" and list(tmp_path.iterdir()) == [path]
+
+
+def test_the_frame_is_painted_in_the_saved_choice(qtbot, app_theme, monkeypatch):
+    theme_, _prefs = app_theme
+    monkeypatch.setattr(theme, "system_is_dark", lambda: False)
+    theme.install(QApplication.instance(), choice="dark")
+    assert theme_.dark is True and colors.is_dark()
+    theme.install(QApplication.instance(), choice="system")  # judged by the desktop's palette
+    assert theme_.dark is theme.palette_is_dark(QApplication.instance().palette()) is False
 
 
 def test_the_app_style_sheet_has_every_role(app_theme):

@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Connection", self)
         toolbar.setObjectName("connection-toolbar")
         toolbar.setAccessibleName("Connection toolbar")
+        toolbar.setMovable(False)
         self.toolbar = toolbar
         self.profiles_action = QAction("&Profiles…", self)
         self.profiles_action.setToolTip("Add, edit and test connection profiles (Ctrl+Shift+P)")
@@ -184,6 +185,7 @@ class MainWindow(QMainWindow):
         self.status_profile = QLabel(self)
         self.status_profile.setAccessibleName("Status: profile")
         self.statusBar().addPermanentWidget(self.status_profile)
+        self.statusBar().showMessage("Starting…")
 
     def attach(
         self,
@@ -210,6 +212,7 @@ class MainWindow(QMainWindow):
         self._queries, self._dock_services, self._exports = queries, docks, exports
         toolbar, file_menu = self.toolbar, self._file_menu
         self._frame_keys()
+        self.statusBar().clearMessage()
         self._build_notices()
         self.switcher = ProfileSwitcher(profiles, toolbar)
         toolbar.insertWidget(self.profiles_action, self.switcher)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version s
     from PySide6.QtWidgets import QWidget
 
     from shipexplorer.emulator import Emulator
+    from shipexplorer.emulator.child import EmulatorProcess
     from shipexplorer.services.catalog import PackageCatalog
     from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.credentials import CredentialService
@@ -46,9 +47,11 @@ if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version s
 
 @dataclass
 class AppContext:
-    """What the window runs against; owns what must be stopped on quit."""
+    """What the window runs against; owns what must be stopped on quit. The ``--local``
+    emulator runs in a child process (:class:`~shipexplorer.emulator.child.EmulatorProcess`);
+    tests may give an in-process :class:`~shipexplorer.emulator.Emulator`."""
 
-    emulator: Emulator | None = None
+    emulator: Emulator | EmulatorProcess | None = None
     _stopped: bool = field(default=False, repr=False)
 
     @property
@@ -353,19 +356,18 @@ def _settle_at_rest(services: Services, started: Callable[[], bool], tries: int 
     QTimer.singleShot(250, check)
 
 
-def _start_emulator(port: int, saved_folder: Path | None = None) -> tuple[Emulator, list[str]]:
-    """The ``--local`` playground (on a worker): the emulator over its state file in the data
-    folder (demo instances when the state is new) and, the first time, the demo recipes in
-    ``saved_folder``. Returns the running emulator and sentences for the user."""
-    from shipexplorer.emulator import Emulator
+def _start_emulator(
+    port: int, saved_folder: Path | None = None
+) -> tuple[EmulatorProcess, list[str]]:
+    """The ``--local`` playground (on a worker): the emulator in a child process over its state
+    file in the data folder (demo instances when the state is new) and, the first time, the
+    demo recipes in ``saved_folder``. Returns the running emulator and sentences for the user;
+    raises :class:`~shipexplorer.emulator.child.EmulatorStartError` in words (port taken, ...).
+    """
+    from shipexplorer.emulator.child import EmulatorProcess
     from shipexplorer.services import paths, playground
 
-    emulator = Emulator(port=port, state=paths.emulator_state_file(), seed_demo=True)
-    try:
-        emulator.start()
-    except BaseException:
-        emulator.stop()  # closes the state file
-        raise
+    emulator = EmulatorProcess(port, state=paths.emulator_state_file(), seed_demo=True).start()
     problems = [emulator.state_problem] if emulator.state_problem else []
     if saved_folder is not None:
         seeded = playground.seed_demo_recipes(saved_folder)
@@ -492,6 +494,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from shipexplorer.runner.cli import run
 
         return run(given[1:])
+    if given[:1] == ["emulator"]:  # the emulator alone; the bundle runs --local's child so
+        from shipexplorer.emulator.cli import main as emulator_main
+
+        return emulator_main(given[1:])
     args = parse_args(argv)
     if args.version:
         print(f"shipexplorer {__version__}")

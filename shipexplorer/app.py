@@ -288,9 +288,14 @@ def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
     """Build and show the window's first frame; once it is painted, build the rest of the
     window (one piece per event-loop turn), then start the emulator (``--local``, on a worker)
     and the services: the first paint waits for none of them."""
-    from shipexplorer.services.lean_runtime import skip_httpx_cli, spare_source_cache
+    from shipexplorer.services.lean_runtime import (
+        limit_malloc_arenas,
+        skip_httpx_cli,
+        spare_source_cache,
+    )
 
     spare_source_cache()  # before the app's modules load: their text is not kept
+    limit_malloc_arenas()  # before the worker threads start
     skip_httpx_cli()
     context = AppContext()
     services = build_services(context)

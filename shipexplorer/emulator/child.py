@@ -120,6 +120,8 @@ class EmulatorProcess:
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     env=_child_env(),
+                    # Windows: no console window of its own for a server the user never sees
+                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
                 )
             except OSError as exc:
                 raise EmulatorStartError(f"its process could not be started ({exc})") from exc

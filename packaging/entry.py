@@ -7,6 +7,8 @@ window. Outside a bundle it does nothing.
 ``SHIPEXPLORER_BUNDLE_CHECK=spawn`` makes the bundle start such a child and exit instead of opening
 the window: CI's proof that children work in the bundle. ``SHIPEXPLORER_BUNDLE_CHECK=icons`` loads
 the icon font as the window does and exits: the proof that the font's files are in the bundle.
+``SHIPEXPLORER_BUNDLE_CHECK=emulator`` starts ``--local``'s emulator child as the window does (the
+bundle's own executable, through its hidden ``emulator`` command), asks it once and stops it.
 """
 
 from __future__ import annotations
@@ -66,12 +68,33 @@ def check_icons() -> int:
     return 0
 
 
+def check_emulator() -> int:
+    """Start the ``--local`` emulator's child process as the window does; 0 when it answered."""
+    import urllib.request
+
+    from shipexplorer.emulator import DEMO_API_KEY
+    from shipexplorer.emulator.child import EmulatorProcess
+
+    os.environ.pop("SHIPEXPLORER_BUNDLE_CHECK", None)  # the child runs this executable too
+    with EmulatorProcess(0) as emulator:
+        request = urllib.request.Request(
+            f"{emulator.api_base}account/current",
+            headers={"Authorization": f"Bearer {DEMO_API_KEY}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            status = answer.status
+    print(f"emulator child {emulator.pid} answered on {emulator.base_url} ({status})")
+    return 0
+
+
 if __name__ == "__main__":
     multiprocessing.freeze_support()
     if os.environ.get("SHIPEXPLORER_BUNDLE_CHECK") == "spawn":
         raise SystemExit(check_spawn())
     if os.environ.get("SHIPEXPLORER_BUNDLE_CHECK") == "icons":
         raise SystemExit(check_icons())
+    if os.environ.get("SHIPEXPLORER_BUNDLE_CHECK") == "emulator":
+        raise SystemExit(check_emulator())
     from shipexplorer.app import main
 
     raise SystemExit(main())

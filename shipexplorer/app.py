@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version s
     from PySide6.QtWidgets import QWidget
 
     from shipexplorer.emulator import Emulator
+    from shipexplorer.emulator.child import EmulatorProcess
     from shipexplorer.services.catalog import PackageCatalog
     from shipexplorer.services.client_provider import ClientProvider
     from shipexplorer.services.credentials import CredentialService
@@ -46,9 +47,11 @@ if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version s
 
 @dataclass
 class AppContext:
-    """What the window runs against; owns what must be stopped on quit."""
+    """What the window runs against; owns what must be stopped on quit. The ``--local``
+    emulator runs in a child process (:class:`~shipexplorer.emulator.child.EmulatorProcess`);
+    tests may give an in-process :class:`~shipexplorer.emulator.Emulator`."""
 
-    emulator: Emulator | None = None
+    emulator: Emulator | EmulatorProcess | None = None
     _stopped: bool = field(default=False, repr=False)
 
     @property
@@ -273,7 +276,7 @@ def _stop_processes() -> None:
         shutdown_shared_pool()
 
 
-def add_local_profile(profiles: ProfileService, emulator: Emulator) -> None:
+def add_local_profile(profiles: ProfileService, emulator: Emulator | EmulatorProcess) -> None:
     """Select the built-in "Local emulator" profile, its demo key held in memory only."""
     from shipexplorer.core.profiles import local_profile
     from shipexplorer.emulator import DEMO_API_KEY
@@ -284,15 +287,20 @@ def add_local_profile(profiles: ProfileService, emulator: Emulator) -> None:
 def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
     """Paint the window's frame first (menus, toolbar, status bar, in the saved theme and
     geometry), then build the services and fill the window in; the rest of the window follows
-    one piece per event-loop turn, then the emulator (``--local``, on a worker) and the services
-    start. The first paint waits for none of them."""
-    from shipexplorer.services.lean_runtime import skip_httpx_cli, spare_source_cache
+    one piece per event-loop turn, then the emulator (``--local``: a child process, started from
+    a worker) and the services start. The first paint waits for none of them."""
+    from shipexplorer.services.lean_runtime import (
+        limit_malloc_arenas,
+        skip_httpx_cli,
+        spare_source_cache,
+    )
     from shipexplorer.ui.widgets.first_paint import paint_first
 
     spare_source_cache()  # before the app's modules load: their text is not kept
     skip_httpx_cli()
     window = build_frame()
     paint_first(window)
+    limit_malloc_arenas()  # before the worker threads start (ctypes loads after the frame)
     context = AppContext()
     services = build_services(context)
     build_window(context, services, defer=True, frame=window)
@@ -307,7 +315,7 @@ def launch(args: argparse.Namespace) -> tuple[AppContext, Services, MainWindow]:
             return
         from shipexplorer.services.workers import Op
 
-        def up(started: tuple[Emulator, list[str]]) -> None:
+        def up(started: tuple[EmulatorProcess, list[str]]) -> None:
             emulator, problems = started
             context.emulator = emulator
             add_local_profile(services.profiles, emulator)
@@ -356,19 +364,18 @@ def _settle_at_rest(services: Services, started: Callable[[], bool], tries: int 
     QTimer.singleShot(250, check)
 
 
-def _start_emulator(port: int, saved_folder: Path | None = None) -> tuple[Emulator, list[str]]:
-    """The ``--local`` playground (on a worker): the emulator over its state file in the data
-    folder (demo instances when the state is new) and, the first time, the demo recipes in
-    ``saved_folder``. Returns the running emulator and sentences for the user."""
-    from shipexplorer.emulator import Emulator
+def _start_emulator(
+    port: int, saved_folder: Path | None = None
+) -> tuple[EmulatorProcess, list[str]]:
+    """The ``--local`` playground (on a worker): the emulator in a child process over its state
+    file in the data folder (demo instances when the state is new) and, the first time, the
+    demo recipes in ``saved_folder``. Returns the running emulator and sentences for the user;
+    raises :class:`~shipexplorer.emulator.child.EmulatorStartError` in words (port taken, ...).
+    """
+    from shipexplorer.emulator.child import EmulatorProcess
     from shipexplorer.services import paths, playground
 
-    emulator = Emulator(port=port, state=paths.emulator_state_file(), seed_demo=True)
-    try:
-        emulator.start()
-    except BaseException:
-        emulator.stop()  # closes the state file
-        raise
+    emulator = EmulatorProcess(port, state=paths.emulator_state_file(), seed_demo=True).start()
     problems = [emulator.state_problem] if emulator.state_problem else []
     if saved_folder is not None:
         seeded = playground.seed_demo_recipes(saved_folder)
@@ -522,6 +529,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from shipexplorer.runner.cli import run
 
         return run(given[1:])
+    if given[:1] == ["emulator"]:  # the emulator alone; the bundle runs --local's child so
+        from shipexplorer.emulator.cli import main as emulator_main
+
+        return emulator_main(given[1:])
     args = parse_args(argv)
     if args.version:
         print(f"shipexplorer {__version__}")

@@ -9,14 +9,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
+from shipexplorer.emulator.defaults import DEFAULT_PORT, DEMO_API_KEY
 from shipexplorer.emulator.demo import seed_demo as seed_demo_instances
 from shipexplorer.emulator.server import MAX_CONNECTIONS, EmulatorHTTPServer, RecordedRequest
 from shipexplorer.emulator.state import StateFile
 from shipexplorer.emulator.store import Store
 from shipexplorer.emulator.tasks import DIALECTS
 
-DEMO_API_KEY = "demo-key"
-DEFAULT_PORT = 8765
+__all__ = ["DEFAULT_PORT", "DEMO_API_KEY", "Emulator"]
 
 
 class Emulator:

@@ -8,6 +8,10 @@
 - ``import httpx`` imports httpx's command-line client, and with it click, rich and pygments
   (some 80 modules) whenever they are installed. :func:`skip_httpx_cli` stands a stub in for
   that one module in this process; the library itself is untouched.
+- glibc's malloc gives each thread that allocates an arena of its own, up to eight per core,
+  and keeps what each one grew to: the pool's threads come and go, and the app held 15 arenas
+  at rest. :func:`limit_malloc_arenas` caps them at two (the GUI thread's and one shared by the
+  workers).
 - :func:`settle_memory`, once the start-up work is done: the line cache emptied, garbage
   collected, and the C heap trimmed (glibc).
 
@@ -16,6 +20,7 @@ Each step is a no-op where its target is missing (another PySide6, another libc)
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import linecache
 import sys
@@ -63,6 +68,34 @@ def skip_httpx_cli() -> bool:
     return True
 
 
+M_ARENA_MAX = -8  # glibc's malloc.h
+MALLOC_ARENAS = 2
+
+
+def limit_malloc_arenas(count: int = MALLOC_ARENAS) -> bool:
+    """At most ``count`` malloc arenas in this process (glibc); True if applied. Call it before
+    the worker threads start: arenas made before stay, and glibc fixes its limit once it has
+    made eight."""
+    libc = _glibc()
+    if libc is None:
+        return False
+    try:
+        return bool(libc.mallopt(M_ARENA_MAX, count))
+    except AttributeError:
+        return False
+
+
+def _glibc() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6", use_errno=False)
+    except OSError:  # not glibc
+        return None
+
+
 def settle_memory(*, freeze: bool = False) -> None:
     """After start-up: forget cached source lines, collect, with ``freeze`` freeze what is left
     (the collector never scans it again: the app's own run does it, a test process must not),
@@ -75,15 +108,11 @@ def settle_memory(*, freeze: bool = False) -> None:
 
 
 def _malloc_trim() -> None:
-    if not sys.platform.startswith("linux"):
+    libc = _glibc()
+    if libc is None:
         return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6", use_errno=False)
+    with contextlib.suppress(AttributeError):  # not glibc
         libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        return
 
 
-__all__ = ["settle_memory", "skip_httpx_cli", "spare_source_cache"]
+__all__ = ["limit_malloc_arenas", "settle_memory", "skip_httpx_cli", "spare_source_cache"]

@@ -112,22 +112,6 @@ def main() -> None:
     cleanup = []
     services = None
     result: dict[str, object] = {}
-    if kind == "bare":
-        window = QWidget()
-        window.resize(960, 640)
-    else:
-        from shipexplorer.app import launch, parse_args
-
-        context, services, window = launch(parse_args(["--local"]))  # as run_gui does
-        cleanup = [services.shutdown, context.shutdown]
-
-        def complete() -> None:
-            result.setdefault("complete", time.perf_counter() - START)
-
-        if window.is_built():
-            complete()
-        else:
-            window.built.connect(complete)
 
     def at_rest() -> bool:
         return services is None or getattr(services, "at_rest", True)
@@ -167,8 +151,33 @@ def main() -> None:
         app.quit()
 
     spy = FirstPaint()
-    window.installEventFilter(spy)
-    window.show()  # no-op for the app's window, which launch() showed
+    if kind == "bare":
+        window = QWidget()
+        window.resize(960, 640)
+        window.installEventFilter(spy)
+        window.show()
+    else:
+        import shipexplorer.ui.widgets.first_paint as first_paint
+        from shipexplorer.app import launch, parse_args
+
+        painted_by_app = first_paint.paint_first
+
+        def paint_first(widget, *args, **kwargs):  # the app paints its frame inside launch()
+            widget.installEventFilter(spy)
+            return painted_by_app(widget, *args, **kwargs)
+
+        first_paint.paint_first = paint_first
+        context, services, window = launch(parse_args(["--local"]))  # as run_gui does
+        cleanup = [services.shutdown, context.shutdown]
+
+        def complete() -> None:
+            result.setdefault("complete", time.perf_counter() - START)
+
+        if window.is_built():
+            complete()
+        else:
+            window.built.connect(complete)
+
     app.exec()
     print(json.dumps(result))
 

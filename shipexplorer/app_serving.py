@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from shipexplorer.app import Services
     from shipexplorer.emulator import Emulator
+    from shipexplorer.emulator.child import EmulatorProcess
     from shipexplorer.services.package_server import PackageServer
     from shipexplorer.services.workers import WorkerPool
     from shipexplorer.ui.main_window import MainWindow
@@ -21,7 +22,9 @@ def package_server(pool: WorkerPool) -> PackageServer:
     return PackageServer(pool, paths.app_paths().config / "package-serve.json")
 
 
-def serve_folder(services: Services, emulator: Emulator, folder: str, python: str) -> None:
+def serve_folder(
+    services: Services, emulator: Emulator | EmulatorProcess, folder: str, python: str
+) -> None:
     """Point the package server at the emulator, and serve ``folder`` when one was given."""
     from shipexplorer.core.package_serve import ServeSettings
     from shipexplorer.emulator import DEMO_API_KEY

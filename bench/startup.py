@@ -16,7 +16,7 @@ fails.
 The children use a bytecode cache of their own (a temporary PYTHONPYCACHEPREFIX, filled by a
 warm-up run), as an installed app has its .pyc files, even where PYTHONDONTWRITEBYTECODE is set.
 
-    python bench/startup.py [--runs N] [--json]
+    python bench/startup.py [--runs N] [--json [FILE]]
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
+
+from _full_window import machine  # Qt-free: where the figures come from
 
 PROBE = Path(__file__).resolve().with_name("_startup_probe.py")
 FIRST_PAINT = "--- first paint ---"
@@ -116,8 +118,15 @@ def median_of(runs: list[dict], key: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument(
+        "--json",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="also write the figures as JSON to FILE (printed when no FILE is given)",
+    )
     args = parser.parse_args()
+    info = machine()
     cores, python = os.cpu_count(), platform.python_version()
     print(f"machine: {platform.machine()}, {cores} cores, Python {python}; {args.runs} runs each")
     results: dict[str, list[dict]] = {"bare": [], "app": []}
@@ -176,8 +185,10 @@ def main() -> None:
     single = sorted(times.items(), key=lambda item: -item[1])[:8]
     print("heaviest single modules: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in single))
     if args.json:
+        info["load_average_after"] = machine()["load_average"]
         figures = {
             "bench": "startup",
+            "machine": info,
             "runs": args.runs,
             "bare_paint_ms": medians["bare"]["painted"] * 1e3,
             "app_paint_ms": medians["app"]["painted"] * 1e3,
@@ -194,7 +205,10 @@ def main() -> None:
             "modules_at_paint": len(app_modules),
             "budget": {"paint_ratio": PAINT_RATIO_BUDGET, "idle_rss_mb": IDLE_RSS_BUDGET_MB},
         }
-        print(json.dumps(figures))
+        if args.json == "-":
+            print(json.dumps(figures))
+        else:
+            Path(args.json).write_text(json.dumps(figures, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

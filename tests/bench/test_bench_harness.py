@@ -21,6 +21,7 @@ import perf_table  # noqa: E402
 pytestmark = [pytest.mark.bench_smoke, pytest.mark.timeout(420)]
 
 TINY = {
+    "startup": ["--runs", "1"],
     "responsiveness": ["--requests", "2", "--single", "0.05", "--no-mixed", "--give-up", "60"],
     "many_tasks": ["--tasks", "3", "--min-seconds", "0.5", "--max-seconds", "1", "--rate", "50"],
     "big_response": ["--sizes", "0.5", "--no-warm-up", "--give-up", "60"],
@@ -47,6 +48,16 @@ def outputs(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
     folder = tmp_path_factory.mktemp("bench-json")
     home = tmp_path_factory.mktemp("bench-home")
     return folder, {name: run_bench(name, folder, home) for name in TINY}
+
+
+def test_startup_reports_paint_memory_and_children(outputs):
+    data = outputs[1]["startup"]
+    assert data["bench"] == "startup" and data["runs"] == 1
+    assert 0 < data["bare_paint_ms"] and 0 < data["app_paint_ms"] <= data["app_complete_ms"]
+    assert data["paint_ratio"] == pytest.approx(data["app_paint_ms"] / data["bare_paint_ms"])
+    assert data["app_rss_mb"] > data["bare_rss_mb"] > 0
+    assert "emulator" in data["app_children"]  # --local's emulator runs apart
+    assert data["machine"]["cores"] >= 1
 
 
 def test_responsiveness_reports_each_case(outputs):
@@ -92,6 +103,7 @@ def test_perf_table_rewrites_only_the_block(outputs, tmp_path):
     assert text.startswith("# Title\n\nbefore\n") and text.endswith(f"{perf_table.END}\nafter\n")
     block = text.split(perf_table.BEGIN)[1].split(perf_table.END)[0]
     assert "| measure | figure | budget | met |" in block
+    assert "first paint, app vs a bare PySide6 window" in block and "idle memory" in block
     assert "1 x echo, 50 KB" in block and "watching 3 tasks" in block
     assert "0.5 MB answer in the full window" in block
     assert "scripts/perf_table.py" in block

@@ -9,7 +9,10 @@ the Request menu's Send action triggered.
 
 The frame probe is a 16 ms precise ``QTimer`` on the GUI thread that records when it fires; a gap
 between two ticks beyond the period is time the window could not have painted. It reports the
-longest stall (longest gap minus the period) and the 99th percentile gap.
+longest stall (longest gap minus the period) and the 99th percentile gap. It also reads the GUI
+thread's own CPU time at each tick (``time.thread_time``): the most CPU the GUI thread used within
+one gap ("busy") and in all, figures that depend much less on how loaded the machine is than the
+wall-clock gaps (waiting for the interpreter's lock or for a core is not CPU time).
 """
 
 from __future__ import annotations
@@ -40,9 +43,17 @@ class Gaps:
     p99: float  # the 99th percentile gap
     beats: int  # the number of gaps
     stall_at: float  # when the longest gap began, from the probe's start
+    busy: float = 0.0  # the most CPU time the GUI thread used within one gap
+    cpu: float = 0.0  # the GUI thread's CPU time from the first tick to the last
 
     def as_ms(self) -> dict[str, float]:
-        return {"stall_ms": self.stall * 1e3, "p99_ms": self.p99 * 1e3, "beats": self.beats}
+        return {
+            "stall_ms": self.stall * 1e3,
+            "p99_ms": self.p99 * 1e3,
+            "beats": self.beats,
+            "busy_ms": self.busy * 1e3,
+            "gui_cpu_ms": self.cpu * 1e3,
+        }
 
 
 class FrameProbe:
@@ -52,12 +63,14 @@ class FrameProbe:
         from PySide6.QtCore import Qt, QTimer
 
         self.ticks: list[float] = []
+        self.cpu: list[float] = []  # the GUI thread's CPU time at each tick
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self.beat)
 
     def beat(self) -> None:
         self.ticks.append(time.perf_counter())
+        self.cpu.append(time.thread_time())
 
     def start(self) -> float:
         """Start ticking; returns the first tick's time."""
@@ -75,7 +88,15 @@ class FrameProbe:
         p99 = longest
         if len(values) > 2:
             p99 = statistics.quantiles(values, n=100, method="inclusive")[98]
-        return Gaps(max(0.0, longest - PERIOD), p99, len(values), at - self.ticks[0])
+        busy = max(b - a for a, b in itertools.pairwise(self.cpu))
+        return Gaps(
+            max(0.0, longest - PERIOD),
+            p99,
+            len(values),
+            at - self.ticks[0],
+            busy,
+            self.cpu[-1] - self.cpu[0],
+        )
 
     def stop(self) -> tuple[float, float, int]:
         """Longest stall beyond the period, 99th percentile gap, number of gaps (seconds)."""

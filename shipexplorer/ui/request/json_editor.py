@@ -9,6 +9,11 @@ characters (``json.loads`` of 200 kB takes about 4 ms). A bigger body is not che
 the status says so, and it is checked on demand (F8, Format, Minify, or Send). A body loaded or
 pasted bigger than ``HIGHLIGHT_LIMIT`` is shown without colours (highlighting costs about 10 µs a
 line, once, when the text arrives); typing stays per line either way.
+
+Lines are not wrapped, unless the body holds a line longer than ``LONG_LINE`` characters (a
+minified body, a pasted one-line JSON): Qt draws an unwrapped line whole, so every repaint of a
+100 kB line costs 10 to 15 ms on the GUI thread (a stall at each send and answer, as the window
+around it relays out); wrapped, only the visible part is drawn (about 1.5 ms).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QTextCharFormat,
     QTextCursor,
+    QTextOption,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
@@ -44,6 +50,14 @@ LIVE_LIMIT = 200_000
 DEBOUNCE_MS = 300
 INDENT = "  "
 HIGHLIGHT_LIMIT = 200_000  # a body loaded or pasted bigger than this is shown plain
+LONG_LINE = 2_000  # a body with a longer line is wrapped (drawing a long line costs its length)
+
+
+def has_long_line(text: str, limit: int = LONG_LINE) -> bool:
+    """Whether ``text`` holds a line longer than ``limit`` characters."""
+    if len(text) <= limit:
+        return False
+    return max(map(len, text.split("\n"))) > limit
 
 
 class JsonEditor(QPlainTextEdit):
@@ -76,6 +90,7 @@ class JsonEditor(QPlainTextEdit):
         self.variable_values: Callable[[], Mapping[str, str]] | None = None
         self.setFont(code_font())  # the one monospace font for code (ui/style/metrics)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)  # when wrapped
         self.setTabChangesFocus(True)  # Tab leaves the editor: a keyboard path out
         self._highlighter: JsonHighlighter | None = None
         self._highlighting = True  # colours wanted (the highlighter comes with the first text)
@@ -189,14 +204,30 @@ class JsonEditor(QPlainTextEdit):
 
     def setPlainText(self, text: str) -> None:
         self._highlight(len(text) <= HIGHLIGHT_LIMIT)
+        self._wrap(has_long_line(text))  # before the text: it is laid out once
         super().setPlainText(text)
 
     def insertFromMimeData(self, source) -> None:
         if source.hasText():
-            size = self.document().characterCount() + len(source.text())
+            pasted = source.text()
+            size = self.document().characterCount() + len(pasted)
             if size > HIGHLIGHT_LIMIT:
                 self._highlight(False)
+            if has_long_line(pasted):
+                self._wrap(True)
         super().insertFromMimeData(source)
+
+    def is_wrapped(self) -> bool:
+        """Whether long lines are wrapped (the body holds a line over ``LONG_LINE``)."""
+        return self.lineWrapMode() != QPlainTextEdit.LineWrapMode.NoWrap
+
+    def _wrap(self, on: bool) -> None:
+        if on != self.is_wrapped():
+            self.setLineWrapMode(
+                QPlainTextEdit.LineWrapMode.WidgetWidth
+                if on
+                else QPlainTextEdit.LineWrapMode.NoWrap
+            )
 
     @property
     def highlighter(self) -> JsonHighlighter:
@@ -227,7 +258,9 @@ class JsonEditor(QPlainTextEdit):
             self.check_now()
 
     def replace_all(self, text: str) -> None:
-        """Replace the text by ``text`` as ONE undoable edit, touching only what differs."""
+        """Replace the text by ``text`` as ONE undoable edit, touching only what differs (long
+        lines wrapped when ``text`` has one, e.g. minified; unwrapped when formatted)."""
+        self._wrap(has_long_line(text))
         text_edits.replace_all(self, text)
 
     @Slot()
@@ -271,6 +304,8 @@ class JsonEditor(QPlainTextEdit):
     @Slot()
     def _text_changed(self) -> None:
         self._stale = True
+        if not self.is_wrapped() and self.textCursor().block().length() > LONG_LINE:
+            self._wrap(True)  # typed past the limit (one line's length: cheap per keystroke)
         if self._highlighter is None and self._highlighting:
             _ = self.highlighter  # the first text: the highlighter starts now
         if self.document().characterCount() <= LIVE_LIMIT:

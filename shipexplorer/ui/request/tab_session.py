@@ -3,7 +3,12 @@ their target (profile, workspace, instance), method, verb, body, order, the one 
 and the saved request each shows.
 
 A draft never holds an API key: with a :class:`~shipexplorer.services.key_guard.KeyGuard`, a key
-typed into a tab is written as ``{{STEAMSHIP_API_KEY}}`` (the tab itself keeps what was typed)."""
+typed into a tab is written as ``{{STEAMSHIP_API_KEY}}`` (the tab itself keeps what was typed).
+
+When the tabs' layout changes (a tab made current, moved, closed), only the tabs whose place or
+current flag changed are written again: making a tab current (each Send from another tab does)
+used to rebuild the draft of every tab, body and key scan included (about 30 ms on the GUI thread
+with twenty 100 kB bodies)."""
 
 from __future__ import annotations
 
@@ -32,6 +37,8 @@ class TabSession(QObject):
         self._tabs = tabs
         self._drafts = drafts
         self.key_guard = key_guard
+        #: each tab's place (position, current) as its draft was last made
+        self._placed: dict[str, tuple[int, bool]] = {}
         for tab in tabs.tabs():
             self._watch(tab)
         tabs.tabOpened.connect(self._watch)
@@ -50,7 +57,7 @@ class TabSession(QObject):
         opened = self._tabs.restore(drafts)
         if opened and blank is not None and blank.is_blank() and self._tabs.count() > 1:
             self._tabs.close_tab(self._tabs.indexOf(blank))
-        self._all_changed()  # their drafts replace the adopted ones at the next write
+        self._all_changed(every=True)  # their drafts replace the adopted ones at the next write
         return opened
 
     @Slot(object)
@@ -61,12 +68,17 @@ class TabSession(QObject):
         self._drafts.update_later(tab.key, lambda: self._draft_of(tab))
 
     @Slot()
-    def _all_changed(self) -> None:
-        for tab in self._tabs.tabs():
-            self._changed(tab)
+    def _all_changed(self, every: bool = False) -> None:
+        """The layout changed: a new draft of each tab whose place changed (``every``: all)."""
+        current = self._tabs.current()
+        for index, tab in enumerate(self._tabs.tabs()):
+            if every or self._placed.get(tab.key) != (index, tab is current):
+                self._changed(tab)
 
     def _draft_of(self, tab: RequestTab) -> TabDraft:
         """The draft of ``tab``, made when it is written: a known key becomes the reference."""
-        draft = tab.to_draft(self._tabs.indexOf(tab), tab is self._tabs.current())
+        place = (self._tabs.indexOf(tab), tab is self._tabs.current())
+        self._placed[tab.key] = place
+        draft = tab.to_draft(*place)
         guard = self.key_guard
         return guard.draft_without_keys(draft) if guard is not None else draft

@@ -46,3 +46,22 @@ def test_a_missing_font_gives_empty_icons_and_says_so_once(qtbot, fresh_font, mo
     assert [r.getMessage() for r in caplog.records].count(
         "icons are off: the qtawesome package (its Phosphor icon font) is not installed"
     ) == 1
+
+
+def test_a_glyph_is_drawn_once_per_size_and_mode(qtbot, fresh_font, monkeypatch):
+    """A tab bar or toolbar asks for the same pixmaps at every repaint: drawn once, then kept."""
+    drawn: list[tuple[int, int]] = []
+    paint = icons._GlyphEngine.paint
+
+    def counted(self, painter, rect, mode, state) -> None:
+        drawn.append((rect.width(), rect.height()))
+        paint(self, painter, rect, mode, state)
+
+    monkeypatch.setattr(icons._GlyphEngine, "paint", counted)
+    send = icons.icon("send")
+    first = send.pixmap(16, 16)
+    for _ in range(3):
+        again = send.pixmap(16, 16)
+    assert again.toImage() == first.toImage() and not again.isNull()
+    send.pixmap(24, 24)
+    assert drawn == [(16, 16), (24, 24)]

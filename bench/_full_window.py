@@ -188,10 +188,12 @@ def write_json(path: str | None, data: dict[str, Any]) -> None:
 
 def add_common_arguments(parser) -> None:
     parser.add_argument(
+        "--local",
         "--in-process",
+        dest="in_process",
         action="store_true",
-        help="run the emulator inside the app's process, exactly as `shipexplorer --local` does "
-        "(default: in a process of its own, as a real server would be)",
+        help="start through the app's own launch, exactly as `shipexplorer --local` does (its "
+        "emulator a child process of the app; default: an emulator process the bench starts)",
     )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON to FILE")
 
@@ -323,7 +325,8 @@ def quiet_offscreen_warnings() -> None:
 
 def open_full_window(in_process: bool = False) -> FullWindow:
     """Build and show the window as ``shipexplorer --local`` does, wait until its services run
-    and the key is in; with ``in_process`` the emulator starts inside, as ``--local`` starts it."""
+    and the key is in; with ``in_process`` through the app's own ``launch``, its emulator started as
+    ``--local`` starts it (a child process of the app)."""
     bench_home()
     from PySide6.QtWidgets import QApplication
 

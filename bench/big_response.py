@@ -12,7 +12,7 @@ other and prints both):
   parsed and served by a child process); "usable" is until the root's first 100 children arrived.
 
 For each size (default 10, 50 and 100 MB) a ``faults.big`` answer comes from the emulator running
-in its own process (``--in-process``: the full path's emulator inside, as ``--local`` runs it).
+in its own process (``--local``: the full path's window started as ``shipexplorer --local``).
 Figures per size:
 - first usable view (see above); for the narrow path also the part after the body was complete
   ("open", which excludes the download both approaches share);
@@ -26,7 +26,7 @@ Goals (issues 5 and 17): no stall over 16 ms; open at most half the naive parse 
 no higher than the naive's; the 100 MB figures no worse than before. Figures only: nothing passes
 or fails.
 
-    python bench/big_response.py [--sizes 10,50,100] [--path both|full|narrow] [--in-process]
+    python bench/big_response.py [--sizes 10,50,100] [--path both|full|narrow] [--local]
                                  [--json FILE]
 """
 
@@ -115,7 +115,7 @@ def both(args: argparse.Namespace) -> None:
             command += ["--json", str(out)]
             command += ["--no-warm-up"] if args.no_warm_up else []
             command += ["--give-up", str(args.give_up)] if path == "full" else []
-            command += ["--in-process"] if args.in_process and path == "full" else []
+            command += ["--local"] if args.in_process and path == "full" else []
             print(f"-- {path} path", flush=True)
             status = subprocess.run(command, check=False).returncode
             if status != 0:

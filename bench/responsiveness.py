@@ -1,8 +1,8 @@
 """Does the GUI thread keep up while requests run? A 16 ms frame probe on the GUI thread of the
 full window (``bench/_full_window.py``: built as ``shipexplorer --local`` builds it, offscreen,
 docks and history on) while requests are sent as a user sends them (each from its own tab, the
-Send action), against the emulator in a process of its own (``--in-process``: inside, exactly
-as ``--local`` runs it, where its threads compete with the window's for the interpreter).
+Send action), against the emulator in a process of its own (``--local``: the window started
+through the app's own launch, its emulator then the app's child process, as ``--local`` runs it).
 
 Cases: single requests (1 x echo of 100 KB, 1 x ``faults.big`` of 1 MB and of 10 MB: a body
 under 1 MB is an echo, from 1 MB a ``faults.big`` answer), then ``--requests`` (20) at once: echo
@@ -16,7 +16,7 @@ the load). Budget (issue 17): a single request of any size at most 16 ms, 20 at 
 (two frames). Figures only: nothing passes or fails on time.
 
     python bench/responsiveness.py [--requests N] [--single 0.1,1,10] [--repeat R]
-                                   [--no-mixed] [--in-process] [--json FILE]
+                                   [--no-mixed] [--local] [--json FILE]
 """
 
 from __future__ import annotations

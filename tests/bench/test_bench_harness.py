@@ -53,7 +53,7 @@ def outputs(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
 def test_startup_reports_paint_memory_and_children(outputs):
     data = outputs[1]["startup"]
     assert data["bench"] == "startup" and data["runs"] == 1
-    assert 0 < data["bare_paint_ms"] and 0 < data["app_paint_ms"] <= data["app_complete_ms"]
+    assert data["bare_paint_ms"] > 0 and 0 < data["app_paint_ms"] <= data["app_complete_ms"]
     assert data["paint_ratio"] == pytest.approx(data["app_paint_ms"] / data["bare_paint_ms"])
     assert data["app_rss_mb"] > data["bare_rss_mb"] > 0
     assert "emulator" in data["app_children"]  # --local's emulator runs apart

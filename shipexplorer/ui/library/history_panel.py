@@ -99,6 +99,7 @@ class HistoryPanel(QDockWidget):
         self._history = history
         self._generation = 0
         self._fitting = False
+        self._fit_when_shown = ""  # "", "grow" or "all": a fit put off while hidden
         self._user_sized: set[int] = set()  # columns the user resized: left as they are
         self.diff_dialog: JsonDiffDialog | None = None
         #: asks the user before clearing all; tests replace it
@@ -107,6 +108,7 @@ class HistoryPanel(QDockWidget):
         self._reload_timer = self._timer(250, self.reload)
         self._newer_timer = self._timer(150, self._load_newer)
         self._filters_timer = self._timer(500, self._load_filter_values)
+        self.visibilityChanged.connect(self._shown)
         history.entryAdded.connect(self._entry_added)
         history.changed.connect(self._changed)
         history.problem.connect(self._problem)
@@ -347,7 +349,15 @@ class HistoryPanel(QDockWidget):
 
     def fit_columns(self, *, grow_only: bool = False) -> None:
         """Size each column but the URL to its contents (and header), up to its cap; the URL
-        stretches. ``grow_only`` keeps wider columns as they are (new rows only widen)."""
+        stretches. ``grow_only`` keeps wider columns as they are (new rows only widen). While
+        the panel is hidden (a tab behind Tasks) this waits until it is shown: measuring asks
+        the model for every shown cell, some 10 to 30 ms of the GUI thread per send."""
+        if not self.isVisible():
+            self._fit_when_shown = self._fit_when_shown or ("grow" if grow_only else "all")
+            if self._fit_when_shown == "grow" and not grow_only:
+                self._fit_when_shown = "all"
+            return
+        self._fit_when_shown = ""
         header = self.table.horizontalHeader()
         self._fitting = True
         try:
@@ -362,6 +372,11 @@ class HistoryPanel(QDockWidget):
                     header.resizeSection(column, width)
         finally:
             self._fitting = False
+
+    @Slot(bool)
+    def _shown(self, visible: bool) -> None:
+        if visible and self._fit_when_shown:
+            self.fit_columns(grow_only=self._fit_when_shown == "grow")
 
     @Slot(int, int, int)
     def _section_resized(self, column: int, _old: int, _new: int) -> None:

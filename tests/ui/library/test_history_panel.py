@@ -366,6 +366,25 @@ def test_status_cells_read_as_words(qtbot, make_panel):
     assert not any("error" in w for w in words)
 
 
+def test_a_hidden_panel_fits_its_columns_once_shown(qtbot, make_panel):
+    panel, _ = make_panel([record(1)])
+    panel.resize(1800, 500)
+    header = panel.table.horizontalHeader()
+    panel.hide()  # as a tab behind Tasks: new rows are not measured meanwhile
+    asked = []
+    original = panel.table.sizeHintForColumn
+    panel.table.sizeHintForColumn = lambda column: asked.append(column) or original(column)
+    long_method = "package/instance/list/" + "x" * 20
+    panel.model.prepend([replace(panel.model.entry(0), id=99, method=long_method)])
+    panel.fit_columns(grow_only=True)
+    assert asked == []
+    panel.show()
+    qtbot.waitUntil(lambda: bool(asked), timeout=2000)
+    metrics = panel.table.fontMetrics()
+    wide = min(metrics.horizontalAdvance(f"POST {long_method}"), panel.column_cap(METHOD))
+    assert header.sectionSize(METHOD) >= wide
+
+
 def test_columns_fit_their_contents_and_the_url_stretches(qtbot, make_panel):
     long_method = "package/instance/list"
     panel, _ = make_panel(

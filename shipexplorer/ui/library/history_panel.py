@@ -70,8 +70,8 @@ STATUS_CHOICES = (
 )
 ANY_INSTANCE, ANY_METHOD = "Any instance", "Any method"
 APP_CALLS_TEXT = "Show the app's own ca&lls"
-#: the rows a column is fitted to (from the top: the newest)
-FIT_ROWS = 100
+#: the rows a column is fitted to (from the top: the newest; a tall dock shows about 30)
+FIT_ROWS = 40
 #: the widest a column grows to fit its contents, in average character widths (the URL column
 #: takes what is left)
 COLUMN_CAPS = {TIME: 22, INSTANCE: 24, METHOD: 40, STATUS: 28, ELAPSED: 10, SIZE: 10}

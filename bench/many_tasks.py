@@ -88,6 +88,35 @@ class GcPauses:
         gc.callbacks.remove(self._callback)
 
 
+class CpuProbe(Heartbeat):
+    """The frame probe, also noting at each tick the GUI thread's CPU time and the whole
+    process's: a gap in which the GUI thread itself ran is our GUI code (or a collection); one
+    in which the process ran but not the GUI thread is a worker holding the interpreter lock;
+    one in which neither ran is the machine, busy with other processes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cpu: list[tuple[float, float]] = []
+
+    def beat(self) -> None:
+        super().beat()
+        self.cpu.append((time.thread_time(), time.process_time()))
+
+    def busiest(self) -> tuple[float, float, float, float]:
+        """(GUI-thread CPU, process CPU) inside the longest gap, and the most GUI-thread CPU
+        and process CPU inside any one gap (seconds)."""
+        rows = [
+            (b - a, gb - ga, pb - pa)
+            for a, b, (ga, pa), (gb, pb) in zip(
+                self.ticks, self.ticks[1:], self.cpu, self.cpu[1:], strict=False
+            )
+        ]
+        if not rows:
+            return 0.0, 0.0, 0.0, 0.0
+        _, gui, process = max(rows)
+        return gui, process, max(r[1] for r in rows), max(r[2] for r in rows)
+
+
 class SlotTimer:
     """How long the tracker's own code holds the GUI thread, per call (wall and CPU time)."""
 
@@ -216,14 +245,15 @@ def main() -> None:
         gc.freeze()
     gc_pauses = GcPauses()
     rss_before = rss_mb()
-    heartbeat = Heartbeat()
+    heartbeat = CpuProbe()
     begun_wall, begun = time.time(), heartbeat.start()
     starter = threading.Thread(target=start_all, name="bench-starter")
     starter.start()
     spin_until(lambda: not starter.is_alive(), timeout=300)
     started_in = time.perf_counter() - begun
     start_stall, start_p99, _ = heartbeat.stop()
-    heartbeat = Heartbeat()  # from here on: watching, no more starts
+    start_cpu = heartbeat.busiest()
+    heartbeat = CpuProbe()  # from here on: watching, no more starts
     heartbeat.start()
     rss_peak = rss_mb()
 
@@ -236,8 +266,10 @@ def main() -> None:
         return len(shown) >= len(ends)
 
     spin_until(all_shown, timeout=args.max_seconds + 120)
+    watch_cpu = heartbeat.busiest()
     stall, p99, beats = heartbeat.stop()
     gc_pauses.stop()
+    tracked_objects = len(gc.get_objects())
     elapsed = time.perf_counter() - begun
     counts = tracker.counts()
     full.close()
@@ -276,6 +308,15 @@ def main() -> None:
         f"{start_p99 * 1e3:.1f} ms; idle for 3 s before: {idle_stall * 1e3:.1f} ms, p99 "
         f"{idle_p99 * 1e3:.1f} ms"
     )
+    for phase, (gui, process, gui_most, process_most) in (
+        ("watching", watch_cpu),
+        ("starting", start_cpu),
+    ):
+        print(
+            f"CPU inside the frame gaps {phase}: the longest gap had {gui * 1e3:.1f} ms of the "
+            f"GUI thread and {process * 1e3:.1f} ms of the process; at most {gui_most * 1e3:.1f} "
+            f"ms of the GUI thread and {process_most * 1e3:.1f} ms of the process in one gap"
+        )
     name, wall, cpu = slots.worst()
     print(
         f"tracker callbacks on the GUI thread (what they trigger included): {slots.total:.2f} s; "
@@ -286,7 +327,8 @@ def main() -> None:
         f"garbage collector: {gc_pauses.count} full collections, longest "
         f"{gc_pauses.longest * 1e3:.1f} ms (holding the interpreter lock)"
         + ("; gc.freeze() after set-up" if args.gc_freeze else "")
-        + f"; switch interval {sys.getswitchinterval() * 1e3:g} ms"
+        + f"; switch interval {sys.getswitchinterval() * 1e3:g} ms; "
+        f"{tracked_objects} objects tracked (not frozen) at the end"
     )
     print(f"memory: RSS {rss_before:.0f} MB before the tasks, {rss_peak:.0f} MB at the peak")
     write_json(
@@ -304,6 +346,9 @@ def main() -> None:
             "elapsed_s": elapsed,
             "watching_stall_ms": stall * 1e3,
             "watching_p99_ms": p99 * 1e3,
+            "watching_gui_cpu_max_ms": watch_cpu[2] * 1e3,
+            "watching_process_cpu_max_ms": watch_cpu[3] * 1e3,
+            "starting_gui_cpu_max_ms": start_cpu[2] * 1e3,
             "starting_stall_ms": start_stall * 1e3,
             "starting_p99_ms": start_p99 * 1e3,
             "idle_stall_ms": idle_stall * 1e3,
@@ -315,6 +360,9 @@ def main() -> None:
             "delay_max_s": delays[-1] if delays else None,
             "rss_before_mb": rss_before,
             "rss_peak_mb": rss_peak,
+            "full_collections": gc_pauses.count,
+            "longest_full_collection_ms": gc_pauses.longest * 1e3,
+            "tracked_objects": tracked_objects,
         },
     )
 

@@ -2,8 +2,12 @@
 handed back a chunk per event-loop turn, written on the pool a while after changes, and once more
 on the GUI thread at shutdown.
 
-Only the records of tasks changed since the last save are encoded again, one save is out at a
-time (a change meanwhile is saved after it), and a late write never overwrites a newer one.
+Only the records of tasks changed since the last save are encoded again: each record's JSON text
+is kept (one line per task, written in the file between a readable head and tail), so a save of
+1,000 tasks where 20 changed encodes 20 records on the worker, not the whole list (encoding the
+whole list in Python's JSON encoder held the interpreter lock for some 40 ms every two seconds,
+which the GUI thread waited for). One save is out at a time (a change meanwhile is saved after
+it), and a late write never overwrites a newer one.
 
 A list read with a problem (records that could not be read, a damaged file that could not be
 moved aside) is copied aside before it can ever be overwritten (``tasks.json.corrupt-<time>``,
@@ -13,21 +17,51 @@ newer version is never written either.
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
 from shipexplorer.core import storage
-from shipexplorer.core.task_timeline import TrackedTask, load_tasks, save_tasks
+from shipexplorer.core.task_timeline import STORE_KIND, STORE_VERSION, TrackedTask, load_tasks
 
 if TYPE_CHECKING:
     from shipexplorer.services.workers import WorkerPool
 
 SAVE_DELAY_MS = 2000
 RESTORE_CHUNK = 100
+
+#: one record as a line of the file: sorted keys, UTF-8, no NaN (the C encoder: no indent)
+_RECORD = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(", ", ": ")
+)
+
+
+def encode_record(record: dict[str, Any]) -> bytes:
+    """One :meth:`TrackedTask.to_dict` record as the UTF-8 line the file holds for it.
+
+    Raises ``ValueError`` for what cannot be written (NaN, infinity, text that is not UTF-8).
+    """
+    try:
+        return _RECORD.encode(record).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"cannot be written as UTF-8: {exc.reason}") from None
+
+
+def tasks_file(lines: Iterable[bytes]) -> bytes:
+    """The saved list's bytes from its records' lines (:func:`encode_record`): the versioned
+    object :func:`~shipexplorer.core.task_timeline.load_tasks` reads, one task per line."""
+    head = json.dumps(STORE_KIND)
+    body = b",\n    ".join(lines)
+    tasks = b"[\n    " + body + b"\n  ]" if body else b"[]"
+    return (
+        f'{{\n  "kind": {head},\n  "schemaVersion": {STORE_VERSION},\n  "tasks": '.encode()
+        + tasks
+        + b"\n}\n"
+    )
 
 
 class TaskStore(QObject):
@@ -54,13 +88,16 @@ class TaskStore(QObject):
         self._restoring: list[TrackedTask] | None = None
         self._on_chunk: Callable[[list[TrackedTask]], None] = lambda _chunk: None
         self._on_loaded: Callable[[], None] = lambda: None
-        self._records: dict[str, dict[str, Any]] = {}  # what the last save wrote, per task
-        self._dirty: set[str] = set()
+        # What the last save wrote, per task: its line (touched under the write lock only).
+        self._lines: dict[str, bytes] = {}
+        self._dirty: dict[str, None] = {}  # changed since the last snapshot, in order
+        self._gone: set[str] = set()  # forgotten since the last snapshot
         self._unsaved = False
         self._read_only = False  # the file is newer than this app: never written
         self._closed = False
         self._saving = False
         self._save_again = False
+        self._in_flight: dict[str, dict[str, Any] | None] = {}  # the changes the save out carries
         self._write_lock = threading.Lock()  # a late save job never overwrites a newer save
         self._save_seq = 0
         self._written_seq = 0
@@ -112,13 +149,14 @@ class TaskStore(QObject):
     # -- saving -------------------------------------------------------------------------------
     def changed(self, task_id: str) -> None:
         """Write the task's record again, a while from now."""
-        self._dirty.add(task_id)
+        self._dirty[task_id] = None
+        self._gone.discard(task_id)
         self._save_soon()
 
     def forget(self, task_id: str) -> None:
         """Leave the task out of the list, a while from now."""
-        self._records.pop(task_id, None)
-        self._dirty.discard(task_id)
+        self._gone.add(task_id)
+        self._dirty.pop(task_id, None)
         self._save_soon()
 
     def close(self) -> None:
@@ -130,8 +168,8 @@ class TaskStore(QObject):
         self._timer.stop()
         self._restore_some(everything=True)
         if self.loaded and not self._read_only and self._unsaved:
-            try:
-                self._write(self._snapshot())
+            try:  # with the changes of a save still out: its late write will be skipped
+                self._commit({**self._in_flight, **self._snapshot()})
             except (OSError, ValueError) as exc:
                 self._problem(f"Tracked tasks could not be saved: {exc}")
 
@@ -149,39 +187,67 @@ class TaskStore(QObject):
             self._save_again = True
             return
         self._saving = True
-        records = self._snapshot()
+        changes = self._in_flight = self._snapshot()
         self._save_seq += 1
         seq = self._save_seq
         self._pool.submit(
-            lambda token, progress: self._write(records, seq),
+            lambda token, progress: self._commit(changes, seq),
             on_result=lambda _: self._saved(None),
             on_error=self._saved,
-            on_cancelled=lambda: self._saved(None),
+            on_cancelled=lambda: self._saved(None, written=False),
         )
 
-    def _snapshot(self) -> list[dict[str, Any]]:
+    def _snapshot(self) -> dict[str, dict[str, Any] | None]:
+        """The records of the tasks changed since the last snapshot (GUI thread: the tasks
+        change here), and None for each task forgotten since."""
+        changes: dict[str, dict[str, Any] | None] = dict.fromkeys(self._gone)
         for task_id in self._dirty:
             tracked = self._tasks.get(task_id)
             if tracked is not None:
-                self._records[task_id] = tracked.to_dict()
+                changes[task_id] = tracked.to_dict()
         self._dirty.clear()
+        self._gone.clear()
         self._unsaved = False
-        return list(self._records.values())
+        return changes
 
-    def _write(self, records: list[dict[str, Any]], seq: int | None = None) -> None:
-        """Write ``records`` unless a newer list was written already (any thread)."""
+    def _commit(self, changes: Mapping[str, dict[str, Any] | None], seq: int | None = None) -> None:
+        """Encode the changed records, fold them into the lines kept, and write the list unless a
+        newer one was written already (any thread). A record that cannot be encoded raises
+        ``ValueError`` before anything changes."""
+        lines = {
+            tid: encode_record(record) for tid, record in changes.items() if record is not None
+        }
         if seq is None:
             self._save_seq += 1
             seq = self._save_seq
         with self._write_lock:
-            if seq > self._written_seq:
-                save_tasks(self.path, records)
-                self._written_seq = seq
+            if seq <= self._written_seq:
+                return  # a newer list is written already, with these changes in it
+            for task_id, record in changes.items():
+                if record is None:
+                    self._lines.pop(task_id, None)
+            self._lines.update(lines)
+            storage.atomic_write_bytes(self.path, tasks_file(self._lines.values()))
+            self._written_seq = seq
 
-    def _saved(self, error: BaseException | None) -> None:
+    def _write(self, records: list[dict[str, Any]], seq: int | None = None) -> None:
+        """Write exactly ``records`` (in this order) unless a newer list was written already."""
+        with self._write_lock:
+            self._lines.clear()
+        self._commit({str(record.get("taskId")): record for record in records}, seq)
+
+    def _saved(self, error: BaseException | None, *, written: bool = True) -> None:
         self._saving = False
+        changes, self._in_flight = self._in_flight, {}
         if error is not None:
             self._problem(f"Tracked tasks could not be saved: {error}")
+        if error is not None or not written:
+            for task_id, record in changes.items():  # written with the next save (or at close)
+                if record is None:
+                    self._gone.add(task_id)
+                elif task_id not in self._gone:
+                    self._dirty.setdefault(task_id)
+            self._unsaved = True
         if self._save_again:
             self._save_again = False
             self._save_soon()

@@ -48,3 +48,70 @@ def test_collect_due_follows_the_thresholds(qtbot):
     keep = [[] for _ in range(threshold + 10)]
     assert collector.collect_due() >= 0 and collector.collections == 1
     del keep
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _into_the_oldest(count: int) -> list[list[int]]:
+    """``count`` new container objects, moved into the oldest generation."""
+    made = [[i] for i in range(count)]
+    gc.collect(1)  # the young generations' survivors reach the oldest
+    return made
+
+
+def test_a_full_collection_waits_until_the_oldest_generation_grew_by_a_quarter(qtbot):
+    clock = _Clock()
+    collector = GuiCollector(interval_ms=10_000, clock=clock)
+    clock.now += collector.min_full_interval
+    collector.collect(2)
+    base = collector.long_lived
+    assert base is not None and collector.full_collections == 1
+    assert not collector.full_due()  # too soon after the last one, whatever grew
+    clock.now += collector.min_full_interval
+    assert not collector.full_due()  # nothing much reached the oldest generation since
+    clock.now += collector.min_full_interval
+    kept = _into_the_oldest(base // 4 + 1000)
+    assert collector.full_due()
+    collector.collect(2)
+    assert collector.long_lived is not None and collector.long_lived >= base + len(kept)
+    clock.now += collector.min_full_interval
+    assert not collector.full_due()
+    del kept
+
+
+def test_a_slow_growth_is_collected_within_the_longest_interval(qtbot):
+    clock = _Clock()
+    collector = GuiCollector(interval_ms=10_000, clock=clock)
+    collector.collect(2)
+    kept = _into_the_oldest(100)
+    clock.now += collector.min_full_interval
+    assert not collector.full_due()
+    clock.now += collector.max_full_interval
+    assert collector.full_due()
+    del kept
+
+
+def test_collect_due_runs_a_full_collection_only_when_it_is_due(qtbot, monkeypatch):
+    collector = GuiCollector(interval_ms=10_000)
+    threshold = gc.get_threshold()
+    monkeypatch.setattr(gc, "get_count", lambda: (threshold[0], threshold[1], threshold[2]))
+    monkeypatch.setattr(collector, "full_due", lambda: False)
+    assert collector.collect_due() == 1 and collector.full_collections == 0
+    monkeypatch.setattr(collector, "full_due", lambda: True)
+    assert collector.collect_due() == 2 and collector.full_collections == 1
+
+
+def test_freeze_keeps_what_exists_out_of_later_collections(qtbot):
+    collector = GuiCollector(interval_ms=10_000)
+    try:
+        collector.freeze()
+        assert gc.get_freeze_count() > 0 and collector.long_lived == 0
+        assert len(gc.get_objects(2)) < gc.get_freeze_count()
+    finally:
+        gc.unfreeze()

@@ -430,3 +430,33 @@ def test_many_saved_tasks_come_back_a_chunk_at_a_time(qtbot, env) -> None:
     tracker.shutdown()
     saved = json.loads(env.store.read_text("utf-8"))["tasks"]
     assert len(saved) == total - 1 and all(t["watch"] == ENDED for t in saved)
+
+
+@pytest.fixture
+def lean_env(qtbot, worker_pool, tmp_path, start_emulator):
+    """As ``env``, with an emulator that keeps only its last few requests."""
+    key = f"ss-CANARY-{uuid.uuid4()}"
+    emu = start_emulator(api_keys=("demo-key", key), max_recorded=10)
+    yield from _env(qtbot, make_env(worker_pool, tmp_path, emu, key))
+
+
+def test_memory_stays_flat_over_many_polls(qtbot, lean_env) -> None:
+    """Hundreds of polls leave nothing behind that only a full collection could free, and
+    nothing that grows: the objects alive after a collection stay as many."""
+    import gc
+
+    tracker = lean_env.tracker(
+        min_interval=0.05, max_interval=0.05, max_concurrent=4, max_polls_per_second=200
+    )
+    ids = [lean_env.start(seconds=120, steps=1) for _ in range(5)]
+
+    def polls() -> int:
+        return sum((tracker.task(t) or _NONE).polls for t in ids)
+
+    qtbot.waitUntil(lambda: polls() >= 100, timeout=30_000)
+    gc.collect()
+    first, mark = len(gc.get_objects()), polls()
+    qtbot.waitUntil(lambda: polls() >= mark + 400, timeout=60_000)
+    gc.collect()
+    grown = len(gc.get_objects()) - first
+    assert grown < 200, f"{grown} more objects after {polls() - mark} polls"

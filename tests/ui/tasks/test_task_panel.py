@@ -364,3 +364,36 @@ def test_panel_keys_do_not_clash_with_the_window_or_the_output_viewer(panel):
         for key in action.shortcuts()
     }
     assert not ours & inside, ours & inside
+
+
+def test_title_counts_follow_each_task_without_recounting(qtbot, panel) -> None:
+    import random
+    from collections import Counter
+
+    from shipexplorer.core.task_text import state_category
+
+    tracker = panel._tracker
+    rng = random.Random(7)
+    titles: list[str] = []
+    panel.windowTitleChanged.connect(titles.append)
+    for n in range(300):
+        ids = [t.task_id for t in tracker.tasks()]
+        step = rng.random()
+        if step < 0.4 or not ids:
+            tracker.add(make_task(f"r-{n}", rng.choice(["running", "waiting", None]), start=NOW))
+        elif step < 0.8:
+            task = tracker.task(rng.choice(ids))
+            task.state = rng.choice(["running", "succeeded", "failed", None])
+            task.watch = rng.choice(["watching", "stopped", "reconnecting", "unknown"])
+            tracker.taskChanged.emit(task.task_id)
+        else:
+            tracker.remove(rng.choice(ids))
+    recount = Counter(state_category(task) for task in tracker.tasks())
+    assert panel._counts == recount
+    panel._update_title()
+    expected = panel.windowTitle()
+    assert panel.accessibleDescription() == expected and expected.startswith("Tasks — ")
+    before = len(titles)
+    tracker.taskChanged.emit(tracker.tasks()[0].task_id)  # nothing changed: no new title
+    panel._update_title()
+    assert len(titles) == before and panel.windowTitle() == expected

@@ -337,8 +337,7 @@ def open_full_window(in_process: bool = False) -> FullWindow:
     qapp = QApplication.instance() or QApplication([sys.argv[0]])
     qapp.setApplicationName("shipexplorer")
     qapp.setApplicationVersion(__version__)
-    shipexplorer_app.tune_runtime(qapp)  # GC on the GUI thread, the switch interval
-    freeze = getattr(shipexplorer_app, "_freeze_start_up_objects", None)
+    collector = shipexplorer_app.tune_runtime(qapp)  # GC on the GUI thread, as run_gui does
     server = None
     if in_process:
         context, services, window = shipexplorer_app.launch(
@@ -366,7 +365,7 @@ def open_full_window(in_process: bool = False) -> FullWindow:
         shipexplorer_app.after_first_paint(window, start)
     spin_until(services.clients.has_key, timeout=60)
     spin_until(lambda: window.view is not None, timeout=30)
-    if freeze is not None:  # run_gui freezes the start-up objects after 2 s
+    if collector is not None:  # run_gui freezes the start-up objects after 2 s (collector.freeze)
         spin_for(0.3)
-        freeze()
+        collector.freeze()
     return FullWindow(qapp, context, services, window, api_base, app_base, server)

@@ -2,13 +2,13 @@
 
 The full window as ``shipexplorer --local`` builds it (``bench/_full_window.py``: its tracker,
 history and docks, the Tasks dock raised) watches ``--tasks`` slow jobs of random lengths
-(``--min-seconds`` to ``--max-seconds``, 1 to 3 steps) against the emulator in a process of its
-own (``--in-process``: inside, as ``--local`` runs it). The jobs are started one after the other
-from a plain thread through the window's clients, so the tracker picks each up from its answer,
-as in the app. A 16 ms frame probe on the GUI thread runs while the tasks are started (a thread
-sending 1,000 calls, the tracker and the dock adding 1,000 rows) and then while they are watched
-until the last end. The poll schedule is the app's own unless ``--rate``, ``--concurrent`` or
-``--ceiling`` is given. Budget (issue 17): at most 16 ms watching 1,000 tasks.
+(``--min-seconds`` to ``--max-seconds``, 1 to 3 steps) against the emulator in a process of its own
+(``--local``: the window started as ``shipexplorer --local`` starts it). The jobs are started one
+after the other from a plain thread through the window's clients, so the tracker picks each up from
+its answer, as in the app. A 16 ms frame probe on the GUI thread runs while the tasks are started (a
+thread sending 1,000 calls, the tracker and the dock adding 1,000 rows) and then while they are
+watched until the last end. The poll schedule is the app's own unless ``--rate``, ``--concurrent``
+or ``--ceiling`` is given. Budget (issue 17): at most 16 ms watching 1,000 tasks.
 
 The emulator computes a task's state from its clock, so a task ends on the server exactly at
 ``taskCreatedOn + seconds``; the delay is from then to the tracker's ``taskEnded``. The polls are
@@ -16,7 +16,7 @@ counted as they are sent; the official client's fixed loop (sleep 1 s, poll) sen
 ``ceil(duration)`` polls per task. Figures only: nothing passes or fails on time.
 
     python bench/many_tasks.py [--tasks N] [--rate R] [--concurrent C] [--ceiling S]
-                               [--gc-freeze] [--switch-interval MS] [--in-process] [--json FILE]
+                               [--gc-freeze] [--switch-interval MS] [--local] [--json FILE]
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the real imports wait until a window is wanted: --version s
     from shipexplorer.services.drafts import DraftStore
     from shipexplorer.services.explorer import Explorer
     from shipexplorer.services.exports import ExportService
+    from shipexplorer.services.gui_collector import GuiCollector
     from shipexplorer.services.history import HistoryService
     from shipexplorer.services.housekeeping import Housekeeping
     from shipexplorer.services.package_server import PackageServer
@@ -488,11 +489,11 @@ def run_gui(args: argparse.Namespace) -> int:
     from shipexplorer.ui.widgets.app_icon import app_icon
 
     app.setWindowIcon(app_icon())
-    tune_runtime(app)
+    collector = tune_runtime(app)
     signals = SignalQuit(app)  # before the window: a signal meanwhile closes it once it is up
     context, services, window = launch(args)
     signals.attach(window)
-    QTimer.singleShot(2000, _freeze_start_up_objects)
+    QTimer.singleShot(2000, collector.freeze)  # start-up's objects skip later full collections
     app.aboutToQuit.connect(services.shutdown)
     app.aboutToQuit.connect(context.shutdown)
     try:
@@ -503,7 +504,7 @@ def run_gui(args: argparse.Namespace) -> int:
         context.shutdown()
 
 
-def tune_runtime(app: QObject) -> object:
+def tune_runtime(app: QObject) -> GuiCollector:
     """How the app runs Python (the benchmarks use it too): garbage cycles collected on the GUI
     thread only (see services/gui_collector.py). The interpreter's switch interval is left at
     its default: a shorter one does not give the GUI thread the lock in order (measured), and
@@ -514,13 +515,6 @@ def tune_runtime(app: QObject) -> object:
     collector = GuiCollector(parent=app)
     collector.start()
     return collector
-
-
-def _freeze_start_up_objects() -> None:
-    import gc
-
-    gc.collect()
-    gc.freeze()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

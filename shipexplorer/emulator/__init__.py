@@ -15,7 +15,7 @@ wire), :mod:`.operations` (the ``/api/v1/`` operations), :mod:`.apps` (package m
 dialect), :mod:`.packages` (the demo packages), :mod:`.demo` (the demo instances a new state
 starts with, ``Emulator(seed_demo=True)``), :mod:`.cli` (the console entry point),
 :mod:`.child` (the emulator in a child process, as ``--local`` runs it), :mod:`.defaults` (the
-demo key and port, light to import).
+demo key, the port and the addresses every emulator shares, light to import).
 
 The engine APIs (issue 19): :mod:`.ops_tasks` (task operations, dependencies, method calls as
 tasks), :mod:`.ops_files` and :mod:`.files` (files and blocks, with their tags), :mod:`.ops_tags`,

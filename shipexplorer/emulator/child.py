@@ -27,7 +27,8 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
+
+from shipexplorer.emulator.defaults import Served
 
 #: how long the child may take to say it is ready (it imports the server and opens its state)
 START_TIMEOUT_S = 30.0
@@ -70,7 +71,7 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-class EmulatorProcess:
+class EmulatorProcess(Served):
     """The ``--local`` emulator in a child process on 127.0.0.1.
 
     ``EmulatorProcess(port=0, state=..., seed_demo=True).start()`` blocks until the child is
@@ -195,33 +196,10 @@ class EmulatorProcess:
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
-    def __enter__(self) -> EmulatorProcess:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     # Addresses
     @property
     def port(self) -> int:
         return self._port if self._port is not None else self._requested_port
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    @property
-    def api_base(self) -> str:
-        return f"{self.base_url}api/v1/"
-
-    @property
-    def app_base(self) -> str:
-        return f"{self.base_url}_apps/"
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"

@@ -1,10 +1,54 @@
-"""The emulator's defaults that its users need without starting one: the demo key and port.
+"""What the emulator's users need without loading the server: the demo key, the default port,
+and how a running emulator is addressed and used in a ``with`` block (:class:`Served`, shared by
+the in-process :class:`~.emulator.Emulator` and the child process :class:`~.child.EmulatorProcess`).
 
-A module of its own, importing nothing, so that the window's process (which runs the ``--local``
-emulator in a child process, :mod:`.child`) can name the demo key without loading the server.
+A module of its own, importing next to nothing, so that the window's process (which runs the
+``--local`` emulator in a child process) can name the demo key without loading the server.
 """
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
 
 DEMO_API_KEY = "demo-key"
 DEFAULT_PORT = 8765
 
-__all__ = ["DEFAULT_PORT", "DEMO_API_KEY"]
+
+class Served:
+    """An emulator on 127.0.0.1: its addresses from ``port``, and ``with`` starting and
+    stopping it (subclasses give ``port``, ``start`` and ``stop``)."""
+
+    port: int
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.base_url}api/v1/"
+
+    @property
+    def app_base(self) -> str:
+        return f"{self.base_url}_apps/"
+
+
+__all__ = ["DEFAULT_PORT", "DEMO_API_KEY", "Served"]

@@ -7,9 +7,8 @@ import time
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
 
-from shipexplorer.emulator.defaults import DEFAULT_PORT, DEMO_API_KEY
+from shipexplorer.emulator.defaults import DEFAULT_PORT, DEMO_API_KEY, Served
 from shipexplorer.emulator.demo import seed_demo as seed_demo_instances
 from shipexplorer.emulator.server import MAX_CONNECTIONS, EmulatorHTTPServer, RecordedRequest
 from shipexplorer.emulator.state import StateFile
@@ -19,7 +18,7 @@ from shipexplorer.emulator.tasks import DIALECTS
 __all__ = ["DEFAULT_PORT", "DEMO_API_KEY", "Emulator"]
 
 
-class Emulator:
+class Emulator(Served):
     """A Steamship-compatible HTTP server on 127.0.0.1 with the demo packages.
 
     ``Emulator(port=0).start()`` binds a free port; ``stop()`` is fast and idempotent; the
@@ -125,35 +124,12 @@ class Emulator:
         aside, unreadable, a failed write), else None."""
         return self._state.problem if self._state is not None else None
 
-    def __enter__(self) -> Emulator:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     # Addresses
     @property
     def port(self) -> int:
         if self._server is not None:
             return int(self._server.server_address[1])
         return self._requested_port
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    @property
-    def api_base(self) -> str:
-        return f"{self.base_url}api/v1/"
-
-    @property
-    def app_base(self) -> str:
-        return f"{self.base_url}_apps/"
 
     # Faults
     def fail_task_polls(self, count: int, kind: str = "429", retry_after: float = 1.0) -> None:

@@ -385,7 +385,7 @@ def _start_emulator(
 
 
 def build_frame() -> MainWindow:
-    """The main window's frame, not shown yet: menus, toolbar, notices and status bar, in the
+    """The main window's frame, not shown yet: menus, toolbar and status bar, in the
     saved geometry and the theme the preferences chose (see :meth:`MainWindow.attach`)."""
     from shipexplorer.core.window_state import WindowStateStore
     from shipexplorer.services import paths

@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
             )
 
     def _build_frame(self) -> None:
-        """The window's frame: its menus, the toolbar, the notices and the status bar. This is
+        """The window's frame: its menus, the toolbar and the status bar. This is
         all ``shipexplorer`` paints first; :meth:`attach` fills it in."""
         self.setWindowTitle("shipexplorer")
         self.resize(DEFAULT_SIZE.boundedTo(available_rect(self).size()))

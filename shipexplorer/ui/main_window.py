@@ -8,7 +8,7 @@ and Ctrl+W open and close a tab (the Request menu), Ctrl+N creates a package ins
 Alt+1..4 show the answer's Tree, Raw, Pretty or Rendered view (View > Answer view), even while the
 body editor has the focus.
 
-``shipexplorer`` builds it in steps: the frame first (menus, toolbar, notices, status bar, the
+``shipexplorer`` builds it in steps: the frame first (menus, toolbar, status bar, the
 saved geometry), given no services; once that is painted, :meth:`MainWindow.attach` fills it in
 over the services (profile switcher, explorer); built with ``defer=True``, what is still not in
 view (presentation mode's switch, the docks, what the app adds with :meth:`MainWindow.build_later`)

@@ -134,3 +134,15 @@ def test_the_title_and_status_name_the_profile(qtbot, window_for):
     assert window.windowTitle() == "shipexplorer — work"
     assert window.status_profile.text() == "Profile: work"
     assert window.switcher.currentText() == "work"
+
+
+def test_the_answer_view_keys_name_the_response_views():
+    from shipexplorer.ui.main_window import ANSWER_VIEWS
+    from shipexplorer.ui.response.response_view import PRETTY_TAB, RAW_TAB, RENDERED_TAB, TREE_TAB
+
+    assert [index for _text, index, _keys in ANSWER_VIEWS] == [
+        TREE_TAB,
+        RAW_TAB,
+        PRETTY_TAB,
+        RENDERED_TAB,
+    ]

@@ -96,11 +96,11 @@ class CpuProbe(Heartbeat):
 
     def __init__(self) -> None:
         super().__init__()
-        self.cpu: list[tuple[float, float]] = []
+        self.both: list[tuple[float, float]] = []  # (GUI thread, process) CPU time at each tick
 
     def beat(self) -> None:
         super().beat()
-        self.cpu.append((time.thread_time(), time.process_time()))
+        self.both.append((time.thread_time(), time.process_time()))
 
     def busiest(self) -> tuple[float, float, float, float]:
         """(GUI-thread CPU, process CPU) inside the longest gap, and the most GUI-thread CPU
@@ -108,7 +108,7 @@ class CpuProbe(Heartbeat):
         rows = [
             (b - a, gb - ga, pb - pa)
             for a, b, (ga, pa), (gb, pb) in zip(
-                self.ticks, self.ticks[1:], self.cpu, self.cpu[1:], strict=False
+                self.ticks, self.ticks[1:], self.both, self.both[1:], strict=False
             )
         ]
         if not rows:

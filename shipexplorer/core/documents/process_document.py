@@ -34,6 +34,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shipexplorer.core.documents.background import work_in_background
 from shipexplorer.core.documents.json_document import (
     Cancelled,
     FilterError,
@@ -180,6 +181,8 @@ class _SeqView(Sequence):
 def _serve(conn: Any, stop: Any) -> None:
     """The child's loop: load what the first message names, then answer calls until closed."""
     import simdjson
+
+    work_in_background()
 
     parser = simdjson.Parser()
     try:

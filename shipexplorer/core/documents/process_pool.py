@@ -32,6 +32,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from shipexplorer.core.documents.background import work_in_background
 from shipexplorer.core.documents.json_document import POOL_THRESHOLD
 
 if TYPE_CHECKING:  # the worker processes do not import the api package
@@ -112,7 +113,7 @@ class ProcessPool:
                 raise RuntimeError("The worker processes are shut down.")
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
-                    max_workers=self.size, mp_context=_CONTEXT, initializer=_name_worker
+                    max_workers=self.size, mp_context=_CONTEXT, initializer=work_in_background
                 )
                 self.generation += 1
             return self._executor
@@ -171,14 +172,6 @@ class ProcessPool:
                     "The helper process that reads big answers stopped unexpectedly "
                     "(out of memory, or killed); send the request again."
                 ) from None
-
-
-def _name_worker() -> None:
-    """Worker processes ignore Ctrl+C (the app handles it and kills them)."""
-    import signal
-
-    with contextlib.suppress(ValueError, OSError):
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _kill(executor: ProcessPoolExecutor) -> None:

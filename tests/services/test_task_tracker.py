@@ -456,7 +456,9 @@ def test_memory_stays_flat_over_many_polls(qtbot, lean_env) -> None:
     qtbot.waitUntil(lambda: polls() >= 100, timeout=30_000)
     gc.collect()
     first, mark = len(gc.get_objects()), polls()
-    qtbot.waitUntil(lambda: polls() >= mark + 400, timeout=60_000)
+    qtbot.waitUntil(lambda: polls() >= mark + 800, timeout=90_000)
     gc.collect()
     grown = len(gc.get_objects()) - first
-    assert grown < 200, f"{grown} more objects after {polls() - mark} polls"
+    # a poll that kept one object alive would leave 800 or more; what is bounded anyway (the
+    # emulator's request record, the timelines) moved by up to about 250 in CI
+    assert grown < 400, f"{grown} more objects after {polls() - mark} polls"

@@ -266,7 +266,7 @@ def narrow_main(sizes: list[float], warm_up: list[float], json_path) -> None:
     from shipexplorer.services.document_queries import DocumentQueries
 
     app = QApplication([])
-    tune_runtime(app)  # as the app runs: GC on the GUI thread, 1 ms switch interval
+    tune_runtime(app)  # as the app runs: GC on the GUI thread
     server, api_base, app_base = start_emulator_process()
     services = build_services(AppContext())
     services.profiles.add_builtin(local_profile(api_base, app_base), DEMO_API_KEY)

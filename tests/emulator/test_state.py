@@ -112,6 +112,8 @@ def test_state_survives_a_stop_and_a_start(tmp_path):
         assert cut["statusCode"] == STOPPED_FAILURE.code
         # new tasks of this run are kept as well
         later = start_job(emu, "job", seconds=0, steps=1)
+        # ended before the stop (a task still running at a stop is failed, as above)
+        wait_until(lambda: task(emu, later["taskId"])["state"] == "succeeded")
     with Emulator(state=state) as emu:
         assert task(emu, later["taskId"])["state"] == "succeeded"
         assert task(emu, running["taskId"])["statusMessage"] == STOPPED_FAILURE.message

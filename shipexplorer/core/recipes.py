@@ -98,16 +98,19 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def parse_examples(text: str) -> tuple[dict[str, Any], ...]:
-    """The example inputs a recipe's ``examples`` text holds: the objects of a JSON list (other
-    items, and anything past :data:`MAX_EXAMPLES`, left out); () for anything else."""
+def _json_list(text: str) -> list[Any]:
+    """The JSON list ``text`` holds; [] for an empty text, bad JSON or anything but a list."""
     try:
         value = json.loads(text) if text and text.strip() else []
     except (ValueError, RecursionError):
-        return ()
-    if not isinstance(value, list):
-        return ()
-    return tuple(item for item in value if isinstance(item, dict))[:MAX_EXAMPLES]
+        return []
+    return value if isinstance(value, list) else []
+
+
+def parse_examples(text: str) -> tuple[dict[str, Any], ...]:
+    """The example inputs a recipe's ``examples`` text holds: the objects of a JSON list (other
+    items, and anything past :data:`MAX_EXAMPLES`, left out); () for anything else."""
+    return tuple(item for item in _json_list(text) if isinstance(item, dict))[:MAX_EXAMPLES]
 
 
 def encode_examples(examples: Iterable[Mapping[str, Any]]) -> str:
@@ -118,13 +121,8 @@ def encode_examples(examples: Iterable[Mapping[str, Any]]) -> str:
 
 def parse_names(text: str) -> tuple[str, ...]:
     """A recipe's ``exampleNames`` text as captions (texts only; () for anything else)."""
-    try:
-        value = json.loads(text) if text and text.strip() else []
-    except (ValueError, RecursionError):
-        return ()
-    if not isinstance(value, list):
-        return ()
-    return tuple(item.strip() if isinstance(item, str) else "" for item in value)[:MAX_EXAMPLES]
+    names = (item.strip() if isinstance(item, str) else "" for item in _json_list(text))
+    return tuple(names)[:MAX_EXAMPLES]
 
 
 def parse_labels(text: str) -> dict[str, str]:

@@ -5,25 +5,15 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 
-from shipexplorer.api import ConnectionSettings, SteamshipClient
+from shipexplorer.api import SteamshipClient
 from shipexplorer.core.documents.blocks import IMAGE, MARKDOWN, TEXT, find_blocks
 from shipexplorer.emulator.packages.agent import THINKING
+from tests.agent_support import agent_client
 
 
 def _client(emulator) -> SteamshipClient:
-    workspace = f"ws-{uuid.uuid4().hex[:8]}"
-    settings = ConnectionSettings(
-        api_base=emulator.api_base,
-        app_base=emulator.app_base,
-        workspace_handle=workspace,
-        api_key="demo-key",
-    )
-    client = SteamshipClient(settings)
-    client.workspace_create(workspace)
-    client.instance_create("agent", "a")
-    return client
+    return agent_client(emulator)[1]
 
 
 def test_prompt_with_seconds_answers_a_task_that_reports_progress_and_ends_in_blocks(emulator):

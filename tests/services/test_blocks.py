@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 from pathlib import Path
 
 import httpx
@@ -15,6 +14,7 @@ import pytest
 from shipexplorer.api import ConnectionSettings, SteamshipClient
 from shipexplorer.core.documents.blocks import AUDIO, IMAGE, MARKDOWN, TEXT, find_blocks
 from shipexplorer.services.blocks import BlockFetcher
+from tests.agent_support import agent_client
 
 
 class Outcomes:
@@ -52,16 +52,8 @@ class Clients:
 @pytest.fixture
 def agent(emulator):
     """Settings for a fresh workspace with an agent instance, and one answer of its blocks."""
-    workspace = f"ws-{uuid.uuid4().hex[:8]}"
-    settings = ConnectionSettings(
-        api_base=emulator.api_base,
-        app_base=emulator.app_base,
-        workspace_handle=workspace,
-        api_key="demo-key",
-    )
-    with SteamshipClient(settings) as api:
-        api.workspace_create(workspace)
-        api.instance_create("agent", "a")
+    settings, client = agent_client(emulator)
+    with client as api:
         answer = api.invoke("a", "prompt", {"prompt": "Draw a cat"}).value.value
     return settings, find_blocks(answer)
 

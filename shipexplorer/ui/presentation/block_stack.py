@@ -35,13 +35,14 @@ NOT_SHOWN = "This part of the answer cannot be shown here."
 PLAY = "Play the sound"
 
 
-def _text_label(parent: QWidget, text: str, markdown: bool) -> QLabel:
+def text_label(parent: QWidget, text: str, markdown: bool, name: str = "Answer text") -> QLabel:
+    """A wrapped, selectable text (plain or Markdown), as answers and chat messages show it."""
     label = QLabel(parent)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.MarkdownText if markdown else Qt.TextFormat.PlainText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setText(text)
-    label.setAccessibleName("Answer text")
+    label.setAccessibleName(name)
     return label
 
 
@@ -110,22 +111,22 @@ class BlockStack(QWidget):
     def _fetch(self, block: Block, holder: QWidget) -> None:
         if self._fetcher is None:
             if block.text is not None and block.kind in (TEXT, MARKDOWN):
-                self._place(holder, _text_label(holder, block.text, block.kind == MARKDOWN))
+                self._place(holder, text_label(holder, block.text, block.kind == MARKDOWN))
             else:
-                self._place(holder, _text_label(holder, NOT_SHOWN, False))
+                self._place(holder, text_label(holder, NOT_SHOWN, False))
             return
         self._fetcher.fetch(
             self._settings(),
             block,
             lambda content, h=holder: self._arrived(h, content),
-            lambda _message, h=holder: self._place(h, _text_label(h, NOT_SHOWN, False)),
+            lambda _message, h=holder: self._place(h, text_label(h, NOT_SHOWN, False)),
         )
 
     def _arrived(self, holder: QWidget, content: BlockContent) -> None:
         if not self._alive:
             return
         if content.kind in (TEXT, MARKDOWN) and content.text is not None:
-            widget: QWidget = _text_label(holder, content.text, content.kind == MARKDOWN)
+            widget: QWidget = text_label(holder, content.text, content.kind == MARKDOWN)
         elif content.kind == IMAGE and content.image is not None:
             widget = _Picture(QPixmap.fromImage(content.image), holder)
         elif content.kind == IMAGE:
@@ -133,7 +134,7 @@ class BlockStack(QWidget):
             widget = (
                 _Picture(pixmap, holder)
                 if pixmap.loadFromData(content.data)
-                else _text_label(holder, NOT_SHOWN, False)
+                else text_label(holder, NOT_SHOWN, False)
             )
         elif content.kind == AUDIO:
             widget = QPushButton(PLAY, holder)
@@ -142,7 +143,7 @@ class BlockStack(QWidget):
             widget.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             widget.clicked.connect(lambda _checked=False, c=content: self.play(c))
         else:
-            widget = _text_label(holder, NOT_SHOWN, False)
+            widget = text_label(holder, NOT_SHOWN, False)
         self._place(holder, widget)
 
     def _place(self, holder: QWidget, widget: QWidget) -> None:

@@ -31,7 +31,7 @@ from shipexplorer.core.documents.answer import ERROR, TASK, Answer
 from shipexplorer.core.documents.blocks import find_blocks
 from shipexplorer.core.documents.json_document import PyDocument
 from shipexplorer.core.recipes import for_audience, plain_error, plain_failure
-from shipexplorer.ui.presentation.block_stack import BlockStack
+from shipexplorer.ui.presentation.block_stack import BlockStack, text_label
 from shipexplorer.ui.presentation.task_progress_view import elapsed_clock, progress_words
 from shipexplorer.ui.style import colors, sheets
 from shipexplorer.ui.style.metrics import space
@@ -74,12 +74,7 @@ class Bubble(QFrame):
         self.stack: BlockStack | None = None
 
     def say(self, text: str, *, markdown: bool = False) -> QLabel:
-        label = QLabel(self)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.MarkdownText if markdown else Qt.TextFormat.PlainText)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setText(text)
-        label.setAccessibleName("Message")
+        label = text_label(self, text, markdown, "Message")
         self.body.addWidget(label)
         return label
 

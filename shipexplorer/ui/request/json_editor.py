@@ -13,7 +13,8 @@ line, once, when the text arrives); typing stays per line either way.
 Lines are not wrapped, unless the body holds a line longer than ``LONG_LINE`` characters (a
 minified body, a pasted one-line JSON): Qt draws an unwrapped line whole, so every repaint of a
 100 kB line costs 10 to 15 ms on the GUI thread (a stall at each send and answer, as the window
-around it relays out); wrapped, only the visible part is drawn (about 1.5 ms).
+around it relays out); wrapped, only the visible part is drawn (about 1.5 ms). It wraps anywhere,
+not at word boundaries, which Qt finds in time quadratic in a line without spaces.
 """
 
 from __future__ import annotations
@@ -90,7 +91,9 @@ class JsonEditor(QPlainTextEdit):
         self.variable_values: Callable[[], Mapping[str, str]] | None = None
         self.setFont(code_font())  # the one monospace font for code (ui/style/metrics)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)  # when wrapped
+        # when wrapped, anywhere: Qt's word-boundary wrap searches back along a line without spaces
+        # at every break, quadratic (a 300 kB string took 6 s, 1.2 MB over a minute); this is linear
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         self.setTabChangesFocus(True)  # Tab leaves the editor: a keyboard path out
         self._highlighter: JsonHighlighter | None = None
         self._highlighting = True  # colours wanted (the highlighter comes with the first text)

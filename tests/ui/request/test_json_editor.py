@@ -5,6 +5,7 @@ stays per line, and the request panel around it (bodies per method, Send refused
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -118,6 +119,19 @@ def test_a_body_with_a_long_line_is_wrapped(qtbot, editor):
     _cursor_at(editor, 7)
     editor.insertPlainText("y" * (LONG_LINE + 1))
     assert editor.is_wrapped()
+
+
+@pytest.mark.timeout(60)
+def test_a_megabyte_line_without_spaces_is_wrapped_without_a_hang(qtbot, editor):
+    """Wrapping at word boundaries is quadratic in a line without one (1.2 MB took over a minute,
+    0.3 MB 6 s); wrapping anywhere lays out 1.2 MB in under a second. The bound is for a hang."""
+    editor.resize(600, 400)
+    editor.show()
+    started = time.monotonic()
+    editor.setPlainText(json.dumps({"big": "x" * 1_200_000}))
+    editor.repaint()
+    assert editor.is_wrapped()
+    assert time.monotonic() - started < 20
 
 
 def test_format_minify_skeleton_by_keys_and_undo(qtbot, editor, packages):

@@ -55,6 +55,8 @@ def child_kind(cmdline: list[str]) -> str:
     text = " ".join(cmdline)
     if "shipexplorer.emulator" in text or "emulator --child" in text:
         return "emulator"
+    if "keyring_child" in text:
+        return "keyring"
     if "resource_tracker" in text:
         return "resource tracker"
     if "multiprocessing" in text:
@@ -143,6 +145,7 @@ def main() -> None:
         result["threads"] = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc") else 0
         result["modules_at_rest"] = len(sys.modules)
         result["emulator_in_process"] = "shipexplorer.emulator.server" in sys.modules
+        result["keyring_in_process"] = "keyring" in sys.modules
         result["gc_objects"] = len(gc.get_objects()) + gc.get_freeze_count()
         result["at_rest"] = at_rest()
         result["idle_after_s"] = time.perf_counter() - START - float(result["painted"])

@@ -9,6 +9,8 @@ the window: CI's proof that children work in the bundle. ``SHIPEXPLORER_BUNDLE_C
 the icon font as the window does and exits: the proof that the font's files are in the bundle.
 ``SHIPEXPLORER_BUNDLE_CHECK=emulator`` starts ``--local``'s emulator child as the window does (the
 bundle's own executable, through its hidden ``emulator`` command), asks it once and stops it.
+``SHIPEXPLORER_BUNDLE_CHECK=keyring`` stores, reads and deletes a key through the keyring's child
+process (the hidden ``keyring`` command) as the window does.
 """
 
 from __future__ import annotations
@@ -87,6 +89,32 @@ def check_emulator() -> int:
     return 0
 
 
+def check_keyring() -> int:
+    """Reach the keyring through its child process as the window does (the bundle's own
+    executable, through its hidden ``keyring`` command); 0 when a secure keyring stored and
+    gave back a key."""
+    import uuid
+
+    from shipexplorer.core.keyring_child import ChildKeyVault
+
+    os.environ.pop("SHIPEXPLORER_BUNDLE_CHECK", None)  # the child runs this executable too
+    vault = ChildKeyVault(timeout=20)
+    verdict = vault.probe()
+    if not verdict.secure:
+        print(f"the keyring child found no secure keyring: {verdict.reason}")
+        return 1
+    profile, key = f"bundle-check-{uuid.uuid4().hex[:8]}", f"check-{uuid.uuid4().hex}"
+    vault.set(profile, key)
+    read_back = vault.get(profile)
+    vault.delete(profile)
+    vault.close()
+    if read_back != key:
+        print("the keyring child did not give the key back")
+        return 1
+    print(f"the keyring child stored and read a key in {verdict.backend}")
+    return 0
+
+
 if __name__ == "__main__":
     multiprocessing.freeze_support()
     if os.environ.get("SHIPEXPLORER_BUNDLE_CHECK") == "spawn":
@@ -95,6 +123,8 @@ if __name__ == "__main__":
         raise SystemExit(check_icons())
     if os.environ.get("SHIPEXPLORER_BUNDLE_CHECK") == "emulator":
         raise SystemExit(check_emulator())
+    if os.environ.get("SHIPEXPLORER_BUNDLE_CHECK") == "keyring":
+        raise SystemExit(check_keyring())
     from shipexplorer.app import main
 
     raise SystemExit(main())

@@ -126,6 +126,7 @@ class Services:
         _stop_processes()  # the worker processes die with the app
         self.history.shutdown()
         self.clients.close()
+        self.credentials.close()
         if self.housekeeping is not None:
             self.housekeeping.close()  # this copy's spool folder
 
@@ -527,6 +528,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from shipexplorer.emulator.cli import main as emulator_main
 
         return emulator_main(given[1:])
+    if given[:1] == ["keyring"]:  # the bundle's keyring child (core/keyring_child.py)
+        from shipexplorer.core.keyring_child import main as keyring_main
+
+        return keyring_main()
     args = parse_args(argv)
     if args.version:
         print(f"shipexplorer {__version__}")

@@ -118,41 +118,63 @@ class KeyVault:
 
     def get(self, profile: str, token: CancelToken | None = None) -> str | None:
         with self._lock:
-            backend = self._ready(token)
-            if backend is None:
+            if not self._ready(token):
                 return self._memory.get(profile)
-            what = f"reading the key of profile {profile!r}"
-            return self._call(lambda: backend.get_password(self.service, profile), what, token)
+            return self._read(profile, token)
 
     def set(self, profile: str, key: str, token: CancelToken | None = None) -> None:
         with self._lock:
-            backend = self._ready(token)
-            if backend is None:
+            if not self._ready(token):
                 self._memory[profile] = key
                 return
-            what = f"saving the key of profile {profile!r}"
-            self._call(lambda: backend.set_password(self.service, profile, key), what, token, key)
+            self._write(profile, key, token)
 
     def delete(self, profile: str, token: CancelToken | None = None) -> None:
         """Remove the key of ``profile``; a missing key is fine."""
         with self._lock:
-            backend = self._ready(token)
-            if backend is None:
+            if not self._ready(token):
                 self._memory.pop(profile, None)
                 return
-            what = f"deleting the key of profile {profile!r}"
+            self._remove(profile, token)
 
-            def remove() -> bool:
-                from keyring.errors import PasswordDeleteError
+    def close(self) -> None:
+        """Let go of what the vault holds open (nothing here; a child process in a subclass)."""
 
-                try:
-                    backend.delete_password(self.service, profile)
-                except PasswordDeleteError:
-                    return False  # keyring's way of saying "no such key", mostly
-                return True
+    # The keyring itself, once the probe found a secure one (a subclass asks a child process).
+    def _ready(self, token: CancelToken | None) -> bool:
+        """Whether keys go to the keyring (probing first if needed)."""
+        if self.verdict is None:
+            self.probe(token)
+        return self._backend is not None
 
-            if not self._call(remove, what, token) and self.get(profile, token) is not None:
-                raise KeyringProblem(f"The keyring refused {what}.", retryable=True)
+    def _read(self, profile: str, token: CancelToken | None) -> str | None:
+        backend = self._backend
+        assert backend is not None
+        what = f"reading the key of profile {profile!r}"
+        return self._call(lambda: backend.get_password(self.service, profile), what, token)
+
+    def _write(self, profile: str, key: str, token: CancelToken | None) -> None:
+        backend = self._backend
+        assert backend is not None
+        what = f"saving the key of profile {profile!r}"
+        self._call(lambda: backend.set_password(self.service, profile, key), what, token, key)
+
+    def _remove(self, profile: str, token: CancelToken | None) -> None:
+        backend = self._backend
+        assert backend is not None
+        what = f"deleting the key of profile {profile!r}"
+
+        def remove() -> bool:
+            from keyring.errors import PasswordDeleteError
+
+            try:
+                backend.delete_password(self.service, profile)
+            except PasswordDeleteError:
+                return False  # keyring's way of saying "no such key", mostly
+            return True
+
+        if not self._call(remove, what, token) and self._read(profile, token) is not None:
+            raise KeyringProblem(f"The keyring refused {what}.", retryable=True)
 
     def rename(self, old: str, new: str, token: CancelToken | None = None) -> bool:
         """Move the key of ``old`` to ``new`` (copy, then delete); False when there was none.
@@ -175,11 +197,6 @@ class KeyVault:
                     problem.retryable,
                 ) from problem
             return True
-
-    def _ready(self, token: CancelToken | None) -> KeyringBackend | None:
-        if self.verdict is None:
-            self.probe(token)
-        return self._backend
 
     def _call(
         self,

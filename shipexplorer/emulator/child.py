@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import site
 import subprocess
-import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from shipexplorer.child_process import child_command as process_command
+from shipexplorer.child_process import child_env
 from shipexplorer.emulator.defaults import Served
 
 #: how long the child may take to say it is ready (it imports the server and opens its state)
@@ -53,22 +52,7 @@ class SeededInstance:
 def child_command() -> list[str]:
     """The command that runs the emulator: ``python -m shipexplorer.emulator`` from an
     installed or checked-out package, the bundle's own executable when frozen."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable, FROZEN_COMMAND]
-    return [sys.executable, "-m", "shipexplorer.emulator"]
-
-
-def _child_env() -> dict[str, str]:
-    """The parent's environment; outside a bundle, the folder this package was imported from
-    comes first on the child's path when it is not an installed one (a checkout run as is)."""
-    env = dict(os.environ)
-    if getattr(sys, "frozen", False):
-        return env
-    root = str(Path(__file__).resolve().parents[2])
-    installed = {str(Path(p).resolve()) for p in site.getsitepackages()}
-    if root not in installed:
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    return env
+    return process_command("shipexplorer.emulator", FROZEN_COMMAND)
 
 
 class EmulatorProcess(Served):
@@ -120,7 +104,7 @@ class EmulatorProcess(Served):
                     [*self._command, *self.arguments()],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
-                    env=_child_env(),
+                    env=child_env(),
                     # Windows: no console window of its own for a server the user never sees
                     creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
                 )

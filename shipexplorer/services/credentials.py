@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from shipexplorer.api.cancel import CancelToken
+from shipexplorer.core.keyring_child import default_vault
 from shipexplorer.core.keyring_status import KeyringVerdict, how_to_enable
 from shipexplorer.core.keyvault import (
     DEFAULT_TIMEOUT,
@@ -79,7 +80,7 @@ class CredentialService(QObject):
     ) -> None:
         super().__init__(parent)
         self._pool = pool
-        self._vault = vault if vault is not None else KeyVault()
+        self._vault = vault if vault is not None else default_vault()
         self._cache: dict[str, str] = {}
         self._session: dict[str, str] = {}
         self._unsaved: set[str] = set()  # typed keys not (yet) stored: a load must not drop them
@@ -92,6 +93,10 @@ class CredentialService(QObject):
     @property
     def is_secure(self) -> bool | None:
         return self._secure
+
+    def close(self) -> None:
+        """Let go of the keyring (its child process ends); a later call opens it again."""
+        self._vault.close()
 
     def key_for(self, profile: str) -> str | None:
         return self._session.get(profile, self._cache.get(profile))

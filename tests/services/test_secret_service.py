@@ -158,3 +158,31 @@ def test_credential_service_on_the_secret_service(secret_service, worker_pool, q
     finally:
         if keyring.get_password("shipexplorer", user) is not None:
             keyring.delete_password("shipexplorer", user)
+
+
+def test_the_apps_keyring_child_stores_in_the_secret_service(
+    secret_service, app_home: Path, monkeypatch
+):
+    """The app's vault reaches the keyring through a child process (core/keyring_child.py):
+    the child picks the Secret Service by itself, and what it stores a fresh process reads."""
+    from shipexplorer.core.keyring_child import ChildKeyVault
+
+    canary = f"ss-CANARY-{uuid.uuid4()}"
+    user = f"test-profile-{uuid.uuid4().hex[:8]}"
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    vault = ChildKeyVault(timeout=20)
+    try:
+        verdict = vault.probe()
+        assert verdict.secure and verdict.backend == "keyring.backends.SecretService.Keyring"
+        vault.set(user, canary)
+        assert _read_in_fresh_process(user) == canary
+        assert vault.get(user) == canary
+        vault.delete(user)
+        assert _read_in_fresh_process(user) is None
+    finally:
+        vault.close()
+        if keyring.get_password("shipexplorer", user) is not None:
+            keyring.delete_password("shipexplorer", user)
+    for path in app_home.rglob("*"):
+        if path.is_file():
+            assert canary.encode() not in path.read_bytes(), path

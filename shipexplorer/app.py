@@ -443,9 +443,9 @@ def build_window(
 
 
 def apply_theme(services: Services | None = None, *, choice: str | None = None) -> None:
-    """Fusion, the light or dark palette and the app style sheet, following the preference
-    (System / Light / Dark) and the desktop, before any widget is built; without the services,
-    ``choice`` until they follow."""
+    """Fusion and the light or dark palette (marked widgets' looks with it), following the
+    preference (System / Light / Dark) and the desktop, before any widget is built; without the
+    services, ``choice`` until they follow."""
     from PySide6.QtWidgets import QApplication
 
     from shipexplorer.ui.style import theme

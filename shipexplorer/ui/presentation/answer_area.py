@@ -140,7 +140,7 @@ class AnswerArea(QWidget):
         layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.tree_view, 2)
         self.progress.ended.connect(self._task_ended)
-        sheets.tone(self.error_headline, colors.DANGER)  # the app's style sheet colours it
+        sheets.tone(self.error_headline, colors.DANGER)  # its own sheet, in the theme's colours
         self.clear()
 
     def _label(self, name: str) -> QLabel:

@@ -342,7 +342,7 @@ class ResponseView(QWidget):
 
     def _set_status(self, text: str, tone: str, status: int | None = None) -> None:
         """The status badge: ``text`` says it; the tone's colour helps (status_badge, drawn by
-        the app style sheet, which follows light and dark)."""
+        its own sheet in the theme's colours, light or dark)."""
         self.status_label.setText(text)
         self._tone = tone
         self.tone_role = show_tone(self.status_label, self.error_banner, tone, status)

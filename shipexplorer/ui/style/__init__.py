@@ -4,8 +4,9 @@
   colours, each with a light and a dark value, picked after the palette in use.
 - :mod:`.metrics`: spacing on a 4/8 px grid and one type scale.
 - :mod:`.theme`: Fusion, the light or dark palette (the desktop's, or forced in the
-  Preferences) and the one app style sheet, applied live.
-- :mod:`.sheets`: that style sheet, and the marks widgets take instead of sheets of their own
+  Preferences), applied live.
+- :mod:`.sheets`: the marks a widget takes by meaning (badge, tone, banner...), each a small
+  sheet of its own in the theme's colours (no app-wide sheet)
   (``badge``, ``banner``, ``tone``, ``muted``, ``primary``).
 - :mod:`.icons`: icons by meaning from one font (Phosphor), coloured by role.
 

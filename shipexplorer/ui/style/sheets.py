@@ -1,28 +1,105 @@
-"""The app's one style sheet, generated from the palette and :mod:`.colors`, and the functions
-that give a widget a look by meaning (a badge, a tone, a banner) instead of a sheet of its own.
+"""The looks a widget takes by meaning (a badge, a tone, a banner, muted text, the primary
+button), generated from the palette and :mod:`.colors`.
 
-A widget says what it is (``badge(label, colors.SUCCESS)``): that sets a dynamic property the
-app-wide sheet selects on (``QLabel[badge="success"]``). When the theme changes, the sheet is
-generated again in the new colours and every marked widget follows.
+A widget says what it is (``badge(label, colors.SUCCESS)``): that sets a dynamic property and
+gives the widget a small style sheet of its own, in the current palette's colours. When the theme
+changes, :func:`restyle_all` gives every marked widget its sheet again in the new colours.
+
+There is no app-wide style sheet on purpose: under one, Qt styles every widget through its
+style-sheet style and keeps render rules per widget, about 6 MB for the main window at rest
+(measured with ``bench/startup.py``), and a parent's ``setFont()`` stops reaching its children.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QGuiApplication, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from shipexplorer.ui.style import colors
 from shipexplorer.ui.style.metrics import TYPE_SCALE, font, space
+
+#: the marks that give a widget a sheet of its own, in the order their rules cascade
+MARKS = ("tone", "badge", "banner", "muted", "primary")
 
 
 def _mark(widget: QWidget, name: str, value: str | None) -> None:
     if widget.property(name) == value:
         return
     widget.setProperty(name, value)
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
+    if name in MARKS:
+        _restyle(widget, QGuiApplication.palette())
+    else:  # fontStep: selected by a type_scale root's sheet
+        style = widget.style()
+        style.unpolish(widget)
+        style.polish(widget)
     widget.update()
+
+
+def _restyle(widget: QWidget, palette: QPalette) -> None:
+    sheet = own_sheet(widget, palette)
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
+
+
+def own_sheet(widget: QWidget, palette: QPalette) -> str:
+    """The style sheet ``widget``'s marks give it in ``palette``'s colours ("" when unmarked)."""
+    rules = []
+    for name in MARKS:
+        value = widget.property(name)
+        if value:
+            rules.append(_RULES[name](str(value), palette))
+    return "\n".join(rules)
+
+
+def restyle_all(app: QApplication, palette: QPalette) -> int:
+    """Give every marked widget its sheet in ``palette``'s colours (a theme change); returns how
+    many widgets are marked."""
+    marked = 0
+    for widget in app.allWidgets():
+        if any(widget.property(name) for name in MARKS):
+            _restyle(widget, palette)
+            marked += 1
+    return marked
+
+
+def _tone_rule(role: str, pal: QPalette) -> str:
+    return f"QLabel {{ color: {colors.semantic(role, pal).name()}; font-weight: bold; }}"
+
+
+def _badge_rule(role: str, pal: QPalette) -> str:
+    text, fill = colors.semantic(role, pal).name(), colors.semantic_fill(role, pal).name()
+    return (
+        f"QLabel {{ color: {text}; background-color: {fill}; border: 1px solid {text}; "
+        f"border-radius: {space(1)}px; padding: {space(1) // 2}px {space(2)}px; "
+        f"font-weight: bold; }}"
+    )
+
+
+def _banner_rule(role: str, pal: QPalette) -> str:
+    text, fill = colors.semantic(role, pal).name(), colors.semantic_fill(role, pal).name()
+    return (
+        f"QLabel {{ color: {text}; background-color: {fill}; "
+        f"border-left: {space(1)}px solid {text}; padding: {space(1) + 2}px {space(2)}px; }}"
+    )
+
+
+def _muted_rule(_value: str, pal: QPalette) -> str:
+    return f"QLabel {{ color: {pal.color(QPalette.ColorRole.PlaceholderText).name()}; }}"
+
+
+def _primary_rule(_value: str, pal: QPalette) -> str:
+    return "\n".join(_primary_rules(pal))
+
+
+_RULES: dict[str, Callable[[str, QPalette], str]] = {
+    "tone": _tone_rule,
+    "badge": _badge_rule,
+    "banner": _banner_rule,
+    "muted": _muted_rule,
+    "primary": _primary_rule,
+}
 
 
 def tone(widget: QWidget, role: str | None) -> None:
@@ -76,7 +153,7 @@ def _primary_rules(pal: QPalette) -> list[str]:
     disabled = pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText).name()
     button, mid = pal.color(QPalette.ColorRole.Button).name(), pal.color(QPalette.ColorRole.Mid)
     focus = pal.color(QPalette.ColorRole.WindowText).name()
-    sel = 'QPushButton[primary="true"]'
+    sel = "QPushButton"
     return [
         f"{sel} {{ background-color: {accent.name()}; color: {on_accent}; "
         f"border: 1px solid {accent.darker(120).name()}; border-radius: {space(1)}px; "
@@ -89,37 +166,15 @@ def _primary_rules(pal: QPalette) -> list[str]:
     ]
 
 
-def app_style_sheet(palette: QPalette | None = None) -> str:
-    """The one style sheet of the application, in ``palette``'s colours (the app's)."""
-    pal = palette if palette is not None else QGuiApplication.palette()
-    rules: list[str] = []
-    radius, pad_v, pad_h = space(1), space(1) // 2, space(2)
-    for role in colors.ROLES:
-        text = colors.semantic(role, pal).name()
-        fill = colors.semantic_fill(role, pal).name()
-        rules.append(f'QLabel[tone="{role}"] {{ color: {text}; font-weight: bold; }}')
-        rules.append(
-            f'QLabel[badge="{role}"] {{ color: {text}; background-color: {fill}; '
-            f"border: 1px solid {text}; border-radius: {radius}px; "
-            f"padding: {pad_v}px {pad_h}px; font-weight: bold; }}"
-        )
-        rules.append(
-            f'QLabel[banner="{role}"] {{ color: {text}; background-color: {fill}; '
-            f"border-left: {space(1)}px solid {text}; padding: {space(1) + 2}px {space(2)}px; }}"
-        )
-    placeholder = pal.color(QPalette.ColorRole.PlaceholderText).name()
-    rules.append(f'QLabel[muted="true"] {{ color: {placeholder}; }}')
-    rules += _primary_rules(pal)
-    return "\n".join(rules) + "\n"
-
-
 __all__ = [
-    "app_style_sheet",
+    "MARKS",
     "badge",
     "banner",
     "font_step",
     "muted",
+    "own_sheet",
     "primary",
+    "restyle_all",
     "tone",
     "type_scale",
 ]

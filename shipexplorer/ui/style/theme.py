@@ -1,11 +1,11 @@
-"""The app's look as a whole: Fusion, a light or a dark palette, and the one style sheet.
+"""The app's look as a whole: Fusion, a light or a dark palette, and the marked widgets' looks.
 
 The palettes are derived from Qt's: the light one is Fusion's standard palette, the dark one the
 same roles in dark greys. Which one shows follows the desktop (``QStyleHints.colorScheme()``,
 Qt 6.5+, and its ``colorSchemeChanged``) unless the user forces one in the Preferences
 (System / Light / Dark, :mod:`shipexplorer.core.theme_choice`). A change applies live: the
-palette and the style sheet are set again, icons are made again in the new colours, syntax
-highlighters re-colour, and every widget gets a ``PaletteChange`` event.
+palette is set again, marked widgets get their sheets again, icons are made again in the new
+colours, syntax highlighters re-colour, and every widget gets a ``PaletteChange`` event.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 from shiboken6 import isValid
 
 from shipexplorer.core.theme_choice import SYSTEM, parse_theme, wants_dark
-from shipexplorer.ui.style.sheets import app_style_sheet
+from shipexplorer.ui.style.sheets import restyle_all
 
 if TYPE_CHECKING:
     from shipexplorer.services.preferences import PreferenceService
@@ -105,7 +105,8 @@ def system_is_dark() -> bool:
 
 
 class Theme(QObject):
-    """Applies the palette and the style sheet to the application, and keeps them applied.
+    """Applies the palette (and the marked widgets' looks) to the application, and keeps them
+    applied.
 
     Signals:
         changed(bool): the theme was applied; True when it is dark.
@@ -130,7 +131,7 @@ class Theme(QObject):
         self.apply()
 
     def apply(self, *, force: bool = False, quick: bool = False) -> bool:
-        """Set the palette and the style sheet of the choice; returns whether it is dark.
+        """Set the palette of the choice and restyle the marked widgets; returns whether it is dark.
         ``quick`` judges the desktop by its palette instead of asking its colour scheme (which
         loads the Qt namespace, some 40 ms: the first frame's theme; the next apply asks)."""
         desktop_dark = self._desktop_dark if quick else system_is_dark()
@@ -140,7 +141,7 @@ class Theme(QObject):
         self.dark = dark
         palette = dark_palette() if dark else light_palette()
         self._app.setPalette(palette)
-        self._app.setStyleSheet(app_style_sheet(palette))
+        restyle_all(self._app, palette)  # the marked widgets' own sheets (no app-wide sheet)
         if (icons := sys.modules.get("shipexplorer.ui.style.icons")) is not None:
             icons.clear_cache()  # drawn in the old colours (none drawn before the first frame)
         _recolor_highlighters(self._app)

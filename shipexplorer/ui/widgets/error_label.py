@@ -14,7 +14,7 @@ def error_label(name: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(parent)
     label.setWordWrap(True)
     label.setAccessibleName(name)
-    sheets.tone(label, colors.DANGER)  # the app style sheet colours it, light or dark
+    sheets.tone(label, colors.DANGER)  # its own sheet colours it, light or dark
     label.hide()
     return label
 

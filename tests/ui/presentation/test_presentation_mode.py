@@ -272,8 +272,8 @@ def test_every_control_is_named_and_reachable(qtbot, present):
     assert offenders(mode) == []
     for button in (mode.enlarge_button, mode.shrink_button, mode.exit_button, mode.run_button):
         assert button.accessibleName()
-    # colours come from the palette; the one sheet is the root's type scale (sizes only)
-    assert not any(w.styleSheet() for w in mode.findChildren(QWidget))
+    # sizes come from the root's one type-scale sheet; a widget's own sheet (a mark) sets none
+    assert not any("font-size" in w.styleSheet() for w in mode.findChildren(QWidget))
     assert "font-size" in mode.styleSheet() and "color" not in mode.styleSheet()
     assert mode.objectName() == "presentation-mode"
     assert mode.accessibleName() == "Demo mode"

@@ -9,14 +9,14 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from shipexplorer.core.documents.answer import Answer
 from shipexplorer.core.theme_choice import parse_theme, wants_dark
 from shipexplorer.services.preferences import Preferences, PreferenceService, saved_theme
 from shipexplorer.ui.profiles.preferences_dialog import PreferencesDialog
 from shipexplorer.ui.response.response_view import ResponseView
-from shipexplorer.ui.style import colors, icons, theme
+from shipexplorer.ui.style import colors, icons, sheets, theme
 from shipexplorer.ui.widgets.json_highlighter import JsonHighlighter
 
 
@@ -167,8 +167,27 @@ def test_the_frame_is_painted_in_the_saved_choice(qtbot, app_theme, monkeypatch)
     assert theme_.dark is theme.palette_is_dark(QApplication.instance().palette()) is False
 
 
-def test_the_app_style_sheet_has_every_role(app_theme):
-    sheet = QApplication.instance().styleSheet()
+def test_marked_widgets_have_sheets_of_their_own_and_no_app_sheet(qtbot, app_theme):
+    """No app-wide sheet (under one, Qt keeps render rules for every widget: about 6 MB for
+    the window at rest); a marked widget's own sheet is in its role's colours, and follows a
+    theme change."""
+    theme_, _prefs = app_theme
+    assert QApplication.instance().styleSheet() == ""
+    label, plain = QLabel("x"), QLabel("y")
+    qtbot.addWidget(label)
+    qtbot.addWidget(plain)
     for role in colors.ROLES:
-        assert f'QLabel[badge="{role}"]' in sheet and f'QLabel[tone="{role}"]' in sheet
+        sheets.badge(label, role)
+        colour = colors.semantic(role, QApplication.palette()).name()
+        assert colour in label.styleSheet() and "border-radius" in label.styleSheet()
+    sheets.badge(label, None)
+    sheets.muted(label)
+    assert label.styleSheet() == sheets.own_sheet(label, QApplication.palette())
+    assert "border" not in label.styleSheet()
+    assert plain.styleSheet() == ""
+    before = label.styleSheet()
+    theme_.set_choice("light" if theme_.dark else "dark")
+    assert label.styleSheet() != before
+    assert label.styleSheet() == sheets.own_sheet(label, QApplication.palette())
+    assert plain.styleSheet() == ""
     assert Qt.ColorScheme.Dark is not None  # Qt 6.5+ (QStyleHints.colorScheme)

@@ -357,7 +357,7 @@ class HistoryPanel(QDockWidget):
         stretches. ``grow_only`` keeps wider columns as they are (new rows only widen). While
         the panel is hidden (a tab behind Tasks) this waits until it is shown: measuring asks
         the model for every shown cell, some 10 to 30 ms of the GUI thread per send."""
-        if not self.isVisible():
+        if not self.on_screen():
             self._fit_when_shown = self._fit_when_shown or ("grow" if grow_only else "all")
             if self._fit_when_shown == "grow" and not grow_only:
                 self._fit_when_shown = "all"
@@ -377,6 +377,11 @@ class HistoryPanel(QDockWidget):
                     header.resizeSection(column, width)
         finally:
             self._fitting = False
+
+    def on_screen(self) -> bool:
+        """Whether the panel can be seen. A dock tabbed behind another stays "visible" to Qt
+        (moved off the window), so ``isVisible()`` alone does not tell."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
 
     @Slot(bool)
     def _shown(self, visible: bool) -> None:

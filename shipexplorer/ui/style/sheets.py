@@ -45,12 +45,20 @@ def _restyle(widget: QWidget, palette: QPalette) -> None:
 
 def own_sheet(widget: QWidget, palette: QPalette) -> str:
     """The style sheet ``widget``'s marks give it in ``palette``'s colours ("" when unmarked)."""
-    rules = []
-    for name in MARKS:
-        value = widget.property(name)
-        if value:
-            rules.append(_RULES[name](str(value), palette))
-    return "\n".join(rules)
+    marks = tuple(str(widget.property(name) or "") for name in MARKS)
+    key = (marks, palette.cacheKey())
+    sheet = _made.get(key)
+    if sheet is None:  # a badge changes at every send: its sheet is made once per palette
+        if len(_made) > 256:
+            _made.clear()
+        pairs = zip(MARKS, marks, strict=True)
+        rules = (_RULES[name](value, palette) for name, value in pairs if value)
+        sheet = _made[key] = "\n".join(rules)
+    return sheet
+
+
+#: the sheets made so far, by marks and palette (QPalette.cacheKey changes with the palette)
+_made: dict[tuple[tuple[str, ...], int], str] = {}
 
 
 def restyle_all(app: QApplication, palette: QPalette) -> int:

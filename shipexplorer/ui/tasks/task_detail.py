@@ -113,11 +113,16 @@ class TaskDetail(QWidget):
         self.messages_view.setReadOnly(True)
         self.messages_view.setAccessibleName("Progress messages")
         self.messages_view.setFont(code_font())
-        self.output_view = ResponseView(self)
-        self.output_view.setAccessibleName("Task output")
+        # The output viewer is built when a task's output is first shown (about 0.6 MB of
+        # widgets the dock need not hold while no task is shown): its tab holds a slot till then.
+        self._output: ResponseView | None = None
+        self._output_setup: list[Callable[[ResponseView], None]] = []
+        self._output_slot = QWidget(self)
+        slot_layout = QVBoxLayout(self._output_slot)
+        slot_layout.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.messages_view, "&Progress")
-        self.tabs.addTab(self.output_view, "O&utput")
+        self.tabs.addTab(self._output_slot, "O&utput")
         self.tabs.setAccessibleName("Task progress and output")
         # Everything scrolls in a short dock: long failure texts never force the window taller.
         content = QWidget(self)
@@ -159,7 +164,9 @@ class TaskDetail(QWidget):
             self.failure_box.hide()
             self.timeline_bar.set_segments([])
             self.messages_view.setPlainText("")
-            self._show_message("No task selected", "")
+            if self._output is not None:  # else nothing to clear: it is built for a task
+                self._show_message("No task selected", "")
+            self._close_answer(None)
             return
         self.refresh()
 
@@ -229,17 +236,37 @@ class TaskDetail(QWidget):
         self.output_view.show_answer(shown)
         self._close_answer(shown)
 
+    @property
+    def output_view(self) -> ResponseView:
+        """The task's output viewer (built on this first use)."""
+        if self._output is None:
+            view = ResponseView(self._output_slot)
+            view.setAccessibleName("Task output")
+            for setup in self._output_setup:
+                setup(view)
+            self._output_slot.layout().addWidget(view)
+            self._output = view
+        return self._output
+
+    def _set_up_output(self, setup: Callable[[ResponseView], None]) -> None:
+        """Apply ``setup`` to the output viewer now if it is built, else when it is."""
+        self._output_setup.append(setup)
+        if self._output is not None:
+            setup(self._output)
+
     def set_queries(self, queries: DocumentQueries) -> None:
         """The shared DocumentQueries the output viewer reads documents through."""
-        self.output_view.set_queries(queries)
+        self._set_up_output(lambda view: view.set_queries(queries))
 
     def set_blocks(
         self, fetcher: BlockFetcher, settings_for: Callable[[Any], ConnectionSettings | None]
     ) -> None:
         """Fetch the block contents of an output with ``fetcher``, through the connection
         ``settings_for(task)`` gives for the task shown."""
-        self.output_view.set_blocks(
-            fetcher, lambda: settings_for(self._task) if self._task is not None else None
+        self._set_up_output(
+            lambda view: view.set_blocks(
+                fetcher, lambda: settings_for(self._task) if self._task is not None else None
+            )
         )
 
     def _show_message(self, status: str, text: str) -> None:

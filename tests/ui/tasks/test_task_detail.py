@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from shipexplorer.ui.response.response_view import ResponseView
 from shipexplorer.ui.tasks.task_detail import MAX_INLINE_OUTPUT, TaskDetail, output_size
 from shipexplorer.ui.tasks.task_timeline_bar import TaskTimelineBar
 from tests.ui.tasks.test_task_table_model import NOW, make_task
@@ -39,6 +40,23 @@ def test_detail_shows_small_output_and_refuses_big_output(qtbot, monkeypatch):
     assert "too big" in detail.output_view.status_text()
     assert closed == [shown]  # the output left on screen is closed
     assert output_size(task.output) > MAX_INLINE_OUTPUT
+
+
+def test_the_output_viewer_is_built_when_a_task_is_first_shown(qtbot):
+    """A dock with no task shown holds no output viewer (about 0.6 MB of widgets); set-up given
+    before (the queries) reaches it when it is built."""
+    detail = TaskDetail(clock=lambda: NOW)
+    qtbot.addWidget(detail)
+    given: list[object] = []
+    detail.set_queries(given)  # any object: the view only keeps it
+    assert not detail.findChildren(ResponseView)
+    task = make_task("t-late", "succeeded", start=NOW - 5)
+    task.output = {"result": "done"}
+    detail.show_task(task)
+    assert detail.findChildren(ResponseView) == [detail.output_view]
+    assert detail.output_view.tree_view.tree_model._queries is given
+    assert detail.tabs.tabText(1) == "O&utput"
+    assert detail.output_view.isAncestorOf(detail.output_view.views)
 
 
 def test_output_size_is_close_and_stops_at_the_limit():

@@ -187,8 +187,14 @@ class ResponseView(QWidget):
         ):
             index = self.views.addTab(page, name)
             self.views.setTabToolTip(index, f"{name} view (Alt+{index + 1})")
-        self.blocks_view = BlocksView(self)
-        self.views.addTab(self.blocks_view, "Blocks")
+        # The Blocks view is built for the first answer that holds blocks (about 0.15 MB of
+        # widgets, in every tab and the task output); its tab holds a slot till then.
+        self._blocks_view: BlocksView | None = None
+        self._blocks_fetcher: tuple[BlockFetcher, Callable[[], ConnectionSettings | None]] | None
+        self._blocks_fetcher = None
+        self._blocks_slot = QWidget(self)
+        QVBoxLayout(self._blocks_slot).setContentsMargins(0, 0, 0, 0)
+        self.views.addTab(self._blocks_slot, "Blocks")
         self.views.setTabToolTip(BLOCKS_TAB, "The blocks of the answer, and their content")
         self.views.setTabVisible(BLOCKS_TAB, False)
         self.info_label = QLabel(self)
@@ -230,7 +236,20 @@ class ResponseView(QWidget):
     ) -> None:
         """The service that fetches block contents for the Blocks view, and the connection the
         shown answer came from (asked at each fetch)."""
-        self.blocks_view.set_fetcher(fetcher, settings)
+        self._blocks_fetcher = (fetcher, settings)
+        if self._blocks_view is not None:
+            self._blocks_view.set_fetcher(fetcher, settings)
+
+    @property
+    def blocks_view(self) -> BlocksView:
+        """The Blocks view (built on this first use)."""
+        if self._blocks_view is None:
+            view = BlocksView(self._blocks_slot)
+            if self._blocks_fetcher is not None:
+                view.set_fetcher(*self._blocks_fetcher)
+            self._blocks_slot.layout().addWidget(view)
+            self._blocks_view = view
+        return self._blocks_view
 
     def body_text(self) -> str:
         """What the answer area says as text: the body shown in the Pretty view (or about to be
@@ -367,7 +386,8 @@ class ResponseView(QWidget):
         self.body_view.clear()
         for tab in (TREE_TAB, RAW_TAB, RENDERED_TAB):
             self.views.setTabEnabled(tab, False)
-        self.blocks_view.clear()
+        if self._blocks_view is not None:
+            self._blocks_view.clear()
         self.views.setTabVisible(BLOCKS_TAB, False)
 
     def _render(self) -> None:

@@ -90,8 +90,10 @@ def pick(qtbot, view: ResponseView, row: int) -> None:
 
 def test_an_answer_with_blocks_shows_them_and_their_content(qtbot, agent_view, monkeypatch):
     view = agent_view
+    assert not view.findChildren(bv.BlocksView)  # built for the first answer with blocks
     view.send("a", "prompt", {"prompt": "Draw a cat", "image_size": 48})
     assert view.views.isTabVisible(rv.BLOCKS_TAB) and view.views.tabText(rv.BLOCKS_TAB) == "Blocks"
+    assert len(view.findChildren(bv.BlocksView)) == 1
     assert view.current_view() == "Tree"  # JSON still opens in the Tree
     assert "4 blocks" in view.info_label.text()
     for index, name in enumerate(("Tree", "Raw", "Pretty", "Rendered")):  # Alt+1..4 unchanged

@@ -473,14 +473,37 @@ class TlsTrust:
                 if not (name == "SSL_CERT_DIR" and self.store.kind == "native")
                 and not _same_file(path, self.store.cafile, self.store.capath)  # in the store
             ]
+        self._check_files()
+        # The pools get a stand-in without roots: loading the system's roots costs about 1.2 MB
+        # and tens of milliseconds, which an http:// profile (the local emulator) never needs.
+        # Each handshake asks the stand-in for the real context (CancellableStream.start_tls).
+        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         if self.store.kind == "native":
-            self._context = self.new_context()
             # truststore holds a lock of its context through every TLS handshake made with it,
             # which would let one stalled handshake hold up others beyond the reach of cancel:
-            # each connection gets a context of its own (CancellableStream.start_tls).
+            # each connection gets a context of its own.
             self._context._shipexplorer_fresh = self.new_context  # type: ignore[attr-defined]
         else:  # no lock in a plain context: one is shared by the transports that trust the same
-            self._context = _shared_context(self)
+            self._context._shipexplorer_fresh = self._shared  # type: ignore[attr-defined]
+
+    def _check_files(self) -> None:
+        """Load the profile's CA file (raising when it cannot be) and the variables' files
+        (dropping a broken one into ``ignored``) now, without the system's roots."""
+        probe = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        if self.ca_file:
+            probe.load_verify_locations(cafile=self.ca_file)
+        for name, path in list(self.extra):
+            try:
+                if name == "SSL_CERT_DIR":
+                    probe.load_verify_locations(capath=path)
+                else:
+                    probe.load_verify_locations(cafile=path)
+            except (OSError, ValueError) as exc:  # a variable's file is broken: not the profile's
+                self.extra.remove((name, path))
+                self.ignored.append((name, path, str(exc)))
+
+    def _shared(self) -> ssl.SSLContext:
+        return _shared_context(self)
 
     def new_context(self) -> ssl.SSLContext:
         """A fresh verifying context (HTTP/1.1 by ALPN)."""
@@ -513,7 +536,8 @@ class TlsTrust:
 
     @property
     def context(self) -> ssl.SSLContext:
-        """The context handed to the connection pools."""
+        """The context handed to the connection pools: a stand-in that gives each handshake
+        the verifying context (:meth:`new_context`, shared where the store allows)."""
         return self._context
 
     def describe(self) -> str:

@@ -438,6 +438,18 @@ def test_a_broken_ssl_cert_file_is_ignored_not_fatal(https_server, test_ca, tmp_
     assert "not found; ignored" in describe_trust({"SSL_CERT_FILE": str(tmp_path / "no")})[1][1]
 
 
+def test_the_system_roots_load_at_the_first_handshake_not_before(https_server, test_ca):
+    """An http:// profile (the local emulator) never loads the system's roots (about 1.2 MB):
+    the pools hold a stand-in without any, and a handshake gets the verifying context."""
+    trust = TlsTrust(None, system_settings=False)
+    assert trust.context.cert_store_stats()["x509_ca"] == 0
+    assert trust.context._shipexplorer_fresh().cert_store_stats()["x509_ca"] > 0
+    with _client(https_server.port, {}, ca=test_ca["ca"]) as client:
+        assert client.call("workspace/get").value == "ok"  # verified against the test CA
+    with _client(https_server.port, {}, ca=None) as client, pytest.raises(TlsError):
+        client.call("workspace/get")  # and still refused without it
+
+
 def test_the_os_store_is_used_and_certifi_is_the_fallback(https_server, test_ca, monkeypatch):
     store = os_trust_store()
     assert store.os_store, store.description  # this machine has CA certificates

@@ -489,15 +489,18 @@ class TlsTrust:
     def _check_files(self) -> None:
         """Load the profile's CA file (raising when it cannot be) and the variables' files
         (dropping a broken one into ``ignored``) now, without the system's roots."""
-        probe = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        self._load_files(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+
+    def _load_files(self, context: ssl.SSLContext) -> None:
+        """Add the profile's CA file and the variables' files to ``context``."""
         if self.ca_file:
-            probe.load_verify_locations(cafile=self.ca_file)
+            context.load_verify_locations(cafile=self.ca_file)
         for name, path in list(self.extra):
             try:
                 if name == "SSL_CERT_DIR":
-                    probe.load_verify_locations(capath=path)
+                    context.load_verify_locations(capath=path)
                 else:
-                    probe.load_verify_locations(cafile=path)
+                    context.load_verify_locations(cafile=path)
             except (OSError, ValueError) as exc:  # a variable's file is broken: not the profile's
                 self.extra.remove((name, path))
                 self.ignored.append((name, path, str(exc)))
@@ -516,17 +519,7 @@ class TlsTrust:
             context.load_verify_locations(cafile=self.store.cafile, capath=self.store.capath)
         else:
             context = ssl.create_default_context(cafile=certifi.where())
-        if self.ca_file:
-            context.load_verify_locations(cafile=self.ca_file)
-        for name, path in list(self.extra):
-            try:
-                if name == "SSL_CERT_DIR":
-                    context.load_verify_locations(capath=path)
-                else:
-                    context.load_verify_locations(cafile=path)
-            except (OSError, ValueError) as exc:  # a variable's file is broken: not the profile's
-                self.extra.remove((name, path))
-                self.ignored.append((name, path, str(exc)))
+        self._load_files(context)
         context.set_alpn_protocols(["http/1.1"])
         return context
 

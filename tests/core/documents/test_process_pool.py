@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +18,8 @@ from shipexplorer.core.documents.pooled_document import open_pooled
 from shipexplorer.core.documents.process_pool import ProcessPool, WorkerCrashed
 
 HANG = 60  # seconds: a "did not hang" bound, never a timing assertion
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -116,3 +121,30 @@ def test_a_cancelled_job_raises_cancelled_and_its_result_is_dropped(pool):
     waiter.join(HANG)
     assert not waiter.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)
+
+
+_KILLED_APP = """
+import os, sys, time
+from shipexplorer.core.documents.process_pool import ProcessPool
+pool = ProcessPool(2)
+pool.start()
+pool.submit(os.getpid).result(timeout=60)
+print(" ".join(map(str, pool.pids())), flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_workers_end_when_the_app_is_killed(qtbot):
+    """A SIGKILLed app cannot stop its workers: they watch it, and multiprocessing's resource
+    tracker (which waits for them) ends after them."""
+    app = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_APP], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        workers = [int(pid) for pid in app.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+    finally:
+        app.kill()
+        app.wait(10)
+    qtbot.waitUntil(lambda: not any(_alive(pid) for pid in workers), timeout=10_000)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from shipexplorer.api import ConnectionSettings, SteamshipClient
+from shipexplorer.api import SteamshipClient
 from shipexplorer.emulator import DEMO_API_KEY, Emulator
 
 HERE = Path(__file__).resolve().parent
@@ -41,12 +41,7 @@ def timed(fn: Callable[[int], object], calls: int, warmup: int) -> list[float]:
 
 
 def through_api_layer(emu: Emulator, calls: int, warmup: int) -> dict[str, list[float]]:
-    settings = ConnectionSettings(
-        api_base=emu.api_base,
-        app_base=emu.app_base,
-        api_key=DEMO_API_KEY,
-        workspace_handle="bench-api",
-    )
+    settings = emu.settings("bench-api", api_key=DEMO_API_KEY)
     client = SteamshipClient(settings)
     try:
         client.workspace_create("bench-api")

@@ -12,12 +12,7 @@ def agent_client(emulator) -> tuple[ConnectionSettings, SteamshipClient]:
     """Settings for a new workspace holding agent instance ``a``, and an open client on it (the
     caller closes it)."""
     workspace = f"ws-{uuid.uuid4().hex[:8]}"
-    settings = ConnectionSettings(
-        api_base=emulator.api_base,
-        app_base=emulator.app_base,
-        workspace_handle=workspace,
-        api_key="demo-key",
-    )
+    settings = emulator.settings(workspace, api_key="demo-key")
     client = SteamshipClient(settings)
     client.workspace_create(workspace)
     client.instance_create("agent", "a")

@@ -9,7 +9,10 @@ A module of its own, importing next to nothing, so that the window's process (wh
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:
+    from shipexplorer.api.settings import ConnectionSettings
 
 DEMO_API_KEY = "demo-key"
 DEFAULT_PORT = 8765
@@ -49,6 +52,14 @@ class Served:
     @property
     def app_base(self) -> str:
         return f"{self.base_url}_apps/"
+
+    def settings(self, workspace: str | None = None, **changes: Any) -> ConnectionSettings:
+        """Connection settings for this emulator and ``workspace`` (no key unless ``api_key``
+        is among ``changes``, which override any field)."""
+        from shipexplorer.api.settings import ConnectionSettings
+
+        values = {"api_base": self.api_base, "app_base": self.app_base}
+        return ConnectionSettings(**{**values, "workspace_handle": workspace, **changes})
 
 
 __all__ = ["DEFAULT_PORT", "DEMO_API_KEY", "Served"]

@@ -61,8 +61,7 @@ def app_theme(qapp, tmp_path):
 
 
 def settings_for(emu, workspace: str | None = None, **changes) -> ConnectionSettings:
-    values = {"api_base": emu.api_base, "app_base": emu.app_base, "workspace_handle": workspace}
-    return ConnectionSettings(**{**values, **changes})
+    return emu.settings(workspace, **changes)
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 The words always carry the meaning ("404 Not Found", "Task running", "200 · invalid JSON"); the
 colour is an aid. A tone of :func:`~shipexplorer.core.documents.answer.status_tone` maps to a
 role of :mod:`shipexplorer.ui.style.colors` (a redirect reads as info, a task under way as
-running); :mod:`shipexplorer.ui.style.sheets` draws the badge and the
-error banner in that role's colours, light or dark after the palette.
+running); :mod:`shipexplorer.ui.style.sheets` draws the badge and the error banner in that
+role's colours, light or dark after the palette.
 """
 
 from __future__ import annotations

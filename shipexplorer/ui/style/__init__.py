@@ -5,9 +5,9 @@
 - :mod:`.metrics`: spacing on a 4/8 px grid and one type scale.
 - :mod:`.theme`: Fusion, the light or dark palette (the desktop's, or forced in the
   Preferences), applied live.
-- :mod:`.sheets`: the marks a widget takes by meaning (badge, tone, banner...), each a small
-  sheet of its own in the theme's colours (no app-wide sheet)
-  (``badge``, ``banner``, ``tone``, ``muted``, ``primary``).
+- :mod:`.sheets`: the marks a widget takes by meaning (``badge``, ``banner``, ``tone``,
+  ``muted``, ``primary``), each a small sheet of its own in the theme's colours (there is no
+  app-wide sheet).
 - :mod:`.icons`: icons by meaning from one font (Phosphor), coloured by role.
 
 Widgets ask these modules; no widget writes a colour literal or a pixel size of its own.
